@@ -1,0 +1,50 @@
+import { resolveAuthSecret } from "./auth/secret.js";
+import { createTokenService } from "./auth/tokens.js";
+import type { Config } from "./config.js";
+import type { AppServices } from "./context.js";
+import { openDatabase, type Database } from "./db/client.js";
+import { DEMO_SEED, seedDatabase } from "./db/seed.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createYogaApp, type YogaApp } from "./yoga.js";
+
+export interface App {
+  yoga: YogaApp;
+  database: Database;
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, brings the embedded one up to date (migrations, and
+ * demo data when it is new) and builds the GraphQL app. A PostgreSQL server
+ * is migrated by `npm run db:migrate` instead, as a deploy step, so that
+ * several server processes never race to migrate it.
+ */
+export async function createApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
+  const database = await openDatabase(config.database, logger);
+  try {
+    if (database.kind === "pglite") {
+      const applied = await database.migrate();
+      if (applied.length) logger.info("migrations applied", { migrations: applied });
+      if (config.seedDemoData && (await database.prisma.user.count()) === 0) {
+        const counts = await seedDatabase(database.prisma, DEMO_SEED);
+        logger.info("demo data loaded", { ...counts });
+      }
+    }
+    const secret = await resolveAuthSecret(config.authSecret, config.dataDir);
+    const services: AppServices = {
+      prisma: database.prisma,
+      tokens: createTokenService(secret, config.tokenTtlSeconds),
+      logger,
+      transaction: {
+        maxWaitMs: config.database.transactionMaxWaitMs,
+        timeoutMs: config.database.transactionTimeoutMs,
+      },
+    };
+    const yoga = createYogaApp({ services, database, production: config.nodeEnv === "production" });
+    return { yoga, database, services, close: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

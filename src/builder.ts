@@ -1,0 +1,51 @@
+import SchemaBuilder from "@pothos/core";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { DateTimeResolver } from "graphql-scalars";
+import type { Context } from "./context.js";
+import type PrismaTypes from "./db/generated/pothos-types.js";
+import { getDatamodel } from "./db/generated/pothos-types.js";
+import type { PrismaClient } from "./db/generated/prisma/client.js";
+import { ForbiddenError, UnauthenticatedError } from "./errors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./paging.js";
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { signedIn: boolean; admin: boolean };
+  Scalars: { DateTime: { Input: Date; Output: Date }; ID: { Input: string; Output: string | number } };
+  // Non-null unless a field says otherwise: what the contract promises is what clients get.
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({ signedIn: ctx.viewer !== null, admin: ctx.viewer?.role === "ADMIN" }),
+    unauthorizedError: (_parent, ctx) => (ctx.viewer ? new ForbiddenError() : new UnauthenticatedError()),
+  },
+  prisma: {
+    // Resolved per context object: a mutation runs on a copy of the request
+    // context whose `db` is its transaction, so every planned query, fallback
+    // query and payload read of the operation goes through that transaction.
+    // (A transaction client lacks only $connect/$transaction/$on, which Pothos never calls.)
+    client: (ctx) => ctx.db as PrismaClient,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === "production" ? null : "warn",
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    // Every connection also passes `maxSize: pageSizeFor`, which rejects an
+    // oversized page instead of truncating it silently.
+    maxConnectionSize: MAX_PAGE_SIZE,
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+  },
+});
+
+builder.addScalarType("DateTime", DateTimeResolver);

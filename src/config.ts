@@ -1,0 +1,144 @@
+import path from "node:path";
+
+/**
+ * Everything Inkwell reads from the environment, read and validated once at
+ * start. An invalid value stops the process with a message that names the
+ * variable, rather than surfacing later as a confusing runtime failure.
+ */
+export interface Config {
+  nodeEnv: string;
+  host: string;
+  port: number;
+  /** Where the embedded database and the generated dev secret live. */
+  dataDir: string;
+  database: DatabaseConfig;
+  /** `null` outside production until src/auth/secret.ts fills it in. */
+  authSecret: string | null;
+  tokenTtlSeconds: number;
+  logLevel: LogLevel;
+  /** Load a small demo data set into a fresh embedded database. */
+  seedDemoData: boolean;
+}
+
+export type DatabaseConfig =
+  | ({ kind: "postgres"; url: string } & PoolConfig)
+  | ({ kind: "pglite"; dir: string } & SharedDbConfig);
+
+interface SharedDbConfig {
+  /** Per-statement limit enforced by the server (`statement_timeout`). */
+  statementTimeoutMs: number;
+  /** How long a mutation may wait to start its transaction. */
+  transactionMaxWaitMs: number;
+  /** How long a mutation's transaction may stay open before it is rolled back. */
+  transactionTimeoutMs: number;
+  /** Log every SQL statement with its duration. */
+  logQueries: boolean;
+  /**
+   * How Prisma loads relations: `join` (one statement with LATERAL joins and
+   * JSON aggregation) or `query` (one statement per relation level).
+   */
+  relationLoadStrategy: "join" | "query";
+}
+
+export interface PoolConfig extends SharedDbConfig {
+  poolSize: number;
+  /** How long a request waits for a free connection before failing. */
+  poolTimeoutMs: number;
+  /** Idle connections are closed after this long. */
+  idleTimeoutMs: number;
+  /** Connections are retired after this long, even when busy. */
+  maxLifetimeSeconds: number;
+}
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? "development";
+  const dataDir = path.resolve(env.DATA_DIR ?? ".data");
+  const shared: SharedDbConfig = {
+    statementTimeoutMs: integer(env, "DB_STATEMENT_TIMEOUT_MS", 30_000, { min: 0 }),
+    transactionMaxWaitMs: integer(env, "DB_TRANSACTION_MAX_WAIT_MS", 5_000, { min: 1 }),
+    transactionTimeoutMs: integer(env, "DB_TRANSACTION_TIMEOUT_MS", 15_000, { min: 1 }),
+    logQueries: boolean(env, "DB_LOG_QUERIES", false),
+    relationLoadStrategy: oneOf(env, "DB_RELATION_LOAD_STRATEGY", ["join", "query"] as const, "join"),
+  };
+  const url = env.DATABASE_URL?.trim();
+  let database: DatabaseConfig;
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new ConfigError("DATABASE_URL", "must start with postgresql:// (leave it unset for the embedded database)");
+    }
+    database = {
+      kind: "postgres",
+      url,
+      ...shared,
+      poolSize: integer(env, "DB_POOL_SIZE", 10, { min: 1, max: 1000 }),
+      // 0 would mean "wait forever" in pg; a request must fail instead.
+      poolTimeoutMs: integer(env, "DB_POOL_TIMEOUT_MS", 5_000, { min: 1 }),
+      idleTimeoutMs: integer(env, "DB_IDLE_TIMEOUT_MS", 30_000, { min: 0 }),
+      maxLifetimeSeconds: integer(env, "DB_MAX_LIFETIME_S", 3_600, { min: 0 }),
+    };
+  } else {
+    database = { kind: "pglite", dir: path.resolve(env.PGLITE_DIR ?? path.join(dataDir, "pglite")), ...shared };
+  }
+
+  const authSecret = env.AUTH_SECRET?.trim() || null;
+  if (nodeEnv === "production" && !authSecret) {
+    throw new ConfigError("AUTH_SECRET", "is required when NODE_ENV=production");
+  }
+  if (authSecret && authSecret.length < 32) {
+    throw new ConfigError("AUTH_SECRET", "must be at least 32 characters");
+  }
+
+  const logLevel = oneOf(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info");
+
+  return {
+    nodeEnv,
+    host: env.HOST ?? "0.0.0.0",
+    port: integer(env, "PORT", 4000, { min: 0, max: 65_535 }),
+    dataDir,
+    database,
+    authSecret,
+    tokenTtlSeconds: integer(env, "AUTH_TOKEN_TTL_S", 7 * 24 * 3600, { min: 60 }),
+    logLevel,
+    seedDemoData: boolean(env, "SEED_DEMO_DATA", database.kind === "pglite"),
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, range: { min?: number; max?: number }): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (range.min !== undefined && value < range.min) throw new ConfigError(name, `must be at least ${range.min}`);
+  if (range.max !== undefined && value > range.max) throw new ConfigError(name, `must be at most ${range.max}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(", ")}`);
+  return raw as T;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  if (["0", "false", "no", "off"].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}

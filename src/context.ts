@@ -1,0 +1,61 @@
+import type { YogaInitialContext } from "graphql-yoga";
+import type { TokenService, Viewer } from "./auth/tokens.js";
+import type { Db, PrismaTransaction } from "./db/client.js";
+import type { PrismaClient } from "./db/generated/prisma/client.js";
+import { SqlLog } from "./db/sql-log.js";
+import type { Logger } from "./logger.js";
+import { createLoaders, type Loaders } from "./loaders.js";
+import { requestIdOf } from "./request-id.js";
+
+/** What lives for the whole process and is shared by every request. */
+export interface AppServices {
+  prisma: PrismaClient;
+  tokens: TokenService;
+  logger: Logger;
+  /** Limits of the transaction every mutation operation runs in. */
+  transaction: { maxWaitMs: number; timeoutMs: number };
+}
+
+/**
+ * Everything one request may touch. Built fresh for every request; only
+ * `services` (the one Prisma client and its pool) outlives it.
+ */
+export interface Context {
+  readonly requestId: string;
+  readonly viewer: Viewer | null;
+  /** The client for reads, or the operation's transaction inside a mutation. */
+  readonly db: Db;
+  readonly loaders: Loaders;
+  /** Every SQL statement this request sent, counted at the driver adapter. */
+  readonly sqlLog: SqlLog;
+  readonly services: AppServices;
+}
+
+export async function createContext(services: AppServices, initial: YogaInitialContext): Promise<Context> {
+  const viewer = await viewerFrom(initial.request, services.tokens);
+  return {
+    requestId: requestIdOf(initial.request),
+    viewer,
+    db: services.prisma,
+    loaders: createLoaders(services.prisma, viewer),
+    sqlLog: new SqlLog(),
+    services,
+  };
+}
+
+/**
+ * A copy of the context bound to a transaction, with loaders that read
+ * through it. A new object on purpose: Pothos caches its client per context
+ * object, so reusing the original would route reads around the transaction.
+ */
+export function bindToTransaction<C extends Context>(ctx: C, tx: PrismaTransaction): C {
+  return { ...ctx, db: tx, loaders: createLoaders(tx, ctx.viewer) };
+}
+
+async function viewerFrom(request: Request, tokens: TokenService): Promise<Viewer | null> {
+  const header = request.headers.get("authorization");
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  // A missing, malformed, forged or expired token means "signed out", not an
+  // error: public data stays readable, and protected fields say UNAUTHENTICATED.
+  return match?.[1] ? tokens.verify(match[1]) : null;
+}

@@ -1,0 +1,136 @@
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { DatabaseConfig } from "../config.js";
+import type { Logger } from "../logger.js";
+import { PrismaClient } from "./generated/prisma/client.js";
+import { instrumentAdapterFactory } from "./instrumented-adapter.js";
+import { applyMigrations } from "./migrations.js";
+
+/**
+ * The one long-lived database handle of the process: a single PrismaClient
+ * over a single pool (or a single embedded PGlite). Requests borrow it
+ * through their context; nothing else outlives a request.
+ */
+export interface Database {
+  readonly kind: DatabaseConfig["kind"];
+  readonly prisma: PrismaClient;
+  /** The adapter factory the client uses, for the schema engine. */
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers `SELECT 1` within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type PrismaTransaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+/** A client or a transaction on it: what data-access code is handed. */
+export type Db = PrismaClient | PrismaTransaction;
+
+export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
+  const onStatement = config.logQueries
+    ? (sql: string, durationMs: number) => logger.info("sql", { sql, durationMs: round(durationMs) })
+    : undefined;
+  return config.kind === "postgres" ? openPostgres(config, logger, onStatement) : openPglite(config, onStatement);
+}
+
+async function openPostgres(
+  config: Extract<DatabaseConfig, { kind: "postgres" }>,
+  logger: Logger,
+  onStatement?: (sql: string, durationMs: number) => void,
+): Promise<Database> {
+  const poolConfig: pg.PoolConfig = {
+    connectionString: config.url,
+    max: config.poolSize,
+    connectionTimeoutMillis: config.poolTimeoutMs,
+    idleTimeoutMillis: config.idleTimeoutMs,
+    maxLifetimeSeconds: config.maxLifetimeSeconds,
+    statement_timeout: config.statementTimeoutMs || undefined,
+    application_name: "inkwell",
+  };
+  const pool = new pg.Pool(poolConfig);
+  // An idle client that the server drops emits 'error' on the pool; without
+  // a listener that would crash the process.
+  pool.on("error", (error) => logger.warn("database pool error", { error }));
+  const adapterFactory = instrumentAdapterFactory(new PrismaPg(pool), onStatement);
+  const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
+  return {
+    kind: "postgres",
+    prisma,
+    adapterFactory,
+    // The engine borrows the same pool; it is not instrumented, so migration
+    // statements never count against a request.
+    migrate: () => applyMigrations(new PrismaPg(pool)),
+    ping: (timeoutMs) => withTimeout(pool.query("SELECT 1").then(() => undefined), timeoutMs),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(
+  config: Extract<DatabaseConfig, { kind: "pglite" }>,
+  onStatement?: (sql: string, durationMs: number) => void,
+): Promise<Database> {
+  if (!config.dir.startsWith("memory://")) await mkdir(config.dir, { recursive: true });
+  const pglite = await PGlite.create({ dataDir: config.dir });
+  if (config.statementTimeoutMs) await pglite.exec(`SET statement_timeout = ${Number(config.statementTimeoutMs)}`);
+  // PGlite is one connection in this process: the schema engine must use the
+  // same instance the server then serves from.
+  const baseFactory = new PrismaPGlite(pglite);
+  const adapterFactory = instrumentAdapterFactory(baseFactory, onStatement);
+  const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
+  return {
+    kind: "pglite",
+    prisma,
+    adapterFactory,
+    migrate: () => applyMigrations(baseFactory),
+    ping: (timeoutMs) => withTimeout(pglite.query("SELECT 1").then(() => undefined), timeoutMs),
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+// The operations that accept `relationLoadStrategy`.
+const RELATION_LOADING_OPERATIONS = new Set([
+  "findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "create", "update", "upsert", "delete",
+]);
+
+/**
+ * With the relationJoins preview on, `join` is Prisma's default; `query`
+ * is applied to every relation-loading operation by a client extension
+ * (and so to the transaction clients made from it).
+ */
+function withRelationLoadStrategy(prisma: PrismaClient, strategy: "join" | "query"): PrismaClient {
+  if (strategy === "join") return prisma;
+  const extended = prisma.$extends({
+    query: {
+      $allModels: {
+        $allOperations({ operation, args, query }) {
+          return query(RELATION_LOADING_OPERATIONS.has(operation) ? { ...args, relationLoadStrategy: strategy } : args);
+        },
+      },
+    },
+  });
+  // The extension changes no model or result type, only an argument.
+  return extended as unknown as PrismaClient;
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,85 @@
+import type {
+  IsolationLevel,
+  SqlDriverAdapter,
+  SqlMigrationAwareDriverAdapterFactory,
+  SqlQuery,
+  SqlQueryable,
+  SqlResultSet,
+  Transaction,
+} from "@prisma/driver-adapter-utils";
+import { activeSqlLog } from "./sql-log.js";
+
+export type StatementListener = (sql: string, durationMs: number) => void;
+
+/**
+ * Wraps a driver adapter factory so that every statement it sends is
+ * recorded in the active SqlLog and, optionally, reported to a listener
+ * (query logging). Transaction control statements are recorded too, as the
+ * adapters send them on the wire: BEGIN when a transaction starts, and
+ * COMMIT/ROLLBACK either through executeRaw (pg) or inside commit() and
+ * rollback() (adapters that use a "phantom query", like PGlite's).
+ */
+export function instrumentAdapterFactory(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  onStatement?: StatementListener,
+): SqlMigrationAwareDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => instrumentAdapter(await factory.connect(), onStatement),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
+}
+
+function note(sql: string, startedAt: number, onStatement?: StatementListener): void {
+  activeSqlLog()?.record(sql);
+  onStatement?.(sql, performance.now() - startedAt);
+}
+
+async function timed<T>(sql: string, onStatement: StatementListener | undefined, run: () => Promise<T>): Promise<T> {
+  const startedAt = performance.now();
+  try {
+    return await run();
+  } finally {
+    note(sql, startedAt, onStatement);
+  }
+}
+
+function instrumentQueryable<Q extends SqlQueryable>(inner: Q, onStatement?: StatementListener): SqlQueryable {
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    queryRaw: (query: SqlQuery): Promise<SqlResultSet> => timed(query.sql, onStatement, () => inner.queryRaw(query)),
+    executeRaw: (query: SqlQuery): Promise<number> => timed(query.sql, onStatement, () => inner.executeRaw(query)),
+  };
+}
+
+function instrumentAdapter(inner: SqlDriverAdapter, onStatement?: StatementListener): SqlDriverAdapter {
+  return {
+    ...instrumentQueryable(inner, onStatement),
+    executeScript: (script) => timed(script, onStatement, () => inner.executeScript(script)),
+    startTransaction: async (isolationLevel?: IsolationLevel) => {
+      const tx = await timed("BEGIN", onStatement, () => inner.startTransaction(isolationLevel));
+      return instrumentTransaction(tx, onStatement);
+    },
+    getConnectionInfo: inner.getConnectionInfo?.bind(inner),
+    dispose: () => inner.dispose(),
+  };
+}
+
+function instrumentTransaction(inner: Transaction, onStatement?: StatementListener): Transaction {
+  // With a phantom query the adapter ends the transaction itself; otherwise
+  // Prisma sends COMMIT/ROLLBACK through executeRaw and we already see it.
+  const endsItself = inner.options.usePhantomQuery;
+  const end = (sql: string, run: () => Promise<void>) => (endsItself ? timed(sql, onStatement, run) : run());
+  const tx: Transaction = {
+    ...instrumentQueryable(inner, onStatement),
+    options: inner.options,
+    commit: () => end("COMMIT", () => inner.commit()),
+    rollback: () => end("ROLLBACK", () => inner.rollback()),
+  };
+  if (inner.createSavepoint) tx.createSavepoint = (name) => inner.createSavepoint!(name);
+  if (inner.rollbackToSavepoint) tx.rollbackToSavepoint = (name) => inner.rollbackToSavepoint!(name);
+  if (inner.releaseSavepoint) tx.releaseSavepoint = (name) => inner.releaseSavepoint!(name);
+  return tx;
+}

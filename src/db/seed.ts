@@ -1,0 +1,128 @@
+import { hashPassword } from "../auth/passwords.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+
+export interface SeedOptions {
+  users: number;
+  postsPerUser: number;
+  commentsPerPost: number;
+  /** Every seeded user's password (hashed once: argon2 per row would take minutes). */
+  password?: string;
+}
+
+export interface SeedCounts {
+  users: number;
+  posts: number;
+  comments: number;
+  tags: number;
+}
+
+export const SEED_PASSWORD = "inkwell-password";
+export const DEMO_SEED: SeedOptions = { users: 6, postsPerUser: 4, commentsPerPost: 3 };
+
+const TAGS = ["writing", "fiction", "poetry", "essays", "craft", "editing", "publishing", "research", "travel", "food",
+  "science", "history", "memoir", "tech", "design", "film", "music", "nature", "cities", "letters"];
+const WORDS = ("the quiet ink of morning settles over every draft a writer keeps " +
+  "between chapters there are small rooms where sentences learn to breathe " +
+  "revision is a kind of listening and the page answers slowly").split(" ");
+const BASE_TIME = Date.UTC(2026, 0, 1);
+const CHUNK = 5_000;
+
+/**
+ * Fills an empty database with a deterministic data set: the same options
+ * always give the same rows (handles, slugs, bodies, timestamps, tag links).
+ * Rows go in with multi-row INSERTs in chunks, so 10k posts take seconds.
+ * Refuses to run on a database that already has users.
+ */
+export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): Promise<SeedCounts> {
+  if ((await prisma.user.count()) > 0) throw new Error("the database already has users; seed only an empty one");
+  const random = mulberry32(options.users * 1_000_003 + options.postsPerUser * 1_009 + options.commentsPerPost);
+  const passwordHash = await hashPassword(options.password ?? SEED_PASSWORD);
+
+  const users = await prisma.user.createManyAndReturn({
+    data: Array.from({ length: options.users }, (_, i) => ({
+      email: `writer${i + 1}@example.com`,
+      handle: `writer${i + 1}`,
+      name: `Writer ${i + 1}`,
+      passwordHash,
+      createdAt: new Date(BASE_TIME + i * 60_000),
+    })),
+    select: { id: true },
+  });
+  await prisma.profile.createMany({
+    data: users.map((user, i) => ({ userId: user.id, bio: `Writer ${i + 1} writes about ${TAGS[i % TAGS.length]}.` })),
+  });
+  const tags = await prisma.tag.createManyAndReturn({ data: TAGS.map((name) => ({ name })), select: { id: true } });
+
+  const postRows = users.flatMap((user, u) =>
+    Array.from({ length: options.postsPerUser }, (_, p) => {
+      const n = u * options.postsPerUser + p;
+      const published = n % 10 !== 9; // every tenth post stays a draft
+      const at = new Date(BASE_TIME + 86_400_000 + n * 60_000);
+      return {
+        authorId: user.id,
+        title: `${capitalize(sentence(random, 4))} ${n + 1}`,
+        slug: `post-${n + 1}`,
+        body: Array.from({ length: 3 }, () => `${capitalize(sentence(random, 24))}.`).join("\n\n"),
+        status: published ? ("PUBLISHED" as const) : ("DRAFT" as const),
+        publishedAt: published ? at : null,
+        commentCount: published ? options.commentsPerPost : 0,
+        createdAt: at,
+      };
+    }),
+  );
+  const posts: { id: number; status: string }[] = [];
+  for (const chunk of chunks(postRows, CHUNK)) {
+    posts.push(...(await prisma.post.createManyAndReturn({ data: chunk, select: { id: true, status: true } })));
+  }
+
+  // Two tags a post. The implicit many-to-many table has no Prisma model, so
+  // this is one raw INSERT ... SELECT unnest() with the ids as bound arrays.
+  const links = posts.flatMap((post, i) => {
+    const first = i % tags.length;
+    const second = (i * 7 + 3) % tags.length === first ? (first + 1) % tags.length : (i * 7 + 3) % tags.length;
+    return [[post.id, tags[first]!.id], [post.id, tags[second]!.id]] as const;
+  });
+  for (const chunk of chunks(links, CHUNK * 4)) {
+    await prisma.$executeRaw`
+      INSERT INTO "_PostToTag" ("A", "B")
+      SELECT * FROM unnest(${chunk.map(([postId]) => postId)}::int[], ${chunk.map(([, tagId]) => tagId)}::int[])`;
+  }
+
+  const commentRows = posts
+    .filter((post) => post.status === "PUBLISHED")
+    .flatMap((post, p) =>
+      Array.from({ length: options.commentsPerPost }, (_, c) => ({
+        postId: post.id,
+        authorId: users[(p + c + 1) % users.length]!.id,
+        body: `${capitalize(sentence(random, 12))}.`,
+        createdAt: new Date(BASE_TIME + 2 * 86_400_000 + (p * options.commentsPerPost + c) * 1_000),
+      })),
+    );
+  for (const chunk of chunks(commentRows, CHUNK)) await prisma.comment.createMany({ data: chunk });
+
+  return { users: users.length, posts: posts.length, comments: commentRows.length, tags: tags.length };
+}
+
+function* chunks<T>(rows: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+}
+
+function sentence(random: () => number, words: number): string {
+  return Array.from({ length: words }, () => WORDS[Math.floor(random() * WORDS.length)]).join(" ");
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A small seeded PRNG, so seed data is the same on every machine. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

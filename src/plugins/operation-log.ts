@@ -1,0 +1,45 @@
+import { getOperationAST, type ExecutionResult, type GraphQLError } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.js";
+import { expectedError } from "../errors.js";
+
+/**
+ * One structured log line per executed operation: request id, operation
+ * name and type, duration, SQL statement count and error count. Errors that
+ * are not expected ones are logged in full here, with the request id, before
+ * masking hides them from the client.
+ */
+export function useOperationLog(): Plugin<Context> {
+  return {
+    onExecute({ args }) {
+      const startedAt = performance.now();
+      const ctx = args.contextValue as Context;
+      const operation = getOperationAST(args.document, args.operationName);
+      return {
+        onExecuteDone({ result }) {
+          const { logger } = ctx.services;
+          const errors = "errors" in result ? ((result as ExecutionResult).errors ?? []) : [];
+          for (const error of errors) {
+            if (!expectedError(error)) logUnexpected(ctx, error);
+          }
+          logger.info("operation", {
+            requestId: ctx.requestId,
+            operationName: operation?.name?.value ?? null,
+            operationType: operation?.operation ?? null,
+            durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+            sqlStatements: ctx.sqlLog.count,
+            errors: errors.length,
+          });
+        },
+      };
+    },
+  };
+}
+
+function logUnexpected(ctx: Context, error: GraphQLError): void {
+  ctx.services.logger.error("unexpected error", {
+    requestId: ctx.requestId,
+    path: error.path?.join("."),
+    error: error.originalError ?? error,
+  });
+}

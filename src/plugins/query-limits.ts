@@ -1,0 +1,23 @@
+import armor from "@escape.tech/graphql-armor";
+import type { Plugin } from "graphql-yoga";
+
+// graphql-armor is CommonJS: its named exports exist only on the default export under native ESM.
+const { EnvelopArmorPlugin } = armor;
+
+/**
+ * Rejects abusive documents at validation, before any resolver runs.
+ * Sized so the deepest query the API is meant for
+ * (users -> posts -> comments -> author, through connections: depth 11)
+ * passes with room to spare.
+ */
+export function useQueryLimits({ production }: { production: boolean }): Plugin {
+  return EnvelopArmorPlugin({
+    maxDepth: { n: 15 },
+    maxAliases: { n: 20 },
+    maxDirectives: { n: 20 },
+    maxTokens: { n: 2_000 },
+    costLimit: { maxCost: 10_000 },
+    // Field suggestions ("Did you mean…?") help in development and map the schema for attackers.
+    blockFieldSuggestion: { enabled: production },
+  }) as Plugin;
+}

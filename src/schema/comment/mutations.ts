@@ -1,0 +1,33 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { builder } from "../../builder.js";
+import { databaseIdOf } from "../ids.js";
+import { requireViewer } from "../viewer.js";
+import { addComment, deleteComment } from "./service.js";
+
+const AddCommentInput = builder.inputType("AddCommentInput", {
+  fields: (t) => ({
+    postId: t.id({ required: true }),
+    body: t.string({ required: true }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  addComment: t.prismaField({
+    type: "Comment",
+    description: "Comments on a published post.",
+    authScopes: { signedIn: true },
+    args: { input: t.arg({ type: AddCommentInput, required: true }) },
+    resolve: (query, _root, { input }, ctx) =>
+      addComment(ctx.db, requireViewer(ctx), databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query),
+  }),
+  deleteComment: t.id({
+    description: "Deletes a comment; returns its id.",
+    authScopes: { signedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = databaseIdOf(String(args.id), "Comment", "id");
+      await deleteComment(ctx.db, requireViewer(ctx), id);
+      return encodeGlobalID("Comment", id);
+    },
+  }),
+}));

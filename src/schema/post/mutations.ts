@@ -1,0 +1,56 @@
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import { builder } from "../../builder.js";
+import { requireViewer } from "../viewer.js";
+import { databaseIdOf } from "../ids.js";
+import { createPost, deletePost, publishPost, updatePost } from "./service.js";
+
+const CreatePostInput = builder.inputType("CreatePostInput", {
+  fields: (t) => ({
+    title: t.string({ required: true }),
+    body: t.string({ required: true }),
+    tags: t.stringList({ description: "Tag names; created when new. At most 10." }),
+  }),
+});
+
+const UpdatePostInput = builder.inputType("UpdatePostInput", {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    title: t.string(),
+    body: t.string(),
+    tags: t.stringList({ description: "Replaces all tags when given." }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createPost: t.prismaField({
+    type: "Post",
+    description: "Creates a draft.",
+    authScopes: { signedIn: true },
+    args: { input: t.arg({ type: CreatePostInput, required: true }) },
+    resolve: (query, _root, { input }, ctx) => createPost(ctx.db, requireViewer(ctx), input, query),
+  }),
+  updatePost: t.prismaField({
+    type: "Post",
+    authScopes: { signedIn: true },
+    args: { input: t.arg({ type: UpdatePostInput, required: true }) },
+    resolve: (query, _root, { input }, ctx) =>
+      updatePost(ctx.db, requireViewer(ctx), databaseIdOf(String(input.id), "Post", "input.id"), input, query),
+  }),
+  publishPost: t.prismaField({
+    type: "Post",
+    authScopes: { signedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      publishPost(ctx.db, requireViewer(ctx), databaseIdOf(String(args.id), "Post", "id"), query),
+  }),
+  deletePost: t.id({
+    description: "Deletes a post with its comments; returns its id.",
+    authScopes: { signedIn: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, args, ctx) => {
+      const id = databaseIdOf(String(args.id), "Post", "id");
+      await deletePost(ctx.db, requireViewer(ctx), id);
+      return encodeGlobalID("Post", id);
+    },
+  }),
+}));

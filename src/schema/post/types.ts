@@ -1,0 +1,69 @@
+import { builder } from "../../builder.js";
+import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.js";
+import { pageSizeFor } from "../../paging.js";
+import { CommentConnection } from "../comment/types.js";
+import { toDatabaseId } from "../ids.js";
+import { visiblePosts } from "./visibility.js";
+
+export const PostStatus = builder.enumType(PostStatusValues, { name: "PostStatus" });
+
+export const PostOrder = builder.enumType("PostOrder", {
+  values: {
+    NEWEST: { description: "Most recently published first." },
+    OLDEST: { description: "Earliest published first." },
+    MOST_COMMENTED: { description: "Most comments first; ties broken newest first." },
+  } as const,
+});
+
+export const PostFilter = builder.inputType("PostFilter", {
+  fields: (t) => ({
+    authorHandle: t.string(),
+    tag: t.string(),
+    search: t.string({ description: "Matches words in the title or body, ignoring case." }),
+    publishedAfter: t.field({ type: "DateTime" }),
+    publishedBefore: t.field({ type: "DateTime" }),
+  }),
+});
+
+const EXCERPT_LENGTH = 200;
+
+export const Post = builder.prismaNode("Post", {
+  id: { field: "id" },
+  // A node refetch applies the same visibility rule as every list: someone
+  // else's draft is "not there", not "forbidden".
+  nullable: true,
+  findUnique: (id, ctx) => ({ id: toDatabaseId(id, "Post"), AND: [visiblePosts(ctx.viewer)] }),
+  fields: (t) => ({
+    slug: t.exposeString("slug"),
+    title: t.exposeString("title"),
+    body: t.exposeString("body"),
+    excerpt: t.string({
+      description: `The body's first ${EXCERPT_LENGTH} characters, cut at a word boundary.`,
+      select: { body: true },
+      resolve: (post) => excerptOf(post.body),
+    }),
+    status: t.expose("status", { type: PostStatus }),
+    author: t.relation("author"),
+    tags: t.relation("tags", { query: { orderBy: { name: "asc" } } }),
+    comments: t.relatedConnection("comments", {
+      cursor: "id",
+      maxSize: pageSizeFor,
+      description: "Oldest first.",
+      query: { orderBy: { id: "asc" } },
+    }, CommentConnection),
+    commentCount: t.exposeInt("commentCount"),
+    publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+  }),
+});
+
+export const PostConnection = builder.connectionObject({ type: Post, name: "PostConnection" }, { name: "PostEdge" });
+
+export function excerptOf(body: string): string {
+  const text = body.replace(/\s+/g, " ").trim();
+  if (text.length <= EXCERPT_LENGTH) return text;
+  const cut = text.slice(0, EXCERPT_LENGTH + 1);
+  const lastSpace = cut.lastIndexOf(" ");
+  return `${cut.slice(0, lastSpace > EXCERPT_LENGTH / 2 ? lastSpace : EXCERPT_LENGTH).trimEnd()}…`;
+}

@@ -1,0 +1,20 @@
+import type { Viewer } from "../../auth/tokens.js";
+import type { Prisma, PostStatus } from "../../db/generated/prisma/client.js";
+
+/**
+ * The one rule for which posts a viewer may see: published posts, their own
+ * drafts, and everything for admins. Every read path (lists, lookups, node
+ * refetches, counts, comments) filters through it.
+ */
+export function visiblePosts(viewer: Viewer | null, status?: PostStatus | null): Prisma.PostWhereInput {
+  const statusFilter: Prisma.PostWhereInput = status ? { status } : {};
+  if (viewer?.role === "ADMIN") return statusFilter;
+  const visible: Prisma.PostWhereInput = viewer
+    ? { OR: [{ status: "PUBLISHED" }, { authorId: viewer.id }] }
+    : { status: "PUBLISHED" };
+  return status ? { AND: [visible, statusFilter] } : visible;
+}
+
+export function canEditPost(viewer: Viewer, post: { authorId: number }): boolean {
+  return viewer.role === "ADMIN" || post.authorId === viewer.id;
+}

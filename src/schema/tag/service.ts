@@ -1,0 +1,18 @@
+import { BadUserInputError } from "../../errors.js";
+
+const MAX_TAGS = 10;
+const TAG_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** Tag names as stored: trimmed, lower-case, unique, at most ten. */
+export function normalizeTagNames(raw: readonly string[], field: string): string[] {
+  const names = [...new Set(raw.map((name) => name.trim().toLowerCase()))];
+  if (names.length > MAX_TAGS) throw new BadUserInputError(`A post has at most ${MAX_TAGS} tags.`, field);
+  const invalid = names.find((name) => !TAG_NAME.test(name));
+  if (invalid !== undefined) {
+    throw new BadUserInputError(
+      `"${invalid}" is not a valid tag: use 1 to 32 letters, digits or dashes, starting with a letter or digit.`,
+      field,
+    );
+  }
+  return names;
+}

@@ -1,0 +1,66 @@
+import { recordAuditEvent } from "../../audit/record-audit-event.js";
+import type { Viewer } from "../../auth/tokens.js";
+import type { Db } from "../../db/client.js";
+import type { Prisma } from "../../db/generated/prisma/client.js";
+import { BadUserInputError } from "../../errors.js";
+
+type UserQuery = { include?: Prisma.UserInclude; select?: Prisma.UserSelect };
+
+export interface UpdateProfileInput {
+  name?: string | null;
+  bio?: string | null;
+  avatarUrl?: string | null;
+  website?: string | null;
+}
+
+const MAX_BIO = 2_000;
+
+/** Sets the given fields of the viewer's profile (an empty string clears one), creating it on first use. */
+export async function updateProfile(db: Db, viewer: Viewer, input: UpdateProfileInput, query: UserQuery = {}) {
+  const profile: Prisma.ProfileUpdateInput = {};
+  if (input.bio != null) {
+    if (input.bio.length > MAX_BIO) throw new BadUserInputError(`A bio is at most ${MAX_BIO} characters.`, "input.bio");
+    profile.bio = input.bio.trim() || null;
+  }
+  if (input.avatarUrl != null) profile.avatarUrl = validUrl(input.avatarUrl, "input.avatarUrl");
+  if (input.website != null) profile.website = validUrl(input.website, "input.website");
+  const data: Prisma.UserUpdateInput = {};
+  if (input.name != null) data.name = validName(input.name, "input.name");
+  if (Object.keys(profile).length > 0) {
+    data.profile = {
+      upsert: { create: profile as Prisma.ProfileCreateWithoutUserInput, update: profile },
+    };
+  }
+  const user = await db.user.update({ ...query, where: { id: viewer.id }, data });
+  await recordAuditEvent(db, {
+    actorId: viewer.id,
+    action: "user.updateProfile",
+    entityType: "User",
+    entityId: viewer.id,
+    data: { fields: [...Object.keys(profile), ...(data.name ? ["name"] : [])] },
+  });
+  return user;
+}
+
+export function validName(raw: string, field: string): string {
+  const name = raw.trim();
+  if (!name) throw new BadUserInputError("A name is required.", field);
+  if (name.length > 100) throw new BadUserInputError("A name is at most 100 characters.", field);
+  return name;
+}
+
+function validUrl(raw: string, field: string): string | null {
+  const value = raw.trim();
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new BadUserInputError("Must be an absolute http(s) URL.", field);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new BadUserInputError("Must be an absolute http(s) URL.", field);
+  }
+  if (value.length > 2_000) throw new BadUserInputError("A URL is at most 2000 characters.", field);
+  return url.toString();
+}
