@@ -9,6 +9,8 @@ import { getDatamodel } from "./db/generated/pothos-types.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./paging.js";
+import { toDatabaseId } from "./schema/ids.js";
+import { visibleNode } from "./schema/node-visibility.js";
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -45,6 +47,19 @@ export const builder = new SchemaBuilder<{
     cursorType: "String",
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    nodeQueryOptions: {
+      resolve: async (_root, { id }, ctx, _info, resolveNode) => {
+        toDatabaseId(id.id, id.typename, "id");
+        return visibleNode(id.typename, await resolveNode(id), ctx);
+      },
+    },
+    nodesQueryOptions: {
+      resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
+        for (const id of ids) toDatabaseId(id.id, id.typename, "ids");
+        const rows = await resolveNodes(ids);
+        return ids.map((id, i) => visibleNode(id.typename, rows[i], ctx));
+      },
+    },
   },
 });
 

@@ -49,7 +49,7 @@ export async function createContext(services: AppServices, initial: YogaInitialC
  * object, so reusing the original would route reads around the transaction.
  */
 export function bindToTransaction<C extends Context>(ctx: C, tx: PrismaTransaction): C {
-  return { ...ctx, db: tx, loaders: createLoaders(tx, ctx.viewer) };
+  return { ...ctx, db: tx, loaders: createLoaders(tx, ctx.viewer, { cache: false }) };
 }
 
 async function viewerFrom(request: Request, tokens: TokenService): Promise<Viewer | null> {

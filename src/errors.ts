@@ -75,7 +75,11 @@ export function expectedError(error: unknown): ClientErrorShape | null {
   if (error instanceof AppError) {
     return { message: error.message, extensions: error.extensions as ClientErrorShape["extensions"] };
   }
-  if (error instanceof PothosValidationError) return { message: error.message, extensions: { code: "BAD_USER_INPUT" } };
+  if (error instanceof PothosValidationError) {
+    // Pothos names the argument in its message ('Argument "first" must be ...').
+    const field = error.message.match(/^Arguments? "(\w+)"/)?.[1];
+    return { message: error.message, extensions: { code: "BAD_USER_INPUT", ...(field ? { field } : {}) } };
+  }
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (error.code === "P2002") {
       const field = uniqueViolationField(error);
@@ -92,7 +96,8 @@ export function expectedError(error: unknown): ClientErrorShape | null {
     if (typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code)) {
       return { message: error.message, extensions: { ...error.extensions, code: code as ErrorCode } };
     }
-    return { message: error.message, extensions: { code: "BAD_USER_INPUT", ...(code ? { reason: code } : {}) } };
+    // Keep Yoga's `http` hints (400, 405 with Allow) so the HTTP status stays right.
+    return { message: error.message, extensions: { ...error.extensions, code: "BAD_USER_INPUT", ...(code ? { reason: code } : {}) } };
   }
   return null;
 }

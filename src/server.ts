@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -11,8 +12,9 @@ async function main(): Promise<void> {
   const app = await createApp(config, logger);
   const server = createServer(app.yoga);
   server.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo;
     const host = config.host === "0.0.0.0" ? "localhost" : config.host;
-    logger.info("listening", { url: `http://${host}:${config.port}${app.yoga.graphqlEndpoint}`, database: app.database.kind });
+    logger.info("listening", { url: `http://${host}:${port}${app.yoga.graphqlEndpoint}`, database: app.database.kind });
   });
 
   let stopping = false;
@@ -25,8 +27,12 @@ async function main(): Promise<void> {
       logger.warn("in-flight requests did not finish in time; closing connections");
       server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS).unref();
+    // Keep-alive connections turn idle as their last response ends; close
+    // them as they do, or close() would wait for the client to hang up.
+    const reaper = setInterval(() => server.closeIdleConnections(), 50);
     server.close(async () => {
       clearTimeout(forced);
+      clearInterval(reaper);
       await app.close();
       logger.info("stopped");
       process.exit(0);

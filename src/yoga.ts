@@ -1,9 +1,11 @@
+import { GraphQLError } from "graphql";
 import { createYoga, useReadinessCheck } from "graphql-yoga";
 import type { AppServices, Context } from "./context.js";
 import { createContext } from "./context.js";
 import type { Database } from "./db/client.js";
-import { maskError } from "./errors.js";
-import { useOperationLog } from "./plugins/operation-log.js";
+import { expectedError, maskError } from "./errors.js";
+import { useClientErrorCodes } from "./plugins/client-error-codes.js";
+import { useOperationLog, wasLoggedWithRequest } from "./plugins/operation-log.js";
 import { useQueryLimits } from "./plugins/query-limits.js";
 import { useRequestIdHeader } from "./plugins/request-id-header.js";
 import { useUnitOfWork } from "./plugins/unit-of-work.js";
@@ -45,15 +47,11 @@ export function createYogaApp({ services, database, production }: YogaDeps) {
     landingPage: false,
     graphiql: { title: "Inkwell GraphiQL", defaultQuery: EXAMPLE_QUERY },
     maskedErrors: { maskError },
-    logging: {
-      debug: (...args) => services.logger.debug(String(args[0]), { args: args.slice(1) }),
-      info: (...args) => services.logger.info(String(args[0]), { args: args.slice(1) }),
-      warn: (...args) => services.logger.warn(String(args[0]), { args: args.slice(1) }),
-      error: (...args) => services.logger.error(String(args[0]), { args: args.slice(1) }),
-    },
+    logging: yogaLogger(services.logger),
     plugins: [
       useRequestIdHeader(),
       useQueryLimits({ production }),
+      useClientErrorCodes(),
       useReadinessCheck({
         endpoint: "/readyz",
         check: () => database.ping(READINESS_TIMEOUT_MS).then(
@@ -65,6 +63,27 @@ export function createYogaApp({ services, database, production }: YogaDeps) {
       useOperationLog(),
     ],
   });
+}
+
+/**
+ * Yoga's own log calls, as structured lines. Yoga reports through `error`
+ * both a client's bad request (a syntax error, say), which is not our
+ * fault, and errors the operation log already reported with the request
+ * id; both go to debug so each failure is one error line.
+ */
+function yogaLogger(logger: AppServices["logger"]) {
+  const fields = (args: unknown[]) => (args.length > 1 ? { args: args.slice(1) } : undefined);
+  return {
+    debug: (...args: unknown[]) => logger.debug(String(args[0]), fields(args)),
+    info: (...args: unknown[]) => logger.info(String(args[0]), fields(args)),
+    warn: (...args: unknown[]) => logger.warn(String(args[0]), fields(args)),
+    error: (...args: unknown[]) => {
+      const [first] = args;
+      const quiet = (first instanceof GraphQLError && expectedError(first) !== null) || wasLoggedWithRequest(first);
+      if (quiet) logger.debug(String(first), fields(args));
+      else logger.error(String(first), { ...fields(args), error: first });
+    },
+  };
 }
 
 export type YogaApp = ReturnType<typeof createYogaApp>;

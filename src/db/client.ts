@@ -66,10 +66,10 @@ async function openPostgres(
     // statements never count against a request.
     migrate: () => applyMigrations(new PrismaPg(pool)),
     ping: (timeoutMs) => withTimeout(pool.query("SELECT 1").then(() => undefined), timeoutMs),
-    close: async () => {
+    close: once(async () => {
       await prisma.$disconnect();
       await pool.end();
-    },
+    }),
   };
 }
 
@@ -91,10 +91,10 @@ async function openPglite(
     adapterFactory,
     migrate: () => applyMigrations(baseFactory),
     ping: (timeoutMs) => withTimeout(pglite.query("SELECT 1").then(() => undefined), timeoutMs),
-    close: async () => {
+    close: once(async () => {
       await prisma.$disconnect();
       await pglite.close();
-    },
+    }),
   };
 }
 
@@ -121,6 +121,12 @@ function withRelationLoadStrategy(prisma: PrismaClient, strategy: "join" | "quer
   });
   // The extension changes no model or result type, only an argument.
   return extended as unknown as PrismaClient;
+}
+
+/** Closing twice (a signal during shutdown, a test cleaning up) must not fail. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= fn());
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {

@@ -119,9 +119,13 @@ export async function applyMigrations(factory: SqlMigrationAwareDriverAdapterFac
  * on the factory's shadow database (an in-memory PGlite for the embedded
  * adapter), so this never touches real data.
  */
-export async function pendingSchemaChanges(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+export async function pendingSchemaChanges(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  schemaText?: string,
+): Promise<string> {
   const migrationsList = await loadMigrationList();
-  return withEngine(factory, async (engine, schema) => {
+  return withEngine(factory, async (engine, fileSchema) => {
+    const schema = schemaText ?? fileSchema;
     const result = await engine.diff({
       // The engine reads the provider from migration_lock.toml, which the
       // first migration creates; before it, the history is simply empty.

@@ -36,10 +36,16 @@ export function useOperationLog(): Plugin<Context> {
   };
 }
 
+const logged = new WeakSet<object>();
+
+/** Whether this plugin already logged the error (with its request id), so Yoga's own report can be quieter. */
+export function wasLoggedWithRequest(error: unknown): boolean {
+  const original = error instanceof Error && "originalError" in error ? (error as GraphQLError).originalError : undefined;
+  return (typeof error === "object" && error !== null && logged.has(error)) || (original != null && logged.has(original));
+}
+
 function logUnexpected(ctx: Context, error: GraphQLError): void {
-  ctx.services.logger.error("unexpected error", {
-    requestId: ctx.requestId,
-    path: error.path?.join("."),
-    error: error.originalError ?? error,
-  });
+  const original = error.originalError ?? error;
+  logged.add(original);
+  ctx.services.logger.error("unexpected error", { requestId: ctx.requestId, path: error.path?.join("."), error: original });
 }

@@ -105,8 +105,11 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
       return { status: response.status, headers: response.headers, body: (await response.json()) as any, statements: log.statements };
     },
     async close() {
-      await app.close();
-      await drop?.();
+      try {
+        await app.close();
+      } finally {
+        await drop?.();
+      }
     },
   };
 }

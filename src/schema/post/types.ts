@@ -2,8 +2,6 @@ import { builder } from "../../builder.js";
 import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.js";
 import { pageSizeFor } from "../../paging.js";
 import { CommentConnection } from "../comment/types.js";
-import { toDatabaseId } from "../ids.js";
-import { visiblePosts } from "./visibility.js";
 
 export const PostStatus = builder.enumType(PostStatusValues, { name: "PostStatus" });
 
@@ -29,10 +27,8 @@ const EXCERPT_LENGTH = 200;
 
 export const Post = builder.prismaNode("Post", {
   id: { field: "id" },
-  // A node refetch applies the same visibility rule as every list: someone
-  // else's draft is "not there", not "forbidden".
+  // node(id) returns null for a post the viewer may not see (src/schema/node-visibility.ts).
   nullable: true,
-  findUnique: (id, ctx) => ({ id: toDatabaseId(id, "Post"), AND: [visiblePosts(ctx.viewer)] }),
   fields: (t) => ({
     slug: t.exposeString("slug"),
     title: t.exposeString("title"),

@@ -15,6 +15,11 @@ export function visiblePosts(viewer: Viewer | null, status?: PostStatus | null):
   return status ? { AND: [visible, statusFilter] } : visible;
 }
 
+/** The same rule as `visiblePosts`, for a row already in memory. */
+export function isPostVisible(viewer: Viewer | null, post: { status: string; authorId: number }): boolean {
+  return post.status === "PUBLISHED" || viewer?.role === "ADMIN" || (viewer !== null && post.authorId === viewer.id);
+}
+
 export function canEditPost(viewer: Viewer, post: { authorId: number }): boolean {
   return viewer.role === "ADMIN" || post.authorId === viewer.id;
 }

@@ -14,6 +14,9 @@ export const Profile = builder.prismaObject("Profile", {
 
 export const User = builder.prismaNode("User", {
   id: { field: "id" },
+  // Select mode: a user row is loaded with only the columns its requested
+  // fields need, so the password hash is never read for an author line.
+  select: { id: true },
   fields: (t) => ({
     handle: t.exposeString("handle"),
     name: t.exposeString("name"),
@@ -21,6 +24,7 @@ export const User = builder.prismaNode("User", {
     email: t.string({
       nullable: true,
       description: "Only the viewer's own; null for everyone else.",
+      select: { email: true },
       resolve: (user, _args, ctx) => (ctx.viewer?.id === user.id ? user.email : null),
     }),
     profile: t.relation("profile", { nullable: true }),

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../support/databases.js";
+import { addComment, createPost, errorCodes, expectNoErrors, signUp } from "../support/fixtures.js";
+import { useTestApp } from "../support/test-app.js";
+
+describe.each(testDatabaseKinds)("comments on %s", (kind) => {
+  const app = useTestApp(kind);
+  const commentCount = async (postId: string) =>
+    (await app.current.graphql(`query($id: ID!) { node(id: $id) { ... on Post { commentCount comments(first: 10) { edges { node { body } } } } } }`, { variables: { id: postId } }))
+      .body.data!.node;
+
+  it("adds a comment and returns it with its author and post, keeping commentCount in step", async () => {
+    const [author, reader] = [await signUp(app.current), await signUp(app.current)];
+    const post = await createPost(app.current, author);
+    const response = await app.current.graphql(
+      `mutation($input: AddCommentInput!) { addComment(input: $input) { body author { handle } post { slug commentCount } } }`,
+      { token: reader.token, variables: { input: { postId: post.id, body: "  Lovely piece.  " } } },
+    );
+    expectNoErrors(response);
+    expect(response.body.data!.addComment).toEqual({ body: "Lovely piece.", author: { handle: reader.handle }, post: { slug: post.slug, commentCount: 1 } });
+    expect(await commentCount(post.id)).toEqual({ commentCount: 1, comments: { edges: [{ node: { body: "Lovely piece." } }] } });
+  });
+
+  it("refuses comments on drafts and on posts the viewer cannot see", async () => {
+    const [author, reader] = [await signUp(app.current), await signUp(app.current)];
+    const draft = await createPost(app.current, author, { publish: false });
+    const add = `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`;
+    const own = await app.current.graphql(add, { token: author.token, variables: { input: { postId: draft.id, body: "x" } } });
+    expect(own.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "input.postId" } }]);
+    const other = await app.current.graphql(add, { token: reader.token, variables: { input: { postId: draft.id, body: "x" } } });
+    expect(errorCodes(other)).toEqual(["NOT_FOUND"]);
+    const empty = await app.current.graphql(add, { token: reader.token, variables: { input: { postId: draft.id, body: "   " } } });
+    expect(empty.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "input.body" } }]);
+  });
+
+  it("may be deleted by its author or the post's author, not by anyone else", async () => {
+    const [author, commenter, stranger] = [await signUp(app.current), await signUp(app.current), await signUp(app.current)];
+    const post = await createPost(app.current, author);
+    const first = await addComment(app.current, commenter, post.id, "one");
+    const second = await addComment(app.current, commenter, post.id, "two");
+    const remove = `mutation($id: ID!) { deleteComment(id: $id) }`;
+
+    expect(errorCodes(await app.current.graphql(remove, { token: stranger.token, variables: { id: first } }))).toEqual(["FORBIDDEN"]);
+    expect((await app.current.graphql(remove, { token: commenter.token, variables: { id: first } })).body).toEqual({ data: { deleteComment: first } });
+    expect((await app.current.graphql(remove, { token: author.token, variables: { id: second } })).body).toEqual({ data: { deleteComment: second } });
+    expect(await commentCount(post.id)).toEqual({ commentCount: 0, comments: { edges: [] } });
+    const audit = await app.current.app.database.prisma.auditEvent.findMany({ where: { action: "comment.delete", entityType: "Comment" }, orderBy: { id: "asc" } });
+    expect(audit.slice(-2).map((event) => event.actorId !== null)).toEqual([true, true]);
+  });
+
+  it("lists a user's comments newest first", async () => {
+    const [author, commenter] = [await signUp(app.current), await signUp(app.current)];
+    const post = await createPost(app.current, author);
+    for (const body of ["a", "b", "c"]) await addComment(app.current, commenter, post.id, body);
+    const response = await app.current.graphql(`query($h: String!) { user(handle: $h) { comments(first: 2) { edges { node { body post { slug } } } pageInfo { hasNextPage } } } }`, {
+      variables: { h: commenter.handle },
+    });
+    expect(response.body.data!.user.comments).toEqual({
+      edges: [{ node: { body: "c", post: { slug: post.slug } } }, { node: { body: "b", post: { slug: post.slug } } }],
+      pageInfo: { hasNextPage: true },
+    });
+  });
+});

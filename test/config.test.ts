@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+describe("configuration", () => {
+  it("defaults to the embedded database under .data/", () => {
+    const config = loadConfig({});
+    expect(config.database).toMatchObject({ kind: "pglite" });
+    expect(config.port).toBe(4000);
+    expect(config.seedDemoData).toBe(true);
+  });
+
+  it("reads the pool settings for PostgreSQL", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/inkwell",
+      DB_POOL_SIZE: "7",
+      DB_POOL_TIMEOUT_MS: "1500",
+      DB_IDLE_TIMEOUT_MS: "0",
+      DB_MAX_LIFETIME_S: "60",
+      DB_STATEMENT_TIMEOUT_MS: "2500",
+      DB_LOG_QUERIES: "true",
+    });
+    expect(config.database).toMatchObject({
+      kind: "postgres",
+      poolSize: 7,
+      poolTimeoutMs: 1500,
+      idleTimeoutMs: 0,
+      maxLifetimeSeconds: 60,
+      statementTimeoutMs: 2500,
+      logQueries: true,
+    });
+    expect(config.seedDemoData).toBe(false);
+  });
+
+  it.each([
+    ["DB_POOL_SIZE", "0"],
+    ["DB_POOL_SIZE", "ten"],
+    ["DB_POOL_TIMEOUT_MS", "0"],
+    ["DB_LOG_QUERIES", "maybe"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "mysql://localhost/x"],
+    ["LOG_LEVEL", "loud"],
+    ["DB_RELATION_LOAD_STRATEGY", "magic"],
+    ["AUTH_SECRET", "short"],
+  ])("rejects %s=%s with an error naming the variable", (name, value) => {
+    const env = { DATABASE_URL: "postgresql://localhost/x", [name]: value };
+    expect(() => loadConfig(env)).toThrowError(ConfigError);
+    expect(() => loadConfig(env)).toThrowError(new RegExp(`^${name}: `));
+  });
+
+  it("requires AUTH_SECRET in production", () => {
+    expect(() => loadConfig({ NODE_ENV: "production" })).toThrowError(/^AUTH_SECRET: is required/);
+  });
+});

@@ -1,0 +1,18 @@
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { afterAll, describe, expect, it } from "vitest";
+import { pendingSchemaChanges, readSchema } from "../../src/db/migrations.js";
+
+describe("migrations", () => {
+  const scratch = new PGlite();
+  afterAll(() => scratch.close());
+
+  it("prisma/migrations produce exactly prisma/schema.prisma (run `npm run db:migrate:create -- <name>` if not)", async () => {
+    expect(await pendingSchemaChanges(new PrismaPGlite(scratch))).toBe("");
+  });
+
+  it("notices a schema change that has no migration", async () => {
+    const changed = (await readSchema()).replace("model Tag {\n", "model Tag {\n  color String?\n");
+    expect(await pendingSchemaChanges(new PrismaPGlite(scratch), changed)).toMatch(/ALTER TABLE "tags" ADD COLUMN\s+"color" TEXT/);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "./support/databases.js";
+import { createPost, errorCodes, signUp } from "./support/fixtures.js";
+import { startTestApp, useTestApp } from "./support/test-app.js";
+
+const toGlobalId = (type: string, id: string | number) => Buffer.from(`${type}:${id}`).toString("base64");
+
+describe.each(testDatabaseKinds)("error codes on %s", (kind) => {
+  const app = useTestApp(kind);
+
+  it.each([
+    ["a malformed query", `{ posts(first: 1 { edges }`, "GRAPHQL_PARSE_FAILED"],
+    ["an unknown field", `{ posts(first: 1) { nope } }`, "GRAPHQL_VALIDATION_FAILED"],
+    ["an invalid literal", `{ posts(filter: { publishedAfter: "yesterday" }) { edges { cursor } } }`, "GRAPHQL_VALIDATION_FAILED"],
+  ])("answers %s with BAD_USER_INPUT, never a 500", async (_case, query, reason) => {
+    const response = await app.current.graphql(query);
+    expect(response.status).toBeLessThan(500);
+    expect(response.body.data).toBeUndefined();
+    expect(response.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", reason } }]);
+  });
+
+  it("answers a variable of the wrong type with BAD_USER_INPUT", async () => {
+    const response = await app.current.graphql(`query($n: Int!) { posts(first: $n) { edges { cursor } } }`, { variables: { n: "x" } });
+    expect(response.status).toBeLessThan(500);
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+  });
+
+  it.each([
+    ["not base64 at all", "garbage"],
+    ["a Post id that is not a number", toGlobalId("Post", "abc")],
+    ["an unknown type", toGlobalId("Spaceship", 1)],
+  ])("answers a bad id (%s) with BAD_USER_INPUT", async (_case, id) => {
+    const response = await app.current.graphql(`query($id: ID!) { node(id: $id) { id } }`, { variables: { id } });
+    expect(response.status).toBe(200);
+    expect(response.body.data).toEqual({ node: null });
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+  });
+
+  it("answers a bad id in a mutation with BAD_USER_INPUT naming the argument, and writes nothing", async () => {
+    const user = await signUp(app.current);
+    const before = await app.current.app.database.prisma.auditEvent.count();
+    const response = await app.current.graphql(`mutation { publishPost(id: "${toGlobalId("User", 1)}") { id } }`, { token: user.token });
+    expect(response.body).toMatchObject({ data: null, errors: [{ path: ["publishPost"], extensions: { code: "BAD_USER_INPUT", field: "id" } }] });
+    expect(await app.current.app.database.prisma.auditEvent.count()).toBe(before);
+  });
+
+  it("answers an id that names nothing with null, not an error", async () => {
+    const response = await app.current.graphql(`{ node(id: "${toGlobalId("Post", 2_000_000_000)}") { id } }`);
+    expect(response.body).toEqual({ data: { node: null } });
+  });
+
+  it.each([
+    ["first: 1000 on a root connection", `{ posts(first: 1000) { edges { cursor } } }`, ["posts"], "first"],
+    ["last: 101 on a root connection", `{ users(last: 101) { edges { cursor } } }`, ["users"], "last"],
+    ["first: -1", `{ tags(first: -1) { edges { cursor } } }`, ["tags"], "first"],
+    ["first: 1000 on a nested connection", `{ users(first: 2) { edges { node { posts(first: 1000) { edges { cursor } } } } } }`, ["users"], "first"],
+  ])("rejects %s with BAD_USER_INPUT naming the argument", async (_case, query, path, field) => {
+    const response = await app.current.graphql(query);
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toMatchObject([{ path, extensions: { code: "BAD_USER_INPUT", field } }]);
+  });
+
+  it("rejects a query beyond the cost limit before running it", async () => {
+    const response = await app.current.graphql(
+      `{ users(first: 100) { edges { node { posts(first: 100) { edges { node { comments(first: 100) { edges { node { body } } } } } } } } } }`,
+    );
+    expect(response.statements).toEqual([]);
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+    expect(response.body.errors![0]!.message).toMatch(/Cost limit/);
+  });
+
+  it("answers editing someone else's post with FORBIDDEN, and changes nothing", async () => {
+    const [author, other] = [await signUp(app.current), await signUp(app.current)];
+    const post = await createPost(app.current, author, { title: "Mine" });
+    const response = await app.current.graphql(`mutation($input: UpdatePostInput!) { updatePost(input: $input) { title } }`, {
+      token: other.token,
+      variables: { input: { id: post.id, title: "Stolen" } },
+    });
+    expect(response.body).toMatchObject({ data: null, errors: [{ path: ["updatePost"], extensions: { code: "FORBIDDEN" } }] });
+    const row = await app.current.app.database.prisma.post.findUniqueOrThrow({ where: { slug: post.slug } });
+    expect(row.title).toBe("Mine");
+  });
+});
+
+describe.each(testDatabaseKinds)("unexpected errors on %s", (kind) => {
+  it("are masked for the client and logged with the request id", async () => {
+    const t = await startTestApp(kind);
+    try {
+      await t.app.database.close(); // the database going away is nothing the client did
+      const response = await t.graphql(`{ posts(first: 1) { edges { cursor } } }`, { headers: { "x-request-id": "req-mask-1" } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-request-id")).toBe("req-mask-1");
+      expect(response.body).toEqual({
+        data: null,
+        errors: [expect.objectContaining({ message: "Unexpected error.", path: ["posts"], extensions: { code: "INTERNAL_SERVER_ERROR" } })],
+      });
+      const errors = t.logs.filter((line) => line.level === "error");
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ message: "unexpected error", requestId: "req-mask-1", path: "posts" });
+      expect(JSON.stringify(errors[0]!.error)).not.toBe("{}");
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+});

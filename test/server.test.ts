@@ -1,0 +1,133 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "./support/databases.js";
+import { signUp } from "./support/fixtures.js";
+import { startTestApp, useTestApp } from "./support/test-app.js";
+
+describe.each(testDatabaseKinds)("HTTP surface on %s", (kind) => {
+  const app = useTestApp(kind);
+
+  it("serves GraphiQL with an example query to a browser", async () => {
+    const response = await app.current.fetch("/graphql", { headers: { accept: "text/html" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await response.text();
+    expect(html).toContain("Inkwell GraphiQL");
+    expect(html).toContain("query NewestPosts");
+  });
+
+  it("answers GraphQL over GET and POST", async () => {
+    const get = await app.current.fetch(`/graphql?query=${encodeURIComponent("{ __typename }")}`, { headers: { accept: "application/json" } });
+    expect(await get.json()).toEqual({ data: { __typename: "Query" } });
+    const post = await app.current.graphql(`{ __typename }`);
+    expect(post.body).toEqual({ data: { __typename: "Query" } });
+  });
+
+  it("refuses a mutation over GET", async () => {
+    const response = await app.current.fetch(`/graphql?query=${encodeURIComponent("mutation { deletePost(id: \"x\") }")}`, {
+      headers: { accept: "application/graphql-response+json" },
+    });
+    expect(response.status).toBe(405);
+    expect(await response.text()).toContain("Can only perform a mutation operation from a POST request");
+  });
+
+  it("echoes a caller's request id, or makes one", async () => {
+    const given = await app.current.graphql(`{ __typename }`, { headers: { "x-request-id": "abc-123" } });
+    expect(given.headers.get("x-request-id")).toBe("abc-123");
+    const made = await app.current.graphql(`{ __typename }`, { headers: { "x-request-id": "bad id with spaces" } });
+    expect(made.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("logs one structured line per operation with request id, name, duration and statement count", async () => {
+    const user = await signUp(app.current);
+    const response = await app.current.graphql(`query ViewerPosts { viewer { posts(first: 1) { edges { cursor } } } }`, {
+      token: user.token,
+      headers: { "x-request-id": "log-line-1" },
+    });
+    const lines = app.current.logs.filter((line) => line.message === "operation" && line.requestId === "log-line-1");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: "info", operationName: "ViewerPosts", operationType: "query", sqlStatements: response.statements.length, errors: 0 });
+    expect(lines[0]!.durationMs).toEqual(expect.any(Number));
+  });
+
+  it("reports liveness at /healthz and readiness at /readyz", async () => {
+    expect((await app.current.fetch("/healthz")).status).toBe(200);
+    expect((await app.current.fetch("/readyz")).status).toBe(200);
+  });
+});
+
+describe.each(testDatabaseKinds)("readiness on %s", (kind) => {
+  it("answers 503 when the database does not", async () => {
+    const t = await startTestApp(kind);
+    try {
+      await t.app.database.close();
+      expect((await t.fetch("/healthz")).status).toBe(200);
+      expect((await t.fetch("/readyz")).status).toBe(503);
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+});
+
+describe("the server process", () => {
+  const tsx = path.resolve("node_modules/.bin/tsx");
+
+  function startServer(env: Record<string, string>) {
+    const child = spawn(tsx, ["src/server.ts"], { env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const listening = new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", () => {
+        const match = output.match(/"message":"listening","url":"(http:[^"]+)"/);
+        if (match) resolve(match[1]!);
+      });
+      void exited.then((code) => reject(new Error(`server exited with ${code}: ${output}`)));
+    });
+    listening.catch(() => undefined); // a test that expects the start to fail never awaits it
+    return { child, exited, listening, output: () => output };
+  }
+
+  it("starts on a fresh embedded database with demo data, finishes in-flight requests on SIGTERM, and exits 0", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "inkwell-"));
+    try {
+      const server = startServer({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" });
+      const url = await server.listening;
+      const demo = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ posts(first: 3) { edges { node { title author { handle } } } } }" }),
+      });
+      expect(((await demo.json()) as any).data.posts.edges).toHaveLength(3);
+
+      // A sign-up hashes a password (tens of milliseconds): still in flight when SIGTERM lands.
+      const inFlight = fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: `mutation { signUp(input: { email: "late@example.com", handle: "late_one", password: "long enough password", name: "Late" }) { user { handle } } }`,
+        }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      server.child.kill("SIGTERM");
+      const response = await inFlight;
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { signUp: { user: { handle: "late_one" } } } });
+      expect(await server.exited).toBe(0);
+      expect(server.output()).toContain('"message":"demo data loaded"');
+      expect(server.output()).toContain('"message":"stopped"');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("refuses to start with an invalid setting, naming the variable", async () => {
+    const server = startServer({ DATABASE_URL: "postgresql://127.0.0.1/none", DB_POOL_SIZE: "lots" });
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain("Invalid configuration: DB_POOL_SIZE: must be a whole number");
+  });
+});
