@@ -3,12 +3,12 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { DatabaseConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 import { instrumentAdapterFactory } from "./instrumented-adapter.js";
 import { applyMigrations } from "./migrations.js";
+import { pgliteAdapterFactory } from "./pglite-adapter.js";
 
 /**
  * The one long-lived database handle of the process: a single PrismaClient
@@ -78,11 +78,13 @@ async function openPglite(
   onStatement?: (sql: string, durationMs: number) => void,
 ): Promise<Database> {
   if (!config.dir.startsWith("memory://")) await mkdir(config.dir, { recursive: true });
+  // No statement_timeout here: PGlite runs in this thread and has no timer
+  // signal to cancel a statement with, so the setting would be a promise it
+  // cannot keep. DB_STATEMENT_TIMEOUT_MS applies to PostgreSQL.
   const pglite = await PGlite.create({ dataDir: config.dir });
-  if (config.statementTimeoutMs) await pglite.exec(`SET statement_timeout = ${Number(config.statementTimeoutMs)}`);
   // PGlite is one connection in this process: the schema engine must use the
   // same instance the server then serves from.
-  const baseFactory = new PrismaPGlite(pglite);
+  const baseFactory = pgliteAdapterFactory(pglite);
   const adapterFactory = instrumentAdapterFactory(baseFactory, onStatement);
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
   return {
