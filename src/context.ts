@@ -33,12 +33,13 @@ export interface Context {
 
 export async function createContext(services: AppServices, initial: YogaInitialContext): Promise<Context> {
   const viewer = await viewerFrom(initial.request, services.tokens);
+  const requestId = requestIdOf(initial.request);
   return {
-    requestId: requestIdOf(initial.request),
+    requestId,
     viewer,
     db: services.prisma,
     loaders: createLoaders(services.prisma, viewer),
-    sqlLog: new SqlLog(),
+    sqlLog: new SqlLog(requestId),
     services,
   };
 }

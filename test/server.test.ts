@@ -59,6 +59,19 @@ describe.each(testDatabaseKinds)("HTTP surface on %s", (kind) => {
   });
 });
 
+describe.each(testDatabaseKinds)("query logging on %s", (kind) => {
+  const app = useTestApp(kind, { logQueries: true });
+
+  it("logs every SQL statement with its duration when DB_LOG_QUERIES is on", async () => {
+    const response = await app.current.graphql(`{ posts(first: 1) { edges { node { title author { handle } } } } }`, {
+      headers: { "x-request-id": "sql-log-1" },
+    });
+    const sqlLines = app.current.logs.filter((line) => line.message === "sql" && line.requestId === "sql-log-1");
+    expect(sqlLines.map((line) => line.sql)).toEqual(expect.arrayContaining(response.statements));
+    expect(sqlLines.every((line) => typeof line.durationMs === "number")).toBe(true);
+  });
+});
+
 describe.each(testDatabaseKinds)("readiness on %s", (kind) => {
   it("answers 503 when the database does not", async () => {
     const t = await startTestApp(kind);

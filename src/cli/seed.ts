@@ -1,8 +1,9 @@
 /**
- * npm run db:seed -- --users N --posts-per-user M --comments-per-post K
+ * npm run db:seed -- --users N --posts-per-user M --comments-per-post K [--draft-every D] [--reset]
  *
  * Loads a deterministic data set into the configured database, which must
- * be migrated and have no users. Add --reset to empty it first.
+ * be migrated and have no users. Every D-th post (default 10, 0 for none)
+ * stays an uncommented draft. Add --reset to empty the database first.
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
       users: { type: "string" },
       "posts-per-user": { type: "string" },
       "comments-per-post": { type: "string" },
+      "draft-every": { type: "string" },
       reset: { type: "boolean", default: false },
     },
   });
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     users: count(values.users, "users", DEMO_SEED.users),
     postsPerUser: count(values["posts-per-user"], "posts-per-user", DEMO_SEED.postsPerUser),
     commentsPerPost: count(values["comments-per-post"], "comments-per-post", DEMO_SEED.commentsPerPost),
+    draftEvery: count(values["draft-every"], "draft-every", 10),
   };
   const config = loadConfig();
   const database = await openDatabase(config.database, createLogger("warn"));

@@ -6,7 +6,7 @@ import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { PrismaClient } from "./generated/prisma/client.js";
-import { instrumentAdapterFactory } from "./instrumented-adapter.js";
+import { instrumentAdapterFactory, type StatementListener } from "./instrumented-adapter.js";
 import { applyMigrations } from "./migrations.js";
 import { pgliteAdapterFactory } from "./pglite-adapter.js";
 
@@ -33,7 +33,8 @@ export type Db = PrismaClient | PrismaTransaction;
 
 export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
   const onStatement = config.logQueries
-    ? (sql: string, durationMs: number) => logger.info("sql", { sql, durationMs: round(durationMs) })
+    ? (sql: string, durationMs: number, requestId: string | undefined) =>
+        logger.info("sql", { requestId, sql, durationMs: round(durationMs) })
     : undefined;
   return config.kind === "postgres" ? openPostgres(config, logger, onStatement) : openPglite(config, onStatement);
 }
@@ -41,7 +42,7 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger): Prom
 async function openPostgres(
   config: Extract<DatabaseConfig, { kind: "postgres" }>,
   logger: Logger,
-  onStatement?: (sql: string, durationMs: number) => void,
+  onStatement?: StatementListener,
 ): Promise<Database> {
   const poolConfig: pg.PoolConfig = {
     connectionString: config.url,
@@ -75,7 +76,7 @@ async function openPostgres(
 
 async function openPglite(
   config: Extract<DatabaseConfig, { kind: "pglite" }>,
-  onStatement?: (sql: string, durationMs: number) => void,
+  onStatement?: StatementListener,
 ): Promise<Database> {
   if (!config.dir.startsWith("memory://")) await mkdir(config.dir, { recursive: true });
   // No statement_timeout here: PGlite runs in this thread and has no timer

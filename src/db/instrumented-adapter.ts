@@ -9,7 +9,7 @@ import type {
 } from "@prisma/driver-adapter-utils";
 import { activeSqlLog } from "./sql-log.js";
 
-export type StatementListener = (sql: string, durationMs: number) => void;
+export type StatementListener = (sql: string, durationMs: number, requestId: string | undefined) => void;
 
 /**
  * Wraps a driver adapter factory so that every statement it sends is
@@ -32,8 +32,9 @@ export function instrumentAdapterFactory(
 }
 
 function note(sql: string, startedAt: number, onStatement?: StatementListener): void {
-  activeSqlLog()?.record(sql);
-  onStatement?.(sql, performance.now() - startedAt);
+  const log = activeSqlLog();
+  log?.record(sql);
+  onStatement?.(sql, performance.now() - startedAt, log?.requestId);
 }
 
 async function timed<T>(sql: string, onStatement: StatementListener | undefined, run: () => Promise<T>): Promise<T> {

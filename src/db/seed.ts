@@ -5,6 +5,8 @@ export interface SeedOptions {
   users: number;
   postsPerUser: number;
   commentsPerPost: number;
+  /** Every n-th post stays a draft (without comments); 0 for none. */
+  draftEvery?: number;
   /** Every seeded user's password (hashed once: argon2 per row would take minutes). */
   password?: string;
 }
@@ -21,6 +23,11 @@ export const DEMO_SEED: SeedOptions = { users: 6, postsPerUser: 4, commentsPerPo
 
 const TAGS = ["writing", "fiction", "poetry", "essays", "craft", "editing", "publishing", "research", "travel", "food",
   "science", "history", "memoir", "tech", "design", "film", "music", "nature", "cities", "letters"];
+const TITLES = ["On revision", "The quiet draft", "Letters to a young editor", "Why I keep a notebook",
+  "Small rooms of prose", "Reading in the margins", "The long middle", "Notes from the desk", "What the page answers",
+  "Beginnings are cheap", "A case for short chapters", "Writing in the morning", "The second sentence",
+  "Cutting what you love", "Dialogue that breathes", "Finding the ending", "Drafts I threw away", "Titles are promises",
+  "The reader in the room", "Slow work"];
 const WORDS = ("the quiet ink of morning settles over every draft a writer keeps " +
   "between chapters there are small rooms where sentences learn to breathe " +
   "revision is a kind of listening and the page answers slowly").split(" ");
@@ -56,11 +63,12 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
   const postRows = users.flatMap((user, u) =>
     Array.from({ length: options.postsPerUser }, (_, p) => {
       const n = u * options.postsPerUser + p;
-      const published = n % 10 !== 9; // every tenth post stays a draft
+      const draftEvery = options.draftEvery ?? 10;
+      const published = draftEvery === 0 || n % draftEvery !== draftEvery - 1;
       const at = new Date(BASE_TIME + 86_400_000 + n * 60_000);
       return {
         authorId: user.id,
-        title: `${capitalize(sentence(random, 4))} ${n + 1}`,
+        title: `${TITLES[n % TITLES.length]}, part ${Math.floor(n / TITLES.length) + 1}`,
         slug: `post-${n + 1}`,
         body: Array.from({ length: 3 }, () => `${capitalize(sentence(random, 24))}.`).join("\n\n"),
         status: published ? ("PUBLISHED" as const) : ("DRAFT" as const),
@@ -70,9 +78,22 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
       };
     }),
   );
+  // Posts and comments are the bulk of the data: each chunk is one
+  // INSERT ... SELECT FROM unnest() with every column as one bound array,
+  // about ten times faster than Prisma's createMany for 10k+ rows.
   const posts: { id: number; status: string }[] = [];
   for (const chunk of chunks(postRows, CHUNK)) {
-    posts.push(...(await prisma.post.createManyAndReturn({ data: chunk, select: { id: true, status: true } })));
+    const column = <K extends keyof (typeof chunk)[number]>(key: K) => chunk.map((row) => row[key]);
+    posts.push(
+      ...(await prisma.$queryRaw<{ id: number; status: string }[]>`
+        INSERT INTO posts (author_id, title, slug, body, status, published_at, comment_count, created_at, updated_at)
+        SELECT author_id, title, slug, body, status::"PostStatus", published_at, comment_count, created_at, created_at
+        FROM unnest(${column("authorId")}::int[], ${column("title")}::text[], ${column("slug")}::text[],
+                    ${column("body")}::text[], ${column("status")}::text[], ${column("publishedAt").map(iso)}::timestamp(3)[],
+                    ${column("commentCount")}::int[], ${column("createdAt").map(iso)}::timestamp(3)[])
+          AS rows (author_id, title, slug, body, status, published_at, comment_count, created_at)
+        RETURNING id, status::text`),
+    );
   }
 
   // Two tags a post. The implicit many-to-many table has no Prisma model, so
@@ -98,9 +119,19 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
         createdAt: new Date(BASE_TIME + 2 * 86_400_000 + (p * options.commentsPerPost + c) * 1_000),
       })),
     );
-  for (const chunk of chunks(commentRows, CHUNK)) await prisma.comment.createMany({ data: chunk });
+  for (const chunk of chunks(commentRows, CHUNK * 2)) {
+    await prisma.$executeRaw`
+      INSERT INTO comments (post_id, author_id, body, created_at)
+      SELECT * FROM unnest(${chunk.map((row) => row.postId)}::int[], ${chunk.map((row) => row.authorId)}::int[],
+                           ${chunk.map((row) => row.body)}::text[], ${chunk.map((row) => iso(row.createdAt))}::timestamp(3)[])`;
+  }
 
   return { users: users.length, posts: posts.length, comments: commentRows.length, tags: tags.length };
+}
+
+/** Timestamps go in as UTC text: the columns are `timestamp(3)` holding UTC, as Prisma writes them. */
+function iso(date: Date | null): string | null {
+  return date ? date.toISOString().replace("Z", "") : null;
 }
 
 function* chunks<T>(rows: T[], size: number): Generator<T[]> {

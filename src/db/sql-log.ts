@@ -9,8 +9,15 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export class SqlLog {
   readonly statements: string[] = [];
 
-  /** A log created while another is active also reports to it, so a script or test can see inside requests. */
-  constructor(private readonly parent: SqlLog | undefined = activeSqlLog()) {}
+  /**
+   * @param requestId labels query-log lines with the request that sent them.
+   * @param parent a log created while another is active also reports to it,
+   *   so a script or test can see inside requests.
+   */
+  constructor(
+    readonly requestId?: string,
+    private readonly parent: SqlLog | undefined = activeSqlLog(),
+  ) {}
 
   get count(): number {
     return this.statements.length;

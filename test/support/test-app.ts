@@ -36,6 +36,7 @@ export interface TestApp {
 
 export interface TestAppOptions {
   relationLoadStrategy?: "join" | "query";
+  logQueries?: boolean;
 }
 
 export const TEST_AUTH_SECRET = "test-secret-that-is-at-least-32-characters-long";
@@ -46,7 +47,7 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
     statementTimeoutMs: 30_000,
     transactionMaxWaitMs: 5_000,
     transactionTimeoutMs: 15_000,
-    logQueries: false,
+    logQueries: options.logQueries ?? false,
     relationLoadStrategy: options.relationLoadStrategy ?? "join",
   } as const;
   let drop: (() => Promise<void>) | undefined;

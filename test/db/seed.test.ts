@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { seedDatabase } from "../../src/db/seed.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+async function snapshot(t: TestApp) {
+  const prisma = t.app.database.prisma;
+  return {
+    users: await prisma.user.findMany({ orderBy: { id: "asc" }, select: { handle: true, email: true, createdAt: true } }),
+    posts: await prisma.post.findMany({
+      orderBy: { id: "asc" },
+      select: { slug: true, title: true, body: true, status: true, publishedAt: true, commentCount: true, tags: { select: { name: true }, orderBy: { name: "asc" } } },
+    }),
+    comments: await prisma.comment.findMany({ orderBy: { id: "asc" }, select: { body: true, createdAt: true, post: { select: { slug: true } }, author: { select: { handle: true } } } }),
+  };
+}
+
+describe("the seed command's data", () => {
+  it("is the same on every run, with the counts asked for, and keeps commentCount true", async () => {
+    const options = { users: 7, postsPerUser: 3, commentsPerPost: 2, draftEvery: 4 };
+    const [a, b] = [await startTestApp("pglite"), await startTestApp("pglite")];
+    try {
+      expect(await seedDatabase(a.app.database.prisma, options)).toEqual({ users: 7, posts: 21, comments: 32, tags: 20 });
+      await seedDatabase(b.app.database.prisma, options);
+      const [first, second] = [await snapshot(a), await snapshot(b)];
+      expect(second).toEqual(first);
+      for (const post of first.posts) {
+        expect(first.comments.filter((comment) => comment.post.slug === post.slug)).toHaveLength(post.commentCount);
+        expect(post.tags).toHaveLength(2);
+      }
+      await expect(seedDatabase(a.app.database.prisma, options)).rejects.toThrow(/already has users/);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
