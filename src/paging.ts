@@ -18,3 +18,40 @@ export function pageSizeFor(args: PageArgs): number {
   }
   return MAX_PAGE_SIZE;
 }
+
+export type SortKey<F extends string> = readonly [field: F, direction: "asc" | "desc"];
+
+interface CursorPage {
+  cursor?: { id?: number };
+  skip?: number;
+  take?: number;
+}
+
+/**
+ * Prisma's `cursor` argument costs a lot on a root list: it gives up
+ * relation joins (each relation level becomes its own statement), and with
+ * a nullable sort key it drops the LIMIT and trims the page in memory after
+ * reading every row past the cursor. A keyset `where` on the sort keys gives
+ * the same page as one indexed statement.
+ *
+ * `anchor` holds the sort keys' values of the cursor row (for an `id`-only
+ * order, the cursor itself). Returns the query without cursor/skip and the
+ * `where` to AND with the list's own filter.
+ */
+export function keysetPage<Q extends CursorPage, F extends string>(
+  query: Q,
+  order: readonly SortKey<F>[],
+  anchor: Record<F, unknown> | null,
+): { page: Omit<Q, "cursor" | "skip">; where: Record<string, unknown> } {
+  const { cursor: _cursor, skip: _skip, ...page } = query;
+  if (!anchor) return { page, where: {} };
+  const forward = (query.take ?? 1) >= 0;
+  // Rows after the anchor in list order: for each key, equal on the keys
+  // before it and strictly beyond the anchor on it.
+  const branches = order.map(([field, direction], i) => {
+    const beyond = (direction === "desc") === forward ? "lt" : "gt";
+    const equalBefore = Object.fromEntries(order.slice(0, i).map(([earlier]) => [earlier, anchor[earlier]]));
+    return { ...equalBefore, [field]: { [beyond]: anchor[field] } };
+  });
+  return { page, where: branches.length === 1 ? branches[0]! : { OR: branches } };
+}

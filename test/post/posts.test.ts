@@ -208,6 +208,29 @@ describe.each(testDatabaseKinds)("posts on %s", (kind) => {
       expect(before.body.data!.posts.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: true });
     });
 
+    it.each(["NEWEST", "OLDEST", "MOST_COMMENTED"])("pages %s forward and back through ties without gaps or overlaps", async (orderBy) => {
+      const all = slugsOf(await feed(`first: 10, orderBy: ${orderBy}`));
+      const page = (args: string, variables: Record<string, unknown>) =>
+        app.current.graphql(
+          `query($tag: String, $cursor: String) { posts(${args}, orderBy: ${orderBy}, filter: { tag: $tag }) {
+            edges { node { slug } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } }`,
+          { variables: { tag, ...variables } },
+        );
+      const forward: string[] = [];
+      let cursor: string | null = null;
+      for (;;) {
+        const response = await page("first: 2, after: $cursor", { cursor });
+        expectNoErrors(response);
+        forward.push(...slugsOf(response.body.data!.posts));
+        if (!response.body.data!.posts.pageInfo.hasNextPage) break;
+        cursor = response.body.data!.posts.pageInfo.endCursor;
+      }
+      expect(forward).toEqual(all);
+      const lastTwo = await page("last: 2, before: $cursor", { cursor: null });
+      const beforeThose = await page("last: 2, before: $cursor", { cursor: lastTwo.body.data!.posts.pageInfo.startCursor });
+      expect([...slugsOf(beforeThose.body.data!.posts), ...slugsOf(lastTwo.body.data!.posts)]).toEqual(all.slice(-4));
+    });
+
     it("serves exactly 100 and refuses 101", async () => {
       expect((await app.current.graphql(`{ posts(first: 100) { edges { cursor } } }`)).body.errors).toBeUndefined();
       const response = await app.current.graphql(`{ posts(first: 101) { edges { cursor } } }`);

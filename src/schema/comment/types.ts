@@ -2,6 +2,8 @@ import { builder } from "../../builder.js";
 
 export const Comment = builder.prismaNode("Comment", {
   id: { field: "id" },
+  // Select mode, as for Post; postId is always there for the visibility check.
+  select: { id: true, postId: true },
   // A comment is visible exactly when its post is (src/schema/node-visibility.ts).
   nullable: true,
   fields: (t) => ({

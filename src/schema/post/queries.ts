@@ -1,17 +1,23 @@
 import { builder } from "../../builder.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
-import { pageSizeFor } from "../../paging.js";
+import { BadUserInputError } from "../../errors.js";
+import { keysetPage, pageSizeFor, type SortKey } from "../../paging.js";
 import { PostConnection, PostFilter, PostOrder } from "./types.js";
 import { visiblePosts } from "./visibility.js";
 
 type PostOrderValue = "NEWEST" | "OLDEST" | "MOST_COMMENTED";
+type FeedKey = "publishedAt" | "commentCount" | "id";
 
 // Every order ends in `id` so paging is stable when the leading key ties.
-const postOrders: Record<PostOrderValue, Prisma.PostOrderByWithRelationInput[]> = {
-  NEWEST: [{ publishedAt: "desc" }, { id: "desc" }],
-  OLDEST: [{ publishedAt: "asc" }, { id: "asc" }],
-  MOST_COMMENTED: [{ commentCount: "desc" }, { id: "desc" }],
+const postOrders: Record<PostOrderValue, readonly SortKey<FeedKey>[]> = {
+  NEWEST: [["publishedAt", "desc"], ["id", "desc"]],
+  OLDEST: [["publishedAt", "asc"], ["id", "asc"]],
+  MOST_COMMENTED: [["commentCount", "desc"], ["id", "desc"]],
 };
+
+function orderByOf(order: readonly SortKey<FeedKey>[]): Prisma.PostOrderByWithRelationInput[] {
+  return order.map(([field, direction]) => ({ [field]: direction }));
+}
 
 interface PostFilterInput {
   authorHandle?: string | null;
@@ -54,7 +60,18 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: PostFilter }),
       orderBy: t.arg({ type: PostOrder, defaultValue: "NEWEST", required: true }),
     },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.post.findMany({ ...query, where: feedWhere(args.filter), orderBy: postOrders[args.orderBy] }),
+    resolve: async (query, _root, args, ctx) => {
+      const order = postOrders[args.orderBy];
+      // The cursor names a post; its sort keys anchor the keyset (one indexed lookup).
+      const anchor = query.cursor?.id
+        ? await ctx.db.post.findUnique({ where: { id: query.cursor.id }, select: { id: true, publishedAt: true, commentCount: true } })
+        : null;
+      if (query.cursor?.id && !anchor) {
+        const field = args.before ? "before" : "after";
+        throw new BadUserInputError(`"${field}" points at a post that no longer exists.`, field);
+      }
+      const { page, where } = keysetPage(query, order, anchor);
+      return ctx.db.post.findMany({ ...page, where: { AND: [feedWhere(args.filter), where] }, orderBy: orderByOf(order) });
+    },
   }, PostConnection),
 }));

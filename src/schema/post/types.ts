@@ -27,6 +27,10 @@ const EXCERPT_LENGTH = 200;
 
 export const Post = builder.prismaNode("Post", {
   id: { field: "id" },
+  // Select mode: only the columns the requested fields need are read (a
+  // list of titles does not drag every body through JSON aggregation).
+  // status and authorId are always there for the visibility check.
+  select: { id: true, status: true, authorId: true },
   // node(id) returns null for a post the viewer may not see (src/schema/node-visibility.ts).
   nullable: true,
   fields: (t) => ({

@@ -4,6 +4,7 @@ import { PostConnection } from "../post/types.js";
 
 export const Tag = builder.prismaNode("Tag", {
   id: { field: "id" },
+  select: { id: true },
   fields: (t) => ({
     name: t.exposeString("name"),
     posts: t.relatedConnection("posts", {

@@ -1,6 +1,6 @@
 import { builder } from "../../builder.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
-import { pageSizeFor } from "../../paging.js";
+import { keysetPage, pageSizeFor } from "../../paging.js";
 import { UserConnection } from "./types.js";
 
 function userSearch(search: string | null | undefined): Prisma.UserWhereInput {
@@ -29,7 +29,9 @@ builder.queryFields((t) => ({
     maxSize: pageSizeFor,
     description: "Oldest account first. `search` matches handle or name, ignoring case.",
     args: { search: t.arg.string() },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.user.findMany({ ...query, where: userSearch(args.search), orderBy: { id: "asc" } }),
+    resolve: (query, _root, args, ctx) => {
+      const { page, where } = keysetPage(query, [["id", "asc"]], query.cursor?.id ? { id: query.cursor.id } : null);
+      return ctx.db.user.findMany({ ...page, where: { AND: [userSearch(args.search), where] }, orderBy: { id: "asc" } });
+    },
   }, UserConnection),
 }));
