@@ -21,6 +21,16 @@ describe.each(testDatabaseKinds)("comments on %s", (kind) => {
     expect(await commentCount(post.id)).toEqual({ commentCount: 1, comments: { edges: [{ node: { body: "Lovely piece." } }] } });
   });
 
+  it("does not count a comment as an edit of the post: updatedAt stays", async () => {
+    const [author, reader] = [await signUp(app.current), await signUp(app.current)];
+    const post = await createPost(app.current, author);
+    const updatedAt = async () => (await app.current.app.database.prisma.post.findUniqueOrThrow({ where: { slug: post.slug } })).updatedAt;
+    const before = await updatedAt();
+    const comment = await addComment(app.current, reader, post.id);
+    await app.current.graphql(`mutation($id: ID!) { deleteComment(id: $id) }`, { token: reader.token, variables: { id: comment } });
+    expect(await updatedAt()).toEqual(before);
+  });
+
   it("refuses comments on drafts and on posts the viewer cannot see", async () => {
     const [author, reader] = [await signUp(app.current), await signUp(app.current)];
     const draft = await createPost(app.current, author, { publish: false });

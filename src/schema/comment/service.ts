@@ -13,15 +13,20 @@ export async function addComment(db: Db, viewer: Viewer, postId: number, rawBody
   const body = rawBody.trim();
   if (!body) throw new BadUserInputError("A comment needs a body.", "input.body");
   if (body.length > MAX_COMMENT) throw new BadUserInputError(`A comment is at most ${MAX_COMMENT} characters.`, "input.body");
-  const post = await db.post.findFirst({ where: { id: postId, AND: [visiblePosts(viewer)] }, select: { status: true } });
-  if (!post) throw new NotFoundError("Post");
-  if (post.status !== "PUBLISHED") throw new BadUserInputError("Drafts cannot be commented on.", "input.postId");
-  // The counter moves in the same transaction as the row, so it is never off.
-  await db.post.update({ where: { id: postId }, data: { commentCount: { increment: 1 } }, select: { id: true } });
-  const comment = await db.comment.create({
-    ...query,
-    data: { body, post: { connect: { id: postId } }, author: { connect: { id: viewer.id } } },
-  });
+  // Checks that the post takes comments and moves its counter in one
+  // statement; the counter moves in the same transaction as the row, so it
+  // is never off. Raw SQL because a counter is not an edit: Prisma's update
+  // would also bump the post's updatedAt.
+  const counted = await db.$executeRaw`
+    UPDATE posts SET comment_count = comment_count + 1 WHERE id = ${postId} AND status = 'PUBLISHED'`;
+  if (counted === 0) {
+    const post = await db.post.findFirst({ where: { id: postId, AND: [visiblePosts(viewer)] }, select: { id: true } });
+    if (!post) throw new NotFoundError("Post");
+    throw new BadUserInputError("Drafts cannot be commented on.", "input.postId");
+  }
+  // Plain foreign keys, not `connect`: the constraints already guarantee
+  // both rows exist, and connect would look each one up first.
+  const comment = await db.comment.create({ ...query, data: { body, postId, authorId: viewer.id } });
   await recordAuditEvent(db, {
     actorId: viewer.id,
     action: "comment.create",
@@ -42,7 +47,7 @@ export async function deleteComment(db: Db, viewer: Viewer, id: number): Promise
   const allowed = viewer.role === "ADMIN" || comment.authorId === viewer.id || comment.post.authorId === viewer.id;
   if (!allowed) throw new ForbiddenError("Only the comment's author or the post's author may delete it.");
   await db.comment.delete({ where: { id }, select: { id: true } });
-  await db.post.update({ where: { id: comment.postId }, data: { commentCount: { decrement: 1 } }, select: { id: true } });
+  await db.$executeRaw`UPDATE posts SET comment_count = comment_count - 1 WHERE id = ${comment.postId}`;
   await recordAuditEvent(db, {
     actorId: viewer.id,
     action: "comment.delete",

@@ -40,7 +40,7 @@ export async function createPost(db: Db, viewer: Viewer, input: CreatePostInput,
       title,
       body,
       slug: await uniqueSlug(db, title),
-      author: { connect: { id: viewer.id } },
+      authorId: viewer.id, // the foreign key, not `connect`, which would look the user up first
       tags: { connectOrCreate: tags.map((name) => ({ where: { name }, create: { name } })) },
     },
   });
