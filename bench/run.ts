@@ -455,7 +455,8 @@ function renderReport(results: Measurement[], facts: Awaited<ReturnType<typeof m
     ].map(([label, a, b]) => `| ${label} | ${(["W1", "W2", "W3"] as WorkloadName[]).map((w) => ratio(get(a!, w)?.rps, get(b!, w)?.rps)).join(" | ")} |`),
     "",
     `W0 (\`{ __typename }\`): Inkwell ${ratio(get("inkwell", "W0")?.rps, get("floor", "W0")?.rps)} of the http floor. ` +
-      `p99 at half the ceiling's rate, Inkwell / ceiling: W1 ${ratio(get("inkwell", "W1")?.p99 ?? undefined, get("ceiling", "W1")?.p99 ?? undefined)}, ` +
+      `p99 at half the ceiling's rate, Inkwell / ceiling (n/a where Inkwell saturates below that rate): ` +
+      `W1 ${ratio(get("inkwell", "W1")?.p99 ?? undefined, get("ceiling", "W1")?.p99 ?? undefined)}, ` +
       `W2 ${ratio(get("inkwell", "W2")?.p99 ?? undefined, get("ceiling", "W2")?.p99 ?? undefined)}.`,
     "",
     `Ceiling plans (EXPLAIN ANALYZE): ${plans.join("; ")}.`,
