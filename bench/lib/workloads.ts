@@ -64,14 +64,6 @@ export function picker(seed: number) {
   };
 }
 
-/** Where each workload may start: the cursor of a row, in each dialect's own format. */
-export interface CursorSets {
-  /** Cursors to start W1 after (users), W2 after (posts), and W3's post ids. */
-  inkwell: { W1: string[]; W2: string[] };
-  postgraphile: { W1: string[]; W2: string[] };
-  postIds: string[];
-}
-
 export function inkwellCursor(id: number): string {
   return formatPrismaCursor({ id }, "id");
 }
