@@ -35,16 +35,18 @@ interface CursorPage {
  * the same page as one indexed statement.
  *
  * `anchor` holds the sort keys' values of the cursor row (for an `id`-only
- * order, the cursor itself). Returns the query without cursor/skip and the
- * `where` to AND with the list's own filter.
+ * order, the cursor itself). Returns the query without cursor/skip, the
+ * `where` to AND with the list's own filter, and the `orderBy` of `order`,
+ * so a list states its order once.
  */
 export function keysetPage<Q extends CursorPage, F extends string>(
   query: Q,
   order: readonly SortKey<F>[],
   anchor: Record<F, unknown> | null,
-): { page: Omit<Q, "cursor" | "skip">; where: Record<string, unknown> } {
+): { page: Omit<Q, "cursor" | "skip">; where: Record<string, unknown>; orderBy: Record<F, "asc" | "desc">[] } {
   const { cursor: _cursor, skip: _skip, ...page } = query;
-  if (!anchor) return { page, where: {} };
+  const orderBy = order.map(([field, direction]) => ({ [field]: direction }) as Record<F, "asc" | "desc">);
+  if (!anchor) return { page, where: {}, orderBy };
   const forward = (query.take ?? 1) >= 0;
   // Rows after the anchor in list order: for each key, equal on the keys
   // before it and strictly beyond the anchor on it.
@@ -53,5 +55,5 @@ export function keysetPage<Q extends CursorPage, F extends string>(
     const equalBefore = Object.fromEntries(order.slice(0, i).map(([earlier]) => [earlier, anchor[earlier]]));
     return { ...equalBefore, [field]: { [beyond]: anchor[field] } };
   });
-  return { page, where: branches.length === 1 ? branches[0]! : { OR: branches } };
+  return { page, where: branches.length === 1 ? branches[0]! : { OR: branches }, orderBy };
 }

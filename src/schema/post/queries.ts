@@ -15,10 +15,6 @@ const postOrders: Record<PostOrderValue, readonly SortKey<FeedKey>[]> = {
   MOST_COMMENTED: [["commentCount", "desc"], ["id", "desc"]],
 };
 
-function orderByOf(order: readonly SortKey<FeedKey>[]): Prisma.PostOrderByWithRelationInput[] {
-  return order.map(([field, direction]) => ({ [field]: direction }));
-}
-
 interface PostFilterInput {
   authorHandle?: string | null;
   tag?: string | null;
@@ -70,8 +66,8 @@ builder.queryFields((t) => ({
         const field = args.before ? "before" : "after";
         throw new BadUserInputError(`"${field}" points at a post that no longer exists.`, field);
       }
-      const { page, where } = keysetPage(query, order, anchor);
-      return ctx.db.post.findMany({ ...page, where: { AND: [feedWhere(args.filter), where] }, orderBy: orderByOf(order) });
+      const { page, where, orderBy } = keysetPage(query, order, anchor);
+      return ctx.db.post.findMany({ ...page, where: { AND: [feedWhere(args.filter), where] }, orderBy });
     },
   }, PostConnection),
 }));

@@ -30,8 +30,8 @@ builder.queryFields((t) => ({
     description: "Oldest account first. `search` matches handle or name, ignoring case.",
     args: { search: t.arg.string() },
     resolve: (query, _root, args, ctx) => {
-      const { page, where } = keysetPage(query, [["id", "asc"]], query.cursor?.id ? { id: query.cursor.id } : null);
-      return ctx.db.user.findMany({ ...page, where: { AND: [userSearch(args.search), where] }, orderBy: { id: "asc" } });
+      const { page, where, orderBy } = keysetPage(query, [["id", "asc"]], query.cursor?.id ? { id: query.cursor.id } : null);
+      return ctx.db.user.findMany({ ...page, where: { AND: [userSearch(args.search), where] }, orderBy });
     },
   }, UserConnection),
 }));
