@@ -17,12 +17,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { createTokenService } from "../src/auth/tokens.js";
 import { loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
 import { applyMigrations } from "../src/db/migrations.js";
+import { postgresMigrationAdapter } from "../src/db/postgres-migrations.js";
 import { seedDatabase } from "../src/db/seed.js";
 import { createLogger } from "../src/logger.js";
 import { CEILING_SQL } from "./systems/ceiling.js";
@@ -228,7 +228,7 @@ async function seed(env: Record<string, string>) {
   try {
     if (database.kind === "postgres") {
       const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 });
-      await applyMigrations(new PrismaPg(pool));
+      await applyMigrations(postgresMigrationAdapter(pool));
       await pool.end();
     } else {
       await database.migrate();

@@ -5,6 +5,7 @@ import type { AppServices } from "./context.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
+import { createCursorCodec } from "./paging/cursors.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
 
 export interface App {
@@ -35,6 +36,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const services: AppServices = {
       prisma: database.prisma,
       tokens: createTokenService(secret, config.tokenTtlSeconds),
+      cursors: createCursorCodec(secret),
       logger,
       transaction: {
         maxWaitMs: config.database.transactionMaxWaitMs,

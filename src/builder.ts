@@ -8,7 +8,6 @@ import type PrismaTypes from "./db/generated/pothos-types.js";
 import { getDatamodel } from "./db/generated/pothos-types.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./paging.js";
 import { toDatabaseId } from "./schema/ids.js";
 import { visibleNode } from "./schema/node-visibility.js";
 
@@ -35,12 +34,7 @@ export const builder = new SchemaBuilder<{
     // (A transaction client lacks only $connect/$transaction/$on, which Pothos never calls.)
     client: (ctx) => ctx.db as PrismaClient,
     dmmf: getDatamodel(),
-    filterConnectionTotalCount: true,
     onUnusedQuery: process.env.NODE_ENV === "production" ? null : "warn",
-    defaultConnectionSize: DEFAULT_PAGE_SIZE,
-    // Every connection also passes `maxSize: pageSizeFor`, which rejects an
-    // oversized page instead of truncating it silently.
-    maxConnectionSize: MAX_PAGE_SIZE,
   },
   relay: {
     clientMutationId: "omit",

@@ -5,12 +5,16 @@ import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { SqlLog } from "./db/sql-log.js";
 import type { Logger } from "./logger.js";
 import { createLoaders, type Loaders } from "./loaders.js";
+import type { CursorCodec } from "./paging/cursors.js";
+import { PageLoaders } from "./paging/page-loaders.js";
 import { requestIdOf } from "./request-id.js";
 
 /** What lives for the whole process and is shared by every request. */
 export interface AppServices {
   prisma: PrismaClient;
   tokens: TokenService;
+  /** Signs and checks the cursors of every paged list. */
+  cursors: CursorCodec;
   logger: Logger;
   /** Limits of the transaction every mutation operation runs in. */
   transaction: { maxWaitMs: number; timeoutMs: number };
@@ -26,6 +30,8 @@ export interface Context {
   /** The client for reads, or the operation's transaction inside a mutation. */
   readonly db: Db;
   readonly loaders: Loaders;
+  /** Batch loaders for the pages of nested lists, one per list in the document. */
+  readonly pages: PageLoaders;
   /** Every SQL statement this request sent, counted at the driver adapter. */
   readonly sqlLog: SqlLog;
   readonly services: AppServices;
@@ -39,6 +45,7 @@ export async function createContext(services: AppServices, initial: YogaInitialC
     viewer,
     db: services.prisma,
     loaders: createLoaders(services.prisma, viewer),
+    pages: new PageLoaders({ cache: true }),
     sqlLog: new SqlLog(requestId),
     services,
   };
@@ -50,7 +57,12 @@ export async function createContext(services: AppServices, initial: YogaInitialC
  * object, so reusing the original would route reads around the transaction.
  */
 export function bindToTransaction<C extends Context>(ctx: C, tx: PrismaTransaction): C {
-  return { ...ctx, db: tx, loaders: createLoaders(tx, ctx.viewer, { cache: false }) };
+  return {
+    ...ctx,
+    db: tx,
+    loaders: createLoaders(tx, ctx.viewer, { cache: false }),
+    pages: new PageLoaders({ cache: false }),
+  };
 }
 
 async function viewerFrom(request: Request, tokens: TokenService): Promise<Viewer | null> {

@@ -1,7 +1,7 @@
 import type { Viewer } from "./auth/tokens.js";
 import type { Db } from "./db/client.js";
 import { createPostCountByAuthorLoader, createVisiblePostLoader } from "./schema/post/loaders.js";
-import { createPostCountByTagLoader } from "./schema/tag/loaders.js";
+import { createPostCountByTagLoader, createVisibleTagLoader } from "./schema/tag/loaders.js";
 
 /**
  * The request's batch loaders, for what plugin-prisma does not plan into
@@ -13,6 +13,7 @@ export function createLoaders(db: Db, viewer: Viewer | null, options: LoaderOpti
     postCountByAuthor: createPostCountByAuthorLoader(db, viewer, options),
     postCountByTag: createPostCountByTagLoader(db, options),
     visiblePost: createVisiblePostLoader(db, viewer, options),
+    visibleTag: createVisibleTagLoader(db, viewer, options),
   };
 }
 

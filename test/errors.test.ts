@@ -53,11 +53,20 @@ describe.each(testDatabaseKinds)("error codes on %s", (kind) => {
     ["first: 1000 on a root connection", `{ posts(first: 1000) { edges { cursor } } }`, ["posts"], "first"],
     ["last: 101 on a root connection", `{ users(last: 101) { edges { cursor } } }`, ["users"], "last"],
     ["first: -1", `{ tags(first: -1) { edges { cursor } } }`, ["tags"], "first"],
-    ["first: 1000 on a nested connection", `{ users(first: 2) { edges { node { posts(first: 1000) { edges { cursor } } } } } }`, ["users"], "first"],
+    ["first and last together", `{ posts(first: 2, last: 2) { edges { cursor } } }`, ["posts"], "last"],
   ])("rejects %s with BAD_USER_INPUT naming the argument", async (_case, query, path, field) => {
     const response = await app.current.graphql(query);
     expect(response.status).toBe(200);
     expect(response.body.errors).toMatchObject([{ path, extensions: { code: "BAD_USER_INPUT", field } }]);
+  });
+
+  it("rejects an oversized page on a nested connection at that connection's own path", async () => {
+    const user = await signUp(app.current);
+    const response = await app.current.graphql(`query($h: String!) { user(handle: $h) { posts(first: 1000) { edges { cursor } } } }`, {
+      variables: { h: user.handle },
+    });
+    expect(response.statements).toHaveLength(1); // the user; the page is refused before it is read
+    expect(response.body.errors).toMatchObject([{ path: ["user", "posts"], extensions: { code: "BAD_USER_INPUT", field: "first" } }]);
   });
 
   it("rejects a query beyond the cost limit before running it", async () => {

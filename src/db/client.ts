@@ -9,6 +9,7 @@ import { PrismaClient } from "./generated/prisma/client.js";
 import { instrumentAdapterFactory, type StatementListener } from "./instrumented-adapter.js";
 import { applyMigrations } from "./migrations.js";
 import { pgliteAdapterFactory } from "./pglite-adapter.js";
+import { postgresMigrationAdapter } from "./postgres-migrations.js";
 
 /**
  * The one long-lived database handle of the process: a single PrismaClient
@@ -65,7 +66,7 @@ async function openPostgres(
     adapterFactory,
     // The engine borrows the same pool; it is not instrumented, so migration
     // statements never count against a request.
-    migrate: () => applyMigrations(new PrismaPg(pool)),
+    migrate: () => applyMigrations(postgresMigrationAdapter(pool)),
     ping: (timeoutMs) => withTimeout(pool.query("SELECT 1").then(() => undefined), timeoutMs),
     close: once(async () => {
       await prisma.$disconnect();

@@ -31,36 +31,51 @@ export function instrumentAdapterFactory(
   };
 }
 
-function note(sql: string, startedAt: number, onStatement?: StatementListener): void {
+function note(query: SqlQuery, rows: number, startedAt: number, onStatement?: StatementListener): void {
   const log = activeSqlLog();
-  log?.record(sql);
-  onStatement?.(sql, performance.now() - startedAt, log?.requestId);
+  log?.record(query.sql, rows, query.args);
+  onStatement?.(query.sql, performance.now() - startedAt, log?.requestId);
 }
 
-async function timed<T>(sql: string, onStatement: StatementListener | undefined, run: () => Promise<T>): Promise<T> {
+/** Runs a statement and records it, with the rows it returned (`rowsOf` of its result). */
+async function timed<T>(
+  query: SqlQuery,
+  onStatement: StatementListener | undefined,
+  run: () => Promise<T>,
+  rowsOf: (result: T) => number = () => 0,
+): Promise<T> {
   const startedAt = performance.now();
+  let rows = 0;
   try {
-    return await run();
+    const result = await run();
+    rows = rowsOf(result);
+    return result;
   } finally {
-    note(sql, startedAt, onStatement);
+    note(query, rows, startedAt, onStatement);
   }
+}
+
+/** A statement the adapter sends itself, with no parameters. */
+function statement(sql: string): SqlQuery {
+  return { sql, args: [], argTypes: [] };
 }
 
 function instrumentQueryable<Q extends SqlQueryable>(inner: Q, onStatement?: StatementListener): SqlQueryable {
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    queryRaw: (query: SqlQuery): Promise<SqlResultSet> => timed(query.sql, onStatement, () => inner.queryRaw(query)),
-    executeRaw: (query: SqlQuery): Promise<number> => timed(query.sql, onStatement, () => inner.executeRaw(query)),
+    queryRaw: (query: SqlQuery): Promise<SqlResultSet> =>
+      timed(query, onStatement, () => inner.queryRaw(query), (result) => result.rows.length),
+    executeRaw: (query: SqlQuery): Promise<number> => timed(query, onStatement, () => inner.executeRaw(query)),
   };
 }
 
 function instrumentAdapter(inner: SqlDriverAdapter, onStatement?: StatementListener): SqlDriverAdapter {
   return {
     ...instrumentQueryable(inner, onStatement),
-    executeScript: (script) => timed(script, onStatement, () => inner.executeScript(script)),
+    executeScript: (script) => timed(statement(script), onStatement, () => inner.executeScript(script)),
     startTransaction: async (isolationLevel?: IsolationLevel) => {
-      const tx = await timed("BEGIN", onStatement, () => inner.startTransaction(isolationLevel));
+      const tx = await timed(statement("BEGIN"), onStatement, () => inner.startTransaction(isolationLevel));
       return instrumentTransaction(tx, onStatement);
     },
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),
@@ -72,7 +87,7 @@ function instrumentTransaction(inner: Transaction, onStatement?: StatementListen
   // With a phantom query the adapter ends the transaction itself; otherwise
   // Prisma sends COMMIT/ROLLBACK through executeRaw and we already see it.
   const endsItself = inner.options.usePhantomQuery;
-  const end = (sql: string, run: () => Promise<void>) => (endsItself ? timed(sql, onStatement, run) : run());
+  const end = (sql: string, run: () => Promise<void>) => (endsItself ? timed(statement(sql), onStatement, run) : run());
   const tx: Transaction = {
     ...instrumentQueryable(inner, onStatement),
     options: inner.options,

@@ -96,8 +96,8 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
     );
   }
 
-  // Two tags a post. The implicit many-to-many table has no Prisma model, so
-  // this is one raw INSERT ... SELECT unnest() with the ids as bound arrays.
+  // Two tags a post, as one INSERT ... SELECT unnest() per chunk with the ids
+  // as bound arrays; post_tags' trigger copies each post's publication time.
   const links = posts.flatMap((post, i) => {
     const first = i % tags.length;
     const second = (i * 7 + 3) % tags.length === first ? (first + 1) % tags.length : (i * 7 + 3) % tags.length;
@@ -105,7 +105,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
   });
   for (const chunk of chunks(links, CHUNK * 4)) {
     await prisma.$executeRaw`
-      INSERT INTO "_PostToTag" ("A", "B")
+      INSERT INTO post_tags (post_id, tag_id)
       SELECT * FROM unnest(${chunk.map(([postId]) => postId)}::int[], ${chunk.map(([, tagId]) => tagId)}::int[])`;
   }
 

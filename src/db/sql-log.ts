@@ -5,9 +5,19 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * sent to the database, recorded at the driver adapter, below Prisma. This
  * is the ground truth for "how many statements did that query cost": one
  * Prisma operation can be several statements, and a batched one can be one.
+ * Each statement is kept with the number of rows it returned, so a test can
+ * show that a page reads the rows on it and no more.
  */
+export interface LoggedStatement {
+  readonly sql: string;
+  /** Rows the statement returned; 0 for statements that return none (writes, BEGIN, COMMIT). */
+  readonly rows: number;
+  /** The bound parameters, as sent to the driver. */
+  readonly args: readonly unknown[];
+}
+
 export class SqlLog {
-  readonly statements: string[] = [];
+  readonly entries: LoggedStatement[] = [];
 
   /**
    * @param requestId labels query-log lines with the request that sent them.
@@ -20,12 +30,16 @@ export class SqlLog {
   ) {}
 
   get count(): number {
-    return this.statements.length;
+    return this.entries.length;
   }
 
-  record(sql: string): void {
-    this.statements.push(sql);
-    this.parent?.record(sql);
+  get statements(): string[] {
+    return this.entries.map((entry) => entry.sql);
+  }
+
+  record(sql: string, rows = 0, args: readonly unknown[] = []): void {
+    this.entries.push({ sql, rows, args });
+    this.parent?.record(sql, rows, args);
   }
 }
 

@@ -5,13 +5,15 @@ import { isPostVisible } from "./post/visibility.js";
  * `node` and `nodes` load rows by primary key only, so Prisma can batch
  * them into one statement per type; what the viewer may see is decided
  * afterwards, here, with the same rule every list uses. A hidden node is
- * null: someone else's draft is "not there", not "forbidden".
+ * null: someone else's draft, or a tag only on drafts, is "not there", not
+ * "forbidden".
  */
 type Row = Record<string, unknown>;
 
 const visibilityRules: Record<string, (row: Row, ctx: Context) => boolean | Promise<boolean>> = {
   Post: (post, ctx) => isPostVisible(ctx.viewer, post as { status: string; authorId: number }),
   Comment: (comment, ctx) => ctx.loaders.visiblePost.load(comment.postId as number),
+  Tag: (tag, ctx) => ctx.loaders.visibleTag.load(tag.id as number),
 };
 
 export async function visibleNode(typename: string, row: unknown, ctx: Context): Promise<unknown> {

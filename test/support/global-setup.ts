@@ -1,6 +1,6 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { applyMigrations } from "../../src/db/migrations.js";
+import { postgresMigrationAdapter } from "../../src/db/postgres-migrations.js";
 import type { TestProject } from "vitest/node";
 import { uniqueDatabaseName, urlForDatabase, withAdminClient } from "./databases.js";
 
@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
   await withAdminClient((client) => client.query(`CREATE DATABASE "${template}"`));
   const pool = new pg.Pool({ connectionString: urlForDatabase(template), max: 1 });
   try {
-    await applyMigrations(new PrismaPg(pool));
+    await applyMigrations(postgresMigrationAdapter(pool));
   } finally {
     // A template with open connections cannot be cloned.
     await pool.end();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import type { Config, DatabaseConfig } from "../../src/config.js";
-import { SqlLog, withSqlLog } from "../../src/db/sql-log.js";
+import { SqlLog, withSqlLog, type LoggedStatement } from "../../src/db/sql-log.js";
 import { createLogger } from "../../src/logger.js";
 import { createPostgresTestDatabase, type TestDatabaseKind } from "./databases.js";
 
@@ -17,6 +17,8 @@ export interface GraphQLResponse<TData = Record<string, any>> {
   body: { data?: TData | null; errors?: Array<{ message: string; path?: (string | number)[]; extensions?: Record<string, any> }> };
   /** Every SQL statement the request sent, as recorded at the driver adapter. */
   statements: string[];
+  /** The same statements with the rows each returned and its parameters. */
+  log: LoggedStatement[];
 }
 
 export interface RequestOptions {
@@ -103,7 +105,7 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
           body: JSON.stringify({ query, variables }),
         }),
       );
-      return { status: response.status, headers: response.headers, body: (await response.json()) as any, statements: log.statements };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as any, statements: log.statements, log: log.entries };
     },
     async close() {
       try {

@@ -1,4 +1,9 @@
 import { builder } from "../../builder.js";
+import { nestedListResolver } from "../../paging/paged-connection.js";
+import { PAGING_RULES } from "../../paging/window.js";
+import { Post } from "../post/types.js";
+import { User } from "../user/types.js";
+import { commentsOfAuthor, commentsOfPost } from "./lists.js";
 
 export const Comment = builder.prismaNode("Comment", {
   id: { field: "id" },
@@ -18,3 +23,20 @@ export const CommentConnection = builder.connectionObject(
   { type: Comment, name: "CommentConnection" },
   { name: "CommentEdge" },
 );
+
+// The lists of comments under posts and users live with the comments they return.
+builder.prismaObjectFields(Post, (t) => ({
+  comments: t.connection({
+    type: Comment,
+    description: `Oldest first. ${PAGING_RULES}`,
+    resolve: nestedListResolver(commentsOfPost, "Comment"),
+  }, CommentConnection),
+}));
+
+builder.prismaObjectFields(User, (t) => ({
+  comments: t.connection({
+    type: Comment,
+    description: `Newest first, on posts the viewer can see. ${PAGING_RULES}`,
+    resolve: nestedListResolver(commentsOfAuthor, "Comment"),
+  }, CommentConnection),
+}));

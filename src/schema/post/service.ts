@@ -41,7 +41,7 @@ export async function createPost(db: Db, viewer: Viewer, input: CreatePostInput,
       body,
       slug: await uniqueSlug(db, title),
       authorId: viewer.id, // the foreign key, not `connect`, which would look the user up first
-      tags: { connectOrCreate: tags.map((name) => ({ where: { name }, create: { name } })) },
+      tagLinks: { create: tagLinksFor(tags) },
     },
   });
   await recordAuditEvent(db, {
@@ -66,7 +66,7 @@ export async function updatePost(db: Db, viewer: Viewer, id: number, input: Upda
   let tags: string[] | undefined;
   if (input.tags != null) {
     tags = normalizeTagNames(input.tags, "input.tags");
-    data.tags = { set: [], connectOrCreate: tags.map((name) => ({ where: { name }, create: { name } })) };
+    data.tagLinks = { deleteMany: {}, create: tagLinksFor(tags) };
   }
   const post = await db.post.update({ ...query, where: { id }, data });
   await recordAuditEvent(db, {
@@ -111,6 +111,11 @@ async function findEditablePost(db: Db, viewer: Viewer, id: number) {
   if (!post) throw new NotFoundError("Post");
   if (!canEditPost(viewer, post)) throw new ForbiddenError("Only the author of this post may change it.");
   return post;
+}
+
+/** Links to the named tags, creating the ones that do not exist yet. */
+function tagLinksFor(names: readonly string[]): Prisma.PostTagCreateWithoutPostInput[] {
+  return names.map((name) => ({ tag: { connectOrCreate: { where: { name }, create: { name } } } }));
 }
 
 function validTitle(raw: string, field: string): string {

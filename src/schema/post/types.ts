@@ -1,7 +1,10 @@
 import { builder } from "../../builder.js";
 import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.js";
-import { pageSizeFor } from "../../paging.js";
-import { CommentConnection } from "../comment/types.js";
+import { nestedListResolver } from "../../paging/paged-connection.js";
+import { PAGING_RULES } from "../../paging/window.js";
+import { Tag } from "../tag/types.js";
+import { User } from "../user/types.js";
+import { postsOfAuthor, postsOfTag } from "./lists.js";
 
 export const PostStatus = builder.enumType(PostStatusValues, { name: "PostStatus" });
 
@@ -44,13 +47,13 @@ export const Post = builder.prismaNode("Post", {
     }),
     status: t.expose("status", { type: PostStatus }),
     author: t.relation("author"),
-    tags: t.relation("tags", { query: { orderBy: { name: "asc" } } }),
-    comments: t.relatedConnection("comments", {
-      cursor: "id",
-      maxSize: pageSizeFor,
-      description: "Oldest first.",
-      query: { orderBy: { id: "asc" } },
-    }, CommentConnection),
+    tags: t.field({
+      type: [Tag],
+      description: "By name.",
+      // Through the post_tags join model; its rows are planned into the post's query.
+      select: (_args, _ctx, nestedSelection) => ({ tagLinks: { select: { tag: nestedSelection(true) } } }),
+      resolve: (post) => post.tagLinks.map((link) => link.tag).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    }),
     commentCount: t.exposeInt("commentCount"),
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
@@ -59,6 +62,24 @@ export const Post = builder.prismaNode("Post", {
 });
 
 export const PostConnection = builder.connectionObject({ type: Post, name: "PostConnection" }, { name: "PostEdge" });
+
+// The lists of posts under other types live with the posts they return.
+builder.prismaObjectFields(User, (t) => ({
+  posts: t.connection({
+    type: Post,
+    description: `Newest first. Drafts appear only to their author. ${PAGING_RULES}`,
+    args: { status: t.arg({ type: PostStatus }) },
+    resolve: nestedListResolver(postsOfAuthor, "Post"),
+  }, PostConnection),
+}));
+
+builder.prismaObjectFields(Tag, (t) => ({
+  posts: t.connection({
+    type: Post,
+    description: `Published posts, newest first. ${PAGING_RULES}`,
+    resolve: nestedListResolver(postsOfTag, "Post"),
+  }, PostConnection),
+}));
 
 export function excerptOf(body: string): string {
   const text = body.replace(/\s+/g, " ").trim();

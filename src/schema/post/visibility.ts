@@ -1,10 +1,12 @@
 import type { Viewer } from "../../auth/tokens.js";
-import type { Prisma, PostStatus } from "../../db/generated/prisma/client.js";
+import { Prisma, type PostStatus } from "../../db/generated/prisma/client.js";
+import { columnRef } from "../../db/sql/model.js";
 
 /**
  * The one rule for which posts a viewer may see: published posts, their own
  * drafts, and everything for admins. Every read path (lists, lookups, node
- * refetches, counts, comments) filters through it.
+ * refetches, counts, comments) filters through it: as a Prisma filter here,
+ * and as SQL over a posts row for the paged lists (`visiblePostSql`).
  */
 export function visiblePosts(viewer: Viewer | null, status?: PostStatus | null): Prisma.PostWhereInput {
   const statusFilter: Prisma.PostWhereInput = status ? { status } : {};
@@ -13,6 +15,13 @@ export function visiblePosts(viewer: Viewer | null, status?: PostStatus | null):
     ? { OR: [{ status: "PUBLISHED" }, { authorId: viewer.id }] }
     : { status: "PUBLISHED" };
   return status ? { AND: [visible, statusFilter] } : visible;
+}
+
+/** `visiblePosts` as a SQL condition on the posts row aliased `alias`. */
+export function visiblePostSql(viewer: Viewer | null, alias: string): Prisma.Sql {
+  if (viewer?.role === "ADMIN") return Prisma.sql`TRUE`;
+  const published = Prisma.sql`${columnRef(alias, "status")} = 'PUBLISHED'`;
+  return viewer ? Prisma.sql`(${published} OR ${columnRef(alias, "author_id")} = ${viewer.id})` : published;
 }
 
 /** The same rule as `visiblePosts`, for a row already in memory. */

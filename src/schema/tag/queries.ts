@@ -1,13 +1,23 @@
 import { builder } from "../../builder.js";
-import { pageSizeFor } from "../../paging.js";
-import { TagConnection } from "./types.js";
+import { rootListResolver } from "../../paging/paged-connection.js";
+import { PAGING_RULES } from "../../paging/window.js";
+import { visibleTags } from "./lists.js";
+import { normalizeTagName } from "./service.js";
+import { Tag, TagConnection } from "./types.js";
+import { tagVisibility } from "./visibility.js";
 
 builder.queryFields((t) => ({
-  tags: t.prismaConnection({
+  tag: t.prismaField({
     type: "Tag",
-    cursor: "id",
-    maxSize: pageSizeFor,
-    description: "All tags, by name.",
-    resolve: (query, _root, _args, ctx) => ctx.db.tag.findMany({ ...query, orderBy: [{ name: "asc" }, { id: "asc" }] }),
+    nullable: true,
+    description: "A tag by name (any case), if it is on a post the viewer can see.",
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.tag.findFirst({ ...query, where: { name: normalizeTagName(args.name), AND: [tagVisibility(ctx.viewer)] } }),
+  }),
+  tags: t.connection({
+    type: Tag,
+    description: `Tags on posts the viewer can see, by name. ${PAGING_RULES}`,
+    resolve: rootListResolver(visibleTags, "Tag"),
   }, TagConnection),
 }));

@@ -3,9 +3,14 @@ import { BadUserInputError } from "../../errors.js";
 const MAX_TAGS = 10;
 const TAG_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
+/** A tag name as stored: trimmed and lower-case. */
+export function normalizeTagName(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
 /** Tag names as stored: trimmed, lower-case, unique, at most ten. */
 export function normalizeTagNames(raw: readonly string[], field: string): string[] {
-  const names = [...new Set(raw.map((name) => name.trim().toLowerCase()))];
+  const names = [...new Set(raw.map(normalizeTagName))];
   if (names.length > MAX_TAGS) throw new BadUserInputError(`A post has at most ${MAX_TAGS} tags.`, field);
   const invalid = names.find((name) => !TAG_NAME.test(name));
   if (invalid !== undefined) {

@@ -1,13 +1,8 @@
 import { builder } from "../../builder.js";
-import type { Prisma } from "../../db/generated/prisma/client.js";
-import { keysetPage, pageSizeFor } from "../../paging.js";
-import { UserConnection } from "./types.js";
-
-function userSearch(search: string | null | undefined): Prisma.UserWhereInput {
-  const term = search?.trim();
-  if (!term) return {};
-  return { OR: [{ handle: { contains: term, mode: "insensitive" } }, { name: { contains: term, mode: "insensitive" } }] };
-}
+import { rootListResolver } from "../../paging/paged-connection.js";
+import { PAGING_RULES } from "../../paging/window.js";
+import { allUsers } from "./lists.js";
+import { User, UserConnection } from "./types.js";
 
 builder.queryFields((t) => ({
   viewer: t.prismaField({
@@ -23,15 +18,10 @@ builder.queryFields((t) => ({
     args: { handle: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => ctx.db.user.findUnique({ ...query, where: { handle: args.handle } }),
   }),
-  users: t.prismaConnection({
-    type: "User",
-    cursor: "id",
-    maxSize: pageSizeFor,
-    description: "Oldest account first. `search` matches handle or name, ignoring case.",
+  users: t.connection({
+    type: User,
+    description: `Oldest account first. \`search\` matches handle or name, ignoring case. ${PAGING_RULES}`,
     args: { search: t.arg.string() },
-    resolve: (query, _root, args, ctx) => {
-      const { page, where, orderBy } = keysetPage(query, [["id", "asc"]], query.cursor?.id ? { id: query.cursor.id } : null);
-      return ctx.db.user.findMany({ ...page, where: { AND: [userSearch(args.search), where] }, orderBy });
-    },
+    resolve: rootListResolver(allUsers, "User"),
   }, UserConnection),
 }));

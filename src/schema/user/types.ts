@@ -1,8 +1,4 @@
 import { builder } from "../../builder.js";
-import { pageSizeFor } from "../../paging.js";
-import { CommentConnection } from "../comment/types.js";
-import { PostConnection, PostStatus } from "../post/types.js";
-import { visiblePosts } from "../post/visibility.js";
 
 export const Profile = builder.prismaObject("Profile", {
   fields: (t) => ({
@@ -28,26 +24,10 @@ export const User = builder.prismaNode("User", {
       resolve: (user, _args, ctx) => (ctx.viewer?.id === user.id ? user.email : null),
     }),
     profile: t.relation("profile", { nullable: true }),
-    posts: t.relatedConnection("posts", {
-      cursor: "id",
-      maxSize: pageSizeFor,
-      description: "Newest first. Drafts appear only to their author.",
-      args: { status: t.arg({ type: PostStatus }) },
-      query: (args, ctx) => ({
-        where: visiblePosts(ctx.viewer, args.status),
-        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      }),
-    }, PostConnection),
     postCount: t.int({
       description: "Posts the viewer can see.",
       resolve: (user, _args, ctx) => ctx.loaders.postCountByAuthor.load(user.id),
     }),
-    comments: t.relatedConnection("comments", {
-      cursor: "id",
-      maxSize: pageSizeFor,
-      description: "Newest first, on posts the viewer can see.",
-      query: (_args, ctx) => ({ where: { post: visiblePosts(ctx.viewer) }, orderBy: { id: "desc" } }),
-    }, CommentConnection),
   }),
 });
 

@@ -1,0 +1,163 @@
+import { Prisma } from "../generated/prisma/client.js";
+import { columnRef, ident, modelEntry, type SqlModelEntry } from "./model.js";
+
+/**
+ * Compiles the selection plugin-prisma plans for a model (the `{ select }`
+ * or `{ include }` that `queryFromInfo` returns) into SQL over a row source,
+ * so a paged connection reads exactly the columns and to-one/to-many
+ * relations the document asks for, in the same statement that picks the
+ * page. Relations become correlated JSON subqueries evaluated only for the
+ * rows of the page.
+ *
+ * Supported: scalar columns, and relations without arguments, nested to any
+ * depth. A relation with arguments (where, orderBy, take, …) or a `_count`
+ * is a schema bug for a paged type, and throws when the field is planned.
+ */
+export interface PlannedQuery {
+  select?: Record<string, unknown>;
+  include?: Record<string, unknown>;
+}
+
+export interface CompiledSelection {
+  /** Columns of the node's table that the row source must output (by column name). */
+  readonly sourceColumns: readonly string[];
+  /** The select list over the source alias: scalars aliased to field names, relations as JSON. */
+  readonly selectList: Prisma.Sql;
+  /** The node, as Prisma would have returned it, from one result row. */
+  decode(row: Record<string, unknown>): Record<string, unknown>;
+}
+
+type Decoder = (value: Record<string, unknown>) => void;
+
+const RELATION_ARGUMENTS = ["where", "orderBy", "take", "skip", "cursor", "distinct"] as const;
+
+export function compileSelection(modelName: string, query: PlannedQuery, sourceAlias: string): CompiledSelection {
+  const model = modelEntry(modelName);
+  const { scalars, relations } = partition(modelName, model, query);
+  const sourceColumns = new Set<string>(model.primaryKey);
+  const list: Prisma.Sql[] = [];
+  for (const field of scalars) {
+    const { column } = model.scalars[field]!;
+    sourceColumns.add(column);
+    list.push(Prisma.sql`${columnRef(sourceAlias, column)} AS ${ident(field)}`);
+  }
+  const relationDecoders: [string, Decoder | null, boolean][] = [];
+  let depth = 0;
+  for (const [field, nested] of relations) {
+    const relation = model.relations[field]!;
+    for (const column of relation.from) sourceColumns.add(column);
+    const compiled = relationJson(modelName, field, nested, sourceAlias, () => `r${(depth += 1)}`);
+    list.push(Prisma.sql`${compiled.sql} AS ${ident(field)}`);
+    relationDecoders.push([field, compiled.decode, relation.isList]);
+  }
+  const fields = scalars;
+  return {
+    sourceColumns: [...sourceColumns],
+    selectList: list.length ? Prisma.join(list, ", ") : Prisma.sql`${columnRef(sourceAlias, model.primaryKey[0]!)}`,
+    decode(row) {
+      const node: Record<string, unknown> = {};
+      for (const field of fields) node[field] = row[field];
+      for (const [field, decode, isList] of relationDecoders) {
+        const value = row[field] as Record<string, unknown> | Record<string, unknown>[] | null;
+        node[field] = value;
+        if (value && decode) {
+          if (isList) for (const item of value as Record<string, unknown>[]) decode(item);
+          else decode(value as Record<string, unknown>);
+        }
+      }
+      return node;
+    },
+  };
+}
+
+/** The scalar fields and the relations (with their nested queries) a planned query asks for. */
+function partition(modelName: string, model: SqlModelEntry, query: PlannedQuery) {
+  const scalars: string[] = [];
+  const relations: [string, PlannedQuery][] = [];
+  const { select, include } = query;
+  if (!select) scalars.push(...Object.keys(model.scalars));
+  for (const [key, value] of Object.entries({ ...include, ...select })) {
+    if (!value) continue;
+    if (key === "_count") throw new Error(`${modelName}: _count cannot be selected in a paged connection`);
+    if (model.scalars[key]) {
+      if (select) scalars.push(key);
+      continue;
+    }
+    if (!model.relations[key]) throw new Error(`${modelName} has no field ${key}`);
+    const nested = value === true ? {} : (value as PlannedQuery & Record<string, unknown>);
+    const argument = RELATION_ARGUMENTS.find((name) => nested[name] !== undefined);
+    if (argument) throw new Error(`${modelName}.${key}: relation arguments (${argument}) are not supported in a paged connection`);
+    relations.push([key, nested]);
+  }
+  return { scalars: [...new Set(scalars)], relations };
+}
+
+/**
+ * A relation as one JSON value: an object (or null) for a to-one relation,
+ * an array for a to-many one, ordered by primary key so answers are stable.
+ * Nested relations are nested subqueries. Types JSON cannot carry are fixed
+ * by the returned decoder: timestamps (UTC, without zone) become Dates and
+ * BigInts travel as text.
+ */
+function relationJson(
+  modelName: string,
+  field: string,
+  query: PlannedQuery,
+  outerAlias: string,
+  nextAlias: () => string,
+): { sql: Prisma.Sql; decode: Decoder | null } {
+  const relation = modelEntry(modelName).relations[field]!;
+  const target = modelEntry(relation.model);
+  const alias = nextAlias();
+  const { scalars, relations } = partition(relation.model, target, query);
+  const pairs: Prisma.Sql[] = [];
+  const dates: string[] = [];
+  const bigints: string[] = [];
+  for (const name of scalars) {
+    const scalar = target.scalars[name]!;
+    if (scalar.isList && (scalar.type === "DateTime" || scalar.type === "BigInt")) {
+      throw new Error(`${relation.model}.${name}: lists of ${scalar.type} are not supported in a paged connection`);
+    }
+    const ref = columnRef(alias, scalar.column);
+    pairs.push(Prisma.sql`${Prisma.raw(`'${name}'`)}, ${scalar.type === "BigInt" ? Prisma.sql`${ref}::text` : ref}`);
+    if (scalar.type === "DateTime") dates.push(name);
+    if (scalar.type === "BigInt") bigints.push(name);
+  }
+  const nestedDecoders: [string, Decoder, boolean][] = [];
+  for (const [name, nested] of relations) {
+    const compiled = relationJson(relation.model, name, nested, alias, nextAlias);
+    pairs.push(Prisma.sql`${Prisma.raw(`'${name}'`)}, ${compiled.sql}`);
+    if (compiled.decode) nestedDecoders.push([name, compiled.decode, target.relations[name]!.isList]);
+  }
+  const join = Prisma.join(
+    relation.to.map((column, i) => Prisma.sql`${columnRef(alias, column)} = ${columnRef(outerAlias, relation.from[i]!)}`),
+    " AND ",
+  );
+  const object = Prisma.sql`json_build_object(${Prisma.join(pairs, ", ")})`;
+  const from = Prisma.sql`FROM ${ident(target.table)} AS ${ident(alias)} WHERE ${join}`;
+  const orderBy = Prisma.join(target.primaryKey.map((column) => columnRef(alias, column)), ", ");
+  const sql = relation.isList
+    ? Prisma.sql`(SELECT coalesce(json_agg(${object} ORDER BY ${orderBy}), '[]'::json) ${from})`
+    : Prisma.sql`(SELECT ${object} ${from})`;
+
+  const decode: Decoder | null =
+    dates.length || bigints.length || nestedDecoders.length
+      ? (value) => {
+          for (const name of dates) {
+            const text = value[name] as string | null;
+            if (text !== null) value[name] = new Date(`${text}Z`);
+          }
+          for (const name of bigints) {
+            const text = value[name] as string | null;
+            if (text !== null) value[name] = BigInt(text);
+          }
+          for (const [name, nested, isList] of nestedDecoders) {
+            const inner = value[name] as Record<string, unknown> | Record<string, unknown>[] | null;
+            if (!inner) continue;
+            if (isList) for (const item of inner as Record<string, unknown>[]) nested(item);
+            else nested(inner as Record<string, unknown>);
+          }
+        }
+      : null;
+  return { sql, decode };
+}

@@ -1,0 +1,61 @@
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { BadUserInputError } from "../errors.js";
+
+/**
+ * Opaque, signed cursors that carry the sort keys of the row they point
+ * at, so the page after a cursor is one keyset condition: no lookup of the
+ * row, and so no way to tell a cursor of a hidden row from one of a row that
+ * is gone (both simply mark a position in the order).
+ *
+ * A cursor is `<payload>.<mac>`, both base64url: the payload is the JSON
+ * array of sort key values; the MAC (HMAC-SHA256, 96 bits) covers the
+ * payload and the list it belongs to, so a cursor that was edited, made up,
+ * or taken from another list (another field, order or parent) is rejected as
+ * bad input naming the argument. Rotating AUTH_SECRET invalidates cursors,
+ * like tokens.
+ */
+export type CursorValue = number | string;
+
+const MAC_BYTES = 12;
+/** Far beyond any real cursor; a longer string is not decoded at all. */
+const MAX_CURSOR_LENGTH = 512;
+
+export interface CursorCodec {
+  encode(scope: string, values: readonly CursorValue[]): string;
+  /** The values of a cursor issued for `scope`; BAD_USER_INPUT naming `field` otherwise. */
+  decode(scope: string, cursor: string, field: string): CursorValue[];
+}
+
+export function createCursorCodec(secret: string): CursorCodec {
+  // A key of its own, so a cursor MAC can never be replayed as a token signature.
+  const key = Buffer.from(hkdfSync("sha256", secret, "inkwell", "cursor signing key", 32));
+  const mac = (scope: string, payload: string) =>
+    createHmac("sha256", key).update(scope).update("\n").update(payload).digest().subarray(0, MAC_BYTES);
+
+  return {
+    encode(scope, values) {
+      const payload = Buffer.from(JSON.stringify(values)).toString("base64url");
+      return `${payload}.${mac(scope, payload).toString("base64url")}`;
+    },
+    decode(scope, cursor, field) {
+      const invalid = () => new BadUserInputError(`"${field}" is not a cursor of this list.`, field);
+      if (cursor.length > MAX_CURSOR_LENGTH) throw invalid();
+      const dot = cursor.indexOf(".");
+      if (dot <= 0) throw invalid();
+      const payload = cursor.slice(0, dot);
+      const given = Buffer.from(cursor.slice(dot + 1), "base64url");
+      if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(scope, payload))) throw invalid();
+      let values: unknown;
+      try {
+        values = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+      } catch {
+        throw invalid();
+      }
+      // Signed by us, so well-formed; checked anyway, since a bug that signs junk must not reach SQL.
+      if (!Array.isArray(values) || !values.every((value) => typeof value === "string" || Number.isFinite(value))) {
+        throw invalid();
+      }
+      return values as CursorValue[];
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import type { Viewer } from "../auth/tokens.js";
+import type { Db } from "../db/client.js";
+import { Prisma } from "../db/generated/prisma/client.js";
+import { columnRef, ident, type ModelName } from "../db/sql/model.js";
+import type { CompiledSelection } from "../db/sql/selection.js";
+import type { CursorValue } from "./cursors.js";
+import { cursorValue, keysetConditions, orderByKeys, type SortKey } from "./keyset.js";
+import type { PageWindow } from "./window.js";
+
+/**
+ * Where the rows of one list come from, written as SQL by the domain that
+ * owns the list: the tables (the node's own table aliased `x`), the
+ * filters, including visibility, and the order. The page query wraps it with
+ * the keyset conditions, the order and the LIMIT, and the selection the
+ * document planned.
+ */
+/** The arguments of a list that has none of its own beyond paging. */
+export type NoListArgs = Record<never, never>;
+
+export interface PageSource<Args = NoListArgs> {
+  /** The model of the list's nodes. */
+  readonly model: ModelName;
+  /**
+   * What a cursor of this list is bound to: the list, its order and filters,
+   * and its parent. A cursor issued for another scope is rejected.
+   */
+  scope(args: Args, parentKey: number | null): string;
+  order(args: Args): readonly SortKey[];
+  /**
+   * The row sources. More than one only to pick the right index per parent
+   * (for example, every status for the author, one for everyone else); they
+   * must be mutually exclusive for any one parent, each guarded by a
+   * condition on `parent` alone, which PostgreSQL checks once per parent.
+   */
+  branches(input: { parent: Prisma.Sql | null; viewer: Viewer | null; args: Args }): PageBranch[];
+}
+
+export interface PageBranch {
+  /** The FROM clause: the node's table as `x`, joined to whatever the list needs. */
+  readonly from: Prisma.Sql;
+  readonly where: readonly Prisma.Sql[];
+}
+
+/** One row of a page: the node as Prisma would return it, and its sort key values for its cursor. */
+export interface PageRow {
+  readonly node: Record<string, unknown>;
+  readonly keys: readonly CursorValue[];
+}
+
+const PARENT = Prisma.raw('"p"."key"');
+const TRUE = Prisma.sql`TRUE`;
+
+/**
+ * One statement for the window's rows (plus one, to know whether more
+ * follow) of the list under each of `parentKeys`: a LATERAL subquery per
+ * parent that reads only those rows through the list's index, whatever the
+ * number of rows behind them. Root lists pass `null` and read one range.
+ */
+export function pageStatement<Args>(
+  source: PageSource<Args>,
+  args: Args,
+  viewer: Viewer | null,
+  window: PageWindow,
+  selection: CompiledSelection,
+  parentKeys: readonly number[] | null,
+): Prisma.Sql {
+  const order = source.order(args);
+  const branches = source.branches({ parent: parentKeys ? PARENT : null, viewer, args });
+  const columns = Prisma.join(
+    [
+      ...selection.sourceColumns.map((column) => columnRef("x", column)),
+      ...order.map((key, i) => Prisma.sql`${key.expr} AS ${ident(`__k${i}`)}`),
+    ],
+    ", ",
+  );
+  const keyset = keysetConditions(order, window);
+  const innerOrder = orderByKeys(order, order.map((key) => key.expr), window.backward);
+  const limit = window.size + 1;
+  const rows = Prisma.join(
+    branches.map((branch) => {
+      const where = [...branch.where, ...keyset];
+      return Prisma.sql`(SELECT ${columns} FROM ${branch.from} WHERE ${where.length ? Prisma.join(where, " AND ") : TRUE}
+        ORDER BY ${innerOrder} LIMIT ${limit})`;
+    }),
+    " UNION ALL ",
+  );
+  const outerKeys = order.map((_, i) => columnRef("t", `__k${i}`));
+  const outerOrder = orderByKeys(order, outerKeys, window.backward);
+  if (parentKeys) {
+    return Prisma.sql`SELECT "p"."key" AS "__parent", ${Prisma.join(outerKeys, ", ")}, ${selection.selectList}
+      FROM unnest(${parentKeys}::int[]) WITH ORDINALITY AS "p"("key", "ord")
+      CROSS JOIN LATERAL (${rows}) AS "t"
+      ORDER BY "p"."ord", ${outerOrder}`;
+  }
+  return Prisma.sql`SELECT ${Prisma.join(outerKeys, ", ")}, ${selection.selectList}
+    FROM (${rows}) AS "t" ORDER BY ${outerOrder}${branches.length > 1 ? Prisma.sql` LIMIT ${limit}` : Prisma.empty}`;
+}
+
+/** Runs a root list's page statement. */
+export async function loadPage<Args>(
+  db: Db,
+  source: PageSource<Args>,
+  args: Args,
+  viewer: Viewer | null,
+  window: PageWindow,
+  selection: CompiledSelection,
+): Promise<PageRow[]> {
+  const keyCount = source.order(args).length;
+  const rows = await db.$queryRaw<Record<string, unknown>[]>(pageStatement(source, args, viewer, window, selection, null));
+  return rows.map((row) => pageRow(row, selection, keyCount));
+}
+
+/** Runs a nested list's page statement for many parents; the rows of each parent, in `parentKeys` order. */
+export async function loadPages<Args>(
+  db: Db,
+  source: PageSource<Args>,
+  args: Args,
+  viewer: Viewer | null,
+  window: PageWindow,
+  selection: CompiledSelection,
+  parentKeys: readonly number[],
+): Promise<PageRow[][]> {
+  const keyCount = source.order(args).length;
+  // A loader without a cache (inside a mutation) may ask for a parent twice; read it once.
+  const distinct = [...new Set(parentKeys)];
+  const rows = await db.$queryRaw<Record<string, unknown>[]>(pageStatement(source, args, viewer, window, selection, distinct));
+  const byParent = new Map<number, PageRow[]>(distinct.map((key) => [key, []]));
+  for (const row of rows) byParent.get(row.__parent as number)!.push(pageRow(row, selection, keyCount));
+  return parentKeys.map((key) => byParent.get(key)!);
+}
+
+function pageRow(row: Record<string, unknown>, selection: CompiledSelection, keyCount: number): PageRow {
+  const keys: CursorValue[] = [];
+  for (let i = 0; i < keyCount; i += 1) keys.push(cursorValue(row[`__k${i}`]));
+  return { node: selection.decode(row), keys };
+}

@@ -1,0 +1,39 @@
+import { Prisma } from "../../db/generated/prisma/client.js";
+import { sortKey } from "../../paging/keyset.js";
+import type { PageSource } from "../../paging/page-query.js";
+import { visiblePostSql } from "../post/visibility.js";
+
+/**
+ * The paged lists of comments (see src/paging/page-query.ts), each read
+ * through an index in its own order: comments_post_id_id_idx and
+ * comments_author_id_id_idx.
+ */
+
+const ID_ASC = [sortKey(Prisma.raw('"x"."id"'), "asc", "int")] as const;
+const ID_DESC = [sortKey(Prisma.raw('"x"."id"'), "desc", "int")] as const;
+
+/** A post's comments, oldest first. The post itself was already found visible. */
+export const commentsOfPost: PageSource = {
+  model: "Comment",
+  scope: (_args, parent) => `Post.comments|${parent}`,
+  order: () => ID_ASC,
+  branches: ({ parent }) => [{ from: Prisma.sql`"comments" AS "x"`, where: [Prisma.sql`"x"."post_id" = ${parent!}`] }],
+};
+
+/**
+ * A user's comments, newest first, on posts the viewer can see. Comments
+ * can only be written on published posts, so the visibility check skips
+ * rows only where a post went back to draft.
+ */
+export const commentsOfAuthor: PageSource = {
+  model: "Comment",
+  scope: (_args, parent) => `User.comments|${parent}`,
+  order: () => ID_DESC,
+  branches: ({ parent, viewer }) => {
+    const where = [Prisma.sql`"x"."author_id" = ${parent!}`];
+    if (viewer?.role !== "ADMIN") {
+      where.push(Prisma.sql`EXISTS (SELECT 1 FROM "posts" AS "q" WHERE "q"."id" = "x"."post_id" AND ${visiblePostSql(viewer, "q")})`);
+    }
+    return [{ from: Prisma.sql`"comments" AS "x"`, where }];
+  },
+};

@@ -1,0 +1,126 @@
+import { Prisma, type PostStatus } from "../../db/generated/prisma/client.js";
+import { containsPattern, utcTimestamp } from "../../db/sql/values.js";
+import { sortKey, type SortKey } from "../../paging/keyset.js";
+import type { PageBranch, PageSource } from "../../paging/page-query.js";
+
+/**
+ * The paged lists of posts, as SQL sources (see src/paging/page-query.ts).
+ * Each reads through an index whose order is the list's order, so a page
+ * costs the rows on it, however many posts stand behind it:
+ * - the feed: posts_status_published_at_id_idx / posts_status_comment_count_id_idx,
+ *   or post_tags' (tag_id, published_at, post_id) when filtered by a tag;
+ * - a user's posts: (author_id, created_at, id) for the author, and
+ *   (author_id, status, created_at, id) for everyone else;
+ * - a tag's posts: post_tags' (tag_id, published_at, post_id).
+ */
+
+export type PostOrderValue = "NEWEST" | "OLDEST" | "MOST_COMMENTED";
+
+export interface FeedFilter {
+  authorHandle?: string | null;
+  tag?: string | null;
+  search?: string | null;
+  publishedAfter?: Date | null;
+  publishedBefore?: Date | null;
+}
+
+export interface FeedArgs {
+  orderBy: PostOrderValue;
+  filter?: FeedFilter | null;
+}
+
+const x = (column: string) => Prisma.raw(`"x"."${column}"`);
+const link = (column: string) => Prisma.raw(`"l"."${column}"`);
+
+// Every order ends in the id, so rows that tie on the leading key keep one place.
+const FEED_ORDERS: Record<PostOrderValue, readonly SortKey[]> = {
+  NEWEST: [sortKey(x("published_at"), "desc", "timestamp"), sortKey(x("id"), "desc", "int")],
+  OLDEST: [sortKey(x("published_at"), "asc", "timestamp"), sortKey(x("id"), "asc", "int")],
+  MOST_COMMENTED: [sortKey(x("comment_count"), "desc", "int"), sortKey(x("id"), "desc", "int")],
+};
+
+// The same orders read off post_tags, whose published_at and post_id equal the post's.
+const TAG_ORDERS: Partial<Record<PostOrderValue, readonly SortKey[]>> = {
+  NEWEST: [sortKey(link("published_at"), "desc", "timestamp"), sortKey(link("post_id"), "desc", "int")],
+  OLDEST: [sortKey(link("published_at"), "asc", "timestamp"), sortKey(link("post_id"), "asc", "int")],
+};
+
+const POSTS_WITH_TAG = Prisma.sql`"post_tags" AS "l" JOIN "posts" AS "x" ON "x"."id" = "l"."post_id"`;
+
+function normalizedFilter(filter: FeedFilter | null | undefined) {
+  return {
+    authorHandle: filter?.authorHandle ?? null,
+    tag: filter?.tag?.trim().toLowerCase() || null,
+    search: filter?.search?.trim() || null,
+    publishedAfter: filter?.publishedAfter ?? null,
+    publishedBefore: filter?.publishedBefore ?? null,
+  };
+}
+
+/** The public feed: published posts only, whoever asks. */
+export const feedPosts: PageSource<FeedArgs> = {
+  model: "Post",
+  scope: (args) => `Query.posts|${args.orderBy}|${JSON.stringify(normalizedFilter(args.filter))}`,
+  order: (args) => (normalizedFilter(args.filter).tag && TAG_ORDERS[args.orderBy]) || FEED_ORDERS[args.orderBy],
+  branches: ({ args }) => {
+    const filter = normalizedFilter(args.filter);
+    const where: Prisma.Sql[] = [Prisma.sql`"x"."status" = 'PUBLISHED'`];
+    let from = Prisma.sql`"posts" AS "x"`;
+    if (filter.tag) {
+      const tagId = Prisma.sql`(SELECT "id" FROM "tags" WHERE "name" = ${filter.tag})`;
+      if (TAG_ORDERS[args.orderBy]) {
+        from = POSTS_WITH_TAG;
+        where.push(Prisma.sql`"l"."tag_id" = ${tagId}`, Prisma.sql`"l"."published_at" IS NOT NULL`);
+      } else {
+        where.push(Prisma.sql`"x"."id" IN (SELECT "post_id" FROM "post_tags" WHERE "tag_id" = ${tagId} AND "published_at" IS NOT NULL)`);
+      }
+    }
+    if (filter.authorHandle) {
+      where.push(Prisma.sql`"x"."author_id" = (SELECT "id" FROM "users" WHERE "handle" = ${filter.authorHandle})`);
+    }
+    if (filter.search) {
+      const pattern = containsPattern(filter.search);
+      where.push(Prisma.sql`("x"."title" ILIKE ${pattern} OR "x"."body" ILIKE ${pattern})`);
+    }
+    if (filter.publishedAfter) where.push(Prisma.sql`"x"."published_at" > ${utcTimestamp(filter.publishedAfter)}`);
+    if (filter.publishedBefore) where.push(Prisma.sql`"x"."published_at" < ${utcTimestamp(filter.publishedBefore)}`);
+    return [{ from, where }];
+  },
+};
+
+export interface AuthorPostsArgs {
+  status?: PostStatus | null;
+}
+
+const AUTHOR_ORDER = [sortKey(x("created_at"), "desc", "timestamp"), sortKey(x("id"), "desc", "int")] as const;
+
+/** A user's posts, newest first: every status for the author and admins, published ones for everyone else. */
+export const postsOfAuthor: PageSource<AuthorPostsArgs> = {
+  model: "Post",
+  scope: (args, parent) => `User.posts|${parent}|${args.status ?? ""}`,
+  order: () => AUTHOR_ORDER,
+  branches: ({ parent, viewer, args }) => {
+    const byAuthor = Prisma.sql`"x"."author_id" = ${parent!}`;
+    const status = args.status ? [Prisma.sql`"x"."status" = ${args.status}::"PostStatus"`] : [];
+    const from = Prisma.sql`"posts" AS "x"`;
+    const published = Prisma.sql`"x"."status" = 'PUBLISHED'`;
+    if (viewer?.role === "ADMIN") return [{ from, where: [byAuthor, ...status] }];
+    if (!viewer) return [{ from, where: [byAuthor, published, ...status] }];
+    return [
+      { from, where: [Prisma.sql`${parent!} = ${viewer.id}`, byAuthor, ...status] },
+      { from, where: [Prisma.sql`${parent!} <> ${viewer.id}`, byAuthor, published, ...status] },
+    ] satisfies PageBranch[];
+  },
+};
+
+const TAG_POSTS_ORDER = TAG_ORDERS.NEWEST!;
+
+/** A tag's published posts, newest first. */
+export const postsOfTag: PageSource = {
+  model: "Post",
+  scope: (_args, parent) => `Tag.posts|${parent}`,
+  order: () => TAG_POSTS_ORDER,
+  branches: ({ parent }) => [
+    { from: POSTS_WITH_TAG, where: [Prisma.sql`"l"."tag_id" = ${parent!}`, Prisma.sql`"l"."published_at" IS NOT NULL`] },
+  ],
+};

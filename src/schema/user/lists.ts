@@ -1,0 +1,26 @@
+import { Prisma } from "../../db/generated/prisma/client.js";
+import { containsPattern } from "../../db/sql/values.js";
+import { sortKey } from "../../paging/keyset.js";
+import type { PageSource } from "../../paging/page-query.js";
+
+export interface UsersArgs {
+  search?: string | null;
+}
+
+const ID_ASC = [sortKey(Prisma.raw('"x"."id"'), "asc", "int")] as const;
+
+/** Every account, oldest first (the primary key's order); `search` matches handle or name, ignoring case. */
+export const allUsers: PageSource<UsersArgs> = {
+  model: "User",
+  scope: (args) => `Query.users|${args.search?.trim() ?? ""}`,
+  order: () => ID_ASC,
+  branches: ({ args }) => {
+    const search = args.search?.trim();
+    const where: Prisma.Sql[] = [];
+    if (search) {
+      const pattern = containsPattern(search);
+      where.push(Prisma.sql`("x"."handle" ILIKE ${pattern} OR "x"."name" ILIKE ${pattern})`);
+    }
+    return [{ from: Prisma.sql`"users" AS "x"`, where }];
+  },
+};
