@@ -92,7 +92,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxLifetimeSeconds: integer(env, "DB_MAX_LIFETIME_S", 3_600, { min: 0 }),
     };
   } else {
-    database = { kind: "pglite", dir: path.resolve(env.PGLITE_DIR ?? path.join(dataDir, "pglite")), ...shared };
+    const dir = env.PGLITE_DIR?.trim() || path.join(dataDir, "pglite");
+    // `memory://` is PGlite's in-memory database, not a folder name to resolve.
+    database = { kind: "pglite", dir: dir.startsWith("memory://") ? dir : path.resolve(dir), ...shared };
   }
 
   const authSecret = env.AUTH_SECRET?.trim() || null;

@@ -9,6 +9,11 @@ describe("configuration", () => {
     expect(config.seedDemoData).toBe(true);
   });
 
+  it("keeps PGLITE_DIR=memory:// in memory instead of resolving it to a folder", () => {
+    expect(loadConfig({ PGLITE_DIR: "memory://" }).database).toMatchObject({ kind: "pglite", dir: "memory://" });
+    expect(loadConfig({ PGLITE_DIR: "some/dir" }).database).toMatchObject({ dir: expect.stringMatching(/^\/.+\/some\/dir$/) });
+  });
+
   it("reads the pool settings for PostgreSQL", () => {
     const config = loadConfig({
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/inkwell",
