@@ -42,6 +42,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         maxWaitMs: config.database.transactionMaxWaitMs,
         timeoutMs: config.database.transactionTimeoutMs,
       },
+      countStatements: config.database.countStatements,
     };
     const yoga = createYogaApp({ services, database, production: config.nodeEnv === "production" });
     return { yoga, database, services, close: () => database.close() };

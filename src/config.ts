@@ -34,6 +34,12 @@ interface SharedDbConfig {
   /** Log every SQL statement with its duration. */
   logQueries: boolean;
   /**
+   * Attribute every SQL statement to its request (the operation log's
+   * `sqlStatements`, query-log request ids). It needs AsyncLocalStorage,
+   * which on Node 20 adds a hook to every promise of the process.
+   */
+  countStatements: boolean;
+  /**
    * How Prisma loads relations: `join` (one statement with LATERAL joins and
    * JSON aggregation) or `query` (one statement per relation level).
    */
@@ -68,11 +74,14 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const dataDir = path.resolve(env.DATA_DIR ?? ".data");
+  const logQueries = boolean(env, "DB_LOG_QUERIES", false);
   const shared: SharedDbConfig = {
     statementTimeoutMs: integer(env, "DB_STATEMENT_TIMEOUT_MS", 30_000, { min: 0 }),
     transactionMaxWaitMs: integer(env, "DB_TRANSACTION_MAX_WAIT_MS", 5_000, { min: 1 }),
     transactionTimeoutMs: integer(env, "DB_TRANSACTION_TIMEOUT_MS", 15_000, { min: 1 }),
-    logQueries: boolean(env, "DB_LOG_QUERIES", false),
+    logQueries,
+    // Query-log lines name their request, so logging queries implies counting them.
+    countStatements: logQueries || boolean(env, "DB_COUNT_STATEMENTS", nodeEnv !== "production"),
     relationLoadStrategy: oneOf(env, "DB_RELATION_LOAD_STRATEGY", ["join", "query"] as const, "join"),
   };
   const url = env.DATABASE_URL?.trim();

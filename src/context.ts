@@ -18,6 +18,8 @@ export interface AppServices {
   logger: Logger;
   /** Limits of the transaction every mutation operation runs in. */
   transaction: { maxWaitMs: number; timeoutMs: number };
+  /** Whether each request records the SQL statements it sends (see DatabaseConfig.countStatements). */
+  countStatements: boolean;
 }
 
 /**
@@ -32,8 +34,8 @@ export interface Context {
   readonly loaders: Loaders;
   /** Batch loaders for the pages of nested lists, one per list in the document. */
   readonly pages: PageLoaders;
-  /** Every SQL statement this request sent, counted at the driver adapter. */
-  readonly sqlLog: SqlLog;
+  /** Every SQL statement this request sent, counted at the driver adapter; null when not counted. */
+  readonly sqlLog: SqlLog | null;
   readonly services: AppServices;
 }
 
@@ -46,7 +48,7 @@ export async function createContext(services: AppServices, initial: YogaInitialC
     db: services.prisma,
     loaders: createLoaders(services.prisma, viewer),
     pages: new PageLoaders({ cache: true }),
-    sqlLog: new SqlLog(requestId),
+    sqlLog: services.countStatements ? new SqlLog(requestId) : null,
     services,
   };
 }

@@ -52,6 +52,14 @@ describe("configuration", () => {
     expect(() => loadConfig(env)).toThrowError(new RegExp(`^${name}: `));
   });
 
+  it("counts statements per request outside production, or when asked, or when logging queries", () => {
+    const kind = (env: Record<string, string>) => loadConfig(env).database.countStatements;
+    expect(kind({})).toBe(true);
+    expect(kind({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(32) })).toBe(false);
+    expect(kind({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(32), DB_COUNT_STATEMENTS: "true" })).toBe(true);
+    expect(kind({ NODE_ENV: "production", AUTH_SECRET: "x".repeat(32), DB_LOG_QUERIES: "true", DB_COUNT_STATEMENTS: "false" })).toBe(true);
+  });
+
   it("requires AUTH_SECRET in production", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrowError(/^AUTH_SECRET: is required/);
   });

@@ -5,7 +5,8 @@ import { expectedError } from "../errors.js";
 
 /**
  * One structured log line per executed operation: request id, operation
- * name and type, duration, SQL statement count and error count. Errors that
+ * name and type, duration, SQL statement count (when counted) and error
+ * count. Errors that
  * are not expected ones are logged in full here, with the request id, before
  * masking hides them from the client.
  */
@@ -27,7 +28,7 @@ export function useOperationLog(): Plugin<Context> {
             operationName: operation?.name?.value ?? null,
             operationType: operation?.operation ?? null,
             durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-            sqlStatements: ctx.sqlLog.count,
+            ...(ctx.sqlLog ? { sqlStatements: ctx.sqlLog.count } : {}),
             errors: errors.length,
           });
         },

@@ -14,7 +14,8 @@ class OperationFailed extends Error {
 
 /**
  * Makes every operation one unit of work on the request's scope:
- * - every SQL statement it sends is recorded in the request's SqlLog;
+ * - every SQL statement it sends is recorded in the request's SqlLog, when
+ *   statements are counted;
  * - a mutation operation runs, all of its root fields, their reads and
  *   writes, their audit events and the resolution of the payload, in one
  *   transaction bound to a copy of the context. It commits only when the
@@ -29,10 +30,11 @@ export function useUnitOfWork(): Plugin<Context> {
       const ctx = args.contextValue as Context;
       const operation = getOperationAST(args.document, args.operationName)?.operation;
       const execute = executeFn as Execute;
-      setExecuteFn((executionArgs) =>
-        withSqlLog(ctx.sqlLog, () =>
-          operation === "mutation" ? executeInTransaction(execute, executionArgs, ctx) : execute(executionArgs),
-        ) as ReturnType<typeof executeFn>,
+      const run = (executionArgs: ExecutionArgs) =>
+        operation === "mutation" ? executeInTransaction(execute, executionArgs, ctx) : execute(executionArgs);
+      const { sqlLog } = ctx;
+      setExecuteFn(
+        (sqlLog ? (executionArgs: ExecutionArgs) => withSqlLog(sqlLog, () => run(executionArgs)) : run) as typeof executeFn,
       );
     },
   };

@@ -69,10 +69,11 @@ const connections = [
 
 /** Rows the plan's scans read: rows they returned plus rows their filters dropped, over every loop. */
 async function rowsRead(t: TestApp, statement: LoggedStatement): Promise<number> {
-  const [{ "QUERY PLAN": plan }] = await t.app.database.prisma.$queryRawUnsafe<{ "QUERY PLAN": any }[]>(
+  const [explained] = await t.app.database.prisma.$queryRawUnsafe<{ "QUERY PLAN": any }[]>(
     `EXPLAIN (ANALYZE, FORMAT JSON) ${statement.sql}`,
     ...statement.args,
   );
+  const plan = explained!["QUERY PLAN"];
   let total = 0;
   const walk = (node: any) => {
     if (/Scan/.test(node["Node Type"]) && node["Node Type"] !== "Function Scan" && node["Node Type"] !== "Subquery Scan") {

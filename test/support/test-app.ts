@@ -50,6 +50,7 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
     transactionMaxWaitMs: 5_000,
     transactionTimeoutMs: 15_000,
     logQueries: options.logQueries ?? false,
+    countStatements: true,
     relationLoadStrategy: options.relationLoadStrategy ?? "join",
   } as const;
   let drop: (() => Promise<void>) | undefined;
