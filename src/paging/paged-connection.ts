@@ -1,10 +1,10 @@
-import { queryFromInfo } from "@pothos/plugin-prisma";
 import { cacheKey } from "@pothos/selection-mapper";
 import type { GraphQLResolveInfo } from "graphql";
 import type { Context } from "../context.js";
-import { compileSelection, type CompiledSelection, type PlannedQuery } from "../db/sql/selection.js";
+import { compileSelection } from "../db/sql/selection.js";
 import { connectionOf, type Connection } from "./connection.js";
 import type { CursorValue } from "./cursors.js";
+import { planNodes, recordNodePlan, type NodePlan } from "./node-plan.js";
 import { loadPage, loadPages, type PageRow, type PageSource } from "./page-query.js";
 import { pageWindow, type PageArgs, type PageWindow } from "./window.js";
 
@@ -12,11 +12,12 @@ import { pageWindow, type PageArgs, type PageWindow } from "./window.js";
  * Resolvers of paged connection fields (Relay's `t.connection`).
  *
  * plugin-prisma still plans what the document asks of the nodes (only the
- * requested columns, and their relations); `queryFromInfo` hands us that
- * plan and records it, so the node fields below resolve from the rows we
- * load instead of loading again. The rows are read by one SQL statement per
- * list in the document, for the whole response (src/paging/page-query.ts),
- * and that statement reads only the rows of each page.
+ * requested columns, and their relations; src/paging/node-plan.ts), and
+ * the plan is recorded for each execution, so the node fields below resolve
+ * from the rows we load instead of loading again. The rows are read by one
+ * SQL statement per list in the document, for the whole response
+ * (src/paging/page-query.ts), and that statement reads only the rows of
+ * each page.
  */
 export function rootListResolver<SourceArgs>(source: PageSource<SourceArgs>, typeName: string) {
   return (_root: unknown, args: PageArgs & SourceArgs, ctx: Context, info: GraphQLResolveInfo) =>
@@ -44,24 +45,24 @@ function resolvePage<SourceArgs>(
   const { cursors } = ctx.services;
   const window = pageWindow(args, (cursor, field) => cursors.decode(scope, cursor, field));
   const encode = (keys: readonly CursorValue[]) => cursors.encode(scope, keys);
-  // Every execution records the plan for its own rows; the SQL is compiled once per list.
-  const planned = queryFromInfo({ context: ctx, info, typeName, path: ["edges", "node"], select: {} }) as PlannedQuery;
   if (parentKey === null) {
-    const selection = compileSelection(source.model, planned, "t");
+    const plan = planNodes(ctx, info, typeName);
+    recordNodePlan(ctx, info, plan);
+    const selection = compileSelection(source.model, plan.query, "t");
     return loadPage(ctx.db, source, args, ctx.viewer, window, selection).then((rows) => connectionOf(rows, window, encode));
   }
-  const loader = ctx.pages.loader<PageRow[]>(
+  // Planned and compiled once per list occurrence; recorded for every parent's execution.
+  const list = ctx.pages.list<PageRow[]>(
     `${cacheKey(info.parentType.name, info.path)}|${JSON.stringify(args)}`,
-    pagesOf(ctx, source, args, window, planned),
+    () => planNodes(ctx, info, typeName),
+    (plan) => pagesOf(ctx, source, args, window, plan),
   );
-  return loader.load(parentKey).then((rows) => connectionOf(rows, window, encode));
+  recordNodePlan(ctx, info, list.plan);
+  return list.loader.load(parentKey).then((rows) => connectionOf(rows, window, encode));
 }
 
 /** The batch function of one nested list: the pages of every parent, in one statement. */
-function pagesOf<SourceArgs>(ctx: Context, source: PageSource<SourceArgs>, args: SourceArgs, window: PageWindow, planned: PlannedQuery) {
-  let selection: CompiledSelection | undefined;
-  return (parentKeys: readonly number[]) => {
-    selection ??= compileSelection(source.model, planned, "t");
-    return loadPages(ctx.db, source, args, ctx.viewer, window, selection, parentKeys);
-  };
+function pagesOf<SourceArgs>(ctx: Context, source: PageSource<SourceArgs>, args: SourceArgs, window: PageWindow, plan: NodePlan) {
+  const selection = compileSelection(source.model, plan.query, "t");
+  return (parentKeys: readonly number[]) => loadPages(ctx.db, source, args, ctx.viewer, window, selection, parentKeys);
 }
