@@ -3,8 +3,12 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
+import { shutDownGracefully } from "./shutdown.js";
 
+/** Requests get this long to finish after SIGTERM/SIGINT; then the process exits regardless. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Idle keep-alive connections are kept this long after the signal, for requests already on their way. */
+const LAST_CALL_MS = 250;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -21,23 +25,30 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info("shutting down", { signal });
-    // Stop accepting, let in-flight requests finish, then close the pool (or PGlite).
-    const forced = setTimeout(() => {
-      logger.warn("in-flight requests did not finish in time; closing connections");
-      server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS).unref();
-    // Keep-alive connections turn idle as their last response ends; close
-    // them as they do, or close() would wait for the client to hang up.
-    const reaper = setInterval(() => server.closeIdleConnections(), 50);
-    server.close(async () => {
-      clearTimeout(forced);
-      clearInterval(reaper);
-      await app.close();
-      logger.info("stopped");
-      process.exit(0);
+    const startedAt = Date.now();
+    logger.info("shutting down", { signal, graceMs: SHUTDOWN_GRACE_MS });
+    // Whatever happens below (a frozen database, say), the process is gone when the grace period ends.
+    setTimeout(() => {
+      logger.error("shutdown overran its grace period; exiting");
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS + 1_000).unref();
+    shutDownGracefully(server, {
+      graceMs: SHUTDOWN_GRACE_MS,
+      lastCallMs: LAST_CALL_MS,
+      onDrained: (forced) => {
+        if (forced) logger.warn("requests still running at the end of the grace period were cut off");
+        void app.close().then(
+          () => {
+            logger.info("stopped", { durationMs: Date.now() - startedAt });
+            process.exit(forced ? 1 : 0);
+          },
+          (error: unknown) => {
+            logger.error("closing the database failed", { error });
+            process.exit(1);
+          },
+        );
+      },
     });
-    server.closeIdleConnections();
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -86,10 +86,11 @@ describe.each(testDatabaseKinds)("readiness on %s", (kind) => {
 });
 
 describe("the server process", () => {
-  const tsx = path.resolve("node_modules/.bin/tsx");
-
   function startServer(env: Record<string, string>) {
-    const child = spawn(tsx, ["src/server.ts"], { env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // As `npm start` runs it: one Node process. The `tsx` command would put a parent process in
+    // front that SIGKILLs the server when it does not acknowledge a relayed signal within 30 ms,
+    // which a busy server sometimes cannot (that was the suite's flaky "UND_ERR_SOCKET").
+    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], { env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

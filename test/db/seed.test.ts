@@ -34,5 +34,6 @@ describe("the seed command's data", () => {
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
-  });
+    // Two embedded databases, each migrated by the WASM schema engine: slow on a busy machine.
+  }, 120_000);
 });

@@ -7,12 +7,13 @@ import { commentsOfAuthor, commentsOfPost } from "./lists.js";
 
 export const Comment = builder.prismaNode("Comment", {
   id: { field: "id" },
-  // Select mode, as for Post; postId is always there for the visibility check.
-  select: { id: true, postId: true },
+  // Select mode with every column but the timestamp at type level (see
+  // Post); postId also serves the visibility check.
+  select: { id: true, postId: true, authorId: true, body: true },
   // A comment is visible exactly when its post is (src/schema/node-visibility.ts).
   nullable: true,
   fields: (t) => ({
-    body: t.exposeString("body"),
+    body: t.string({ resolve: (comment) => comment.body }),
     author: t.relation("author"),
     post: t.relation("post"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

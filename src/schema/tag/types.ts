@@ -2,7 +2,7 @@ import { builder } from "../../builder.js";
 
 export const Tag = builder.prismaNode("Tag", {
   id: { field: "id" },
-  select: { id: true },
+  // Include mode: a tag is its id and name.
   // node(id) answers null for a tag the viewer cannot see (src/schema/node-visibility.ts).
   nullable: true,
   fields: (t) => ({

@@ -10,12 +10,12 @@ export const Profile = builder.prismaObject("Profile", {
 
 export const User = builder.prismaNode("User", {
   id: { field: "id" },
-  // Select mode: a user row is loaded with only the columns its requested
-  // fields need, so the password hash is never read for an author line.
-  select: { id: true },
+  // Select mode, so the password hash is never read; the small public
+  // columns are always there and their fields read the row directly (see Post).
+  select: { id: true, handle: true, name: true },
   fields: (t) => ({
-    handle: t.exposeString("handle"),
-    name: t.exposeString("name"),
+    handle: t.string({ resolve: (user) => user.handle }),
+    name: t.string({ resolve: (user) => user.name }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     email: t.string({
       nullable: true,
