@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { createYoga, useReadinessCheck } from "graphql-yoga";
+import { createYoga } from "graphql-yoga";
 import type { AppServices, Context } from "./context.js";
 import { createContext } from "./context.js";
 import type { Database } from "./db/client.js";
@@ -7,11 +7,15 @@ import { expectedError, maskError } from "./errors.js";
 import { useClientErrorCodes } from "./plugins/client-error-codes.js";
 import { useOperationLog, wasLoggedWithRequest } from "./plugins/operation-log.js";
 import { useQueryLimits } from "./plugins/query-limits.js";
+import { useReadiness } from "./plugins/readiness.js";
+import { useRequestBodyLimit } from "./plugins/request-body-limit.js";
 import { useRequestIdHeader } from "./plugins/request-id-header.js";
 import { useUnitOfWork } from "./plugins/unit-of-work.js";
 import { buildSchema } from "./schema/index.js";
 
 const READINESS_TIMEOUT_MS = 1_000;
+/** Far above any real operation (a post body is at most 100,000 characters), far below what hurts. */
+export const MAX_REQUEST_BODY_BYTES = 1_048_576;
 
 const EXAMPLE_QUERY = /* GraphQL */ `# Welcome to Inkwell. Press the run button to see the newest posts.
 query NewestPosts {
@@ -48,17 +52,14 @@ export function createYogaApp({ services, database, production }: YogaDeps) {
     graphiql: { title: "Inkwell GraphiQL", defaultQuery: EXAMPLE_QUERY },
     maskedErrors: { maskError },
     logging: yogaLogger(services.logger),
+    // Enforced by useRequestBodyLimit instead, without a stream per request.
+    maxRequestBodySize: false,
     plugins: [
+      useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useRequestIdHeader(),
       useQueryLimits({ production }),
       useClientErrorCodes(),
-      useReadinessCheck({
-        endpoint: "/readyz",
-        check: () => database.ping(READINESS_TIMEOUT_MS).then(
-          () => true,
-          () => false,
-        ),
-      }),
+      useReadiness("/readyz", () => database.ping(READINESS_TIMEOUT_MS)),
       useUnitOfWork(),
       useOperationLog(),
     ],

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "./support/databases.js";
 import { signUp } from "./support/fixtures.js";
 import { startTestApp, useTestApp } from "./support/test-app.js";
+import { MAX_REQUEST_BODY_BYTES } from "../src/yoga.js";
 
 describe.each(testDatabaseKinds)("HTTP surface on %s", (kind) => {
   const app = useTestApp(kind);
@@ -51,6 +52,37 @@ describe.each(testDatabaseKinds)("HTTP surface on %s", (kind) => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: "info", operationName: "ViewerPosts", operationType: "query", sqlStatements: response.statements.length, errors: 0 });
     expect(lines[0]!.durationMs).toEqual(expect.any(Number));
+  });
+
+  it("refuses a body over the limit with HTTP 413, declared or streamed", async () => {
+    const oversized = JSON.stringify({ query: "{ __typename }", variables: { padding: "x".repeat(MAX_REQUEST_BODY_BYTES) } });
+    const declared = await app.current.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(oversized)) },
+      body: oversized,
+    });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ errors: [{ extensions: { code: "BAD_USER_INPUT", reason: "REQUEST_ENTITY_TOO_LARGE" } }] });
+    // Chunked: no Content-Length, so the body is counted as it arrives.
+    const bytes = new TextEncoder().encode(oversized);
+    const streamed = await app.current.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 65_536) controller.enqueue(bytes.subarray(i, i + 65_536));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const fits = await app.current.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __typename }", variables: { padding: "x".repeat(MAX_REQUEST_BODY_BYTES - 100) } }),
+    });
+    expect(fits.status).toBe(200);
   });
 
   it("reports liveness at /healthz and readiness at /readyz", async () => {

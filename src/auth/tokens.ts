@@ -1,3 +1,4 @@
+import { createSecretKey } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Role } from "../db/generated/prisma/client.js";
 
@@ -21,7 +22,8 @@ export interface TokenService {
 }
 
 export function createTokenService(secret: string, ttlSeconds: number): TokenService {
-  const key = new TextEncoder().encode(secret);
+  // A KeyObject, imported once: handed raw bytes, jose imports the key again on every verify.
+  const key = createSecretKey(Buffer.from(secret, "utf8"));
   return {
     issue: (viewer) =>
       new SignJWT({ role: viewer.role })

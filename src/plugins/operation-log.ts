@@ -1,7 +1,8 @@
-import { getOperationAST, type ExecutionResult, type GraphQLError } from "graphql";
+import type { ExecutionResult, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { expectedError } from "../errors.js";
+import { operationOf } from "./operation.js";
 
 /**
  * One structured log line per executed operation: request id, operation
@@ -15,7 +16,7 @@ export function useOperationLog(): Plugin<Context> {
     onExecute({ args }) {
       const startedAt = performance.now();
       const ctx = args.contextValue as Context;
-      const operation = getOperationAST(args.document, args.operationName);
+      const operation = operationOf(args.document, args.operationName);
       return {
         onExecuteDone({ result }) {
           const { logger } = ctx.services;

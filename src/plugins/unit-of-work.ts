@@ -1,6 +1,7 @@
-import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from "graphql";
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { bindToTransaction, type Context } from "../context.js";
+import { operationOf } from "./operation.js";
 import { withSqlLog } from "../db/sql-log.js";
 
 type Execute = (args: ExecutionArgs) => unknown;
@@ -28,7 +29,7 @@ export function useUnitOfWork(): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
-      const operation = getOperationAST(args.document, args.operationName)?.operation;
+      const operation = operationOf(args.document, args.operationName)?.operation;
       const execute = executeFn as Execute;
       const run = (executionArgs: ExecutionArgs) =>
         operation === "mutation" ? executeInTransaction(execute, executionArgs, ctx) : execute(executionArgs);
