@@ -1,13 +1,18 @@
 import DataLoader from "dataloader";
+import type { FieldNode } from "graphql";
 import type { LoaderOptions } from "../loaders.js";
 import type { NodePlan } from "./node-plan.js";
 
 /**
- * The request's nested lists, one entry per list occurrence in the document
- * (its place and its arguments): the plan of its nodes, made once, and the
- * batch loader every parent row at that place asks, which reads the pages of
- * all of them in one statement. Created lazily and thrown away with the
- * request.
+ * The request's nested lists, one entry per list occurrence in the document:
+ * the plan of its nodes, made once, and the batch loader every parent row at
+ * that place asks, which reads the pages of all of them in one statement.
+ * Created lazily and thrown away with the request.
+ *
+ * An occurrence is its field node (under its parent type): within one
+ * request the variables are fixed, so the same field node always has the
+ * same arguments and the same selection, and no key has to be built per
+ * parent row.
  */
 export interface NestedList<V> {
   readonly plan: NodePlan;
@@ -15,16 +20,26 @@ export interface NestedList<V> {
 }
 
 export class PageLoaders {
-  readonly #lists = new Map<string, NestedList<unknown>>();
+  readonly #lists = new Map<FieldNode, Map<string, NestedList<unknown>>>();
 
   constructor(private readonly options: LoaderOptions) {}
 
-  list<V>(key: string, plan: () => NodePlan, batch: (plan: NodePlan) => (parentKeys: readonly number[]) => Promise<V[]>): NestedList<V> {
-    let list = this.#lists.get(key) as NestedList<V> | undefined;
+  list<V>(
+    field: FieldNode,
+    parentType: string,
+    plan: () => NodePlan,
+    batch: (plan: NodePlan) => (parentKeys: readonly number[]) => Promise<V[]>,
+  ): NestedList<V> {
+    let byParent = this.#lists.get(field);
+    if (!byParent) {
+      byParent = new Map();
+      this.#lists.set(field, byParent);
+    }
+    let list = byParent.get(parentType) as NestedList<V> | undefined;
     if (!list) {
       const planned = plan();
       list = { plan: planned, loader: new DataLoader<number, V>(batch(planned), this.options) };
-      this.#lists.set(key, list as NestedList<unknown>);
+      byParent.set(parentType, list as NestedList<unknown>);
     }
     return list;
   }

@@ -1,4 +1,3 @@
-import { cacheKey } from "@pothos/selection-mapper";
 import type { GraphQLResolveInfo } from "graphql";
 import type { Context } from "../context.js";
 import { compileSelection } from "../db/sql/selection.js";
@@ -53,7 +52,8 @@ function resolvePage<SourceArgs>(
   }
   // Planned and compiled once per list occurrence; recorded for every parent's execution.
   const list = ctx.pages.list<PageRow[]>(
-    `${cacheKey(info.parentType.name, info.path)}|${JSON.stringify(args)}`,
+    info.fieldNodes[0]!,
+    info.parentType.name,
     () => planNodes(ctx, info, typeName),
     (plan) => pagesOf(ctx, source, args, window, plan),
   );

@@ -3,7 +3,8 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { afterAll, describe, expect, it } from "vitest";
 import { pendingSchemaChanges, readSchema } from "../../src/db/migrations.js";
 
-describe("migrations", () => {
+// The WASM schema engine replays every migration on an in-memory PGlite: tens of seconds on a busy machine.
+describe("migrations", { timeout: 120_000 }, () => {
   const scratch = new PGlite();
   afterAll(() => scratch.close());
 
