@@ -1,0 +1,122 @@
+/**
+ * npm run bench:ab -- '<variants JSON>' [W0,W1,W2]
+ *
+ * A/B of Inkwell variants on a seeded PostgreSQL database (BENCH_DATABASE_URL,
+ * default postgresql://postgres@127.0.0.1:5432/inkwell_ab; seed it with
+ * `npm run db:seed -- --users 1000 --posts-per-user 10 --comments-per-post 5
+ * --draft-every 0`). A variant is `{ "name": …, "dir"?: checkout, "env"?: {…} }`:
+ * another checkout (a git worktree sharing this node_modules) or other
+ * settings.
+ *
+ * These machines are shared and noisy: the same server's CPU per request
+ * can double from one minute to the next. So every variant runs at once,
+ * warm, pinned to the same core, and the load alternates between them in
+ * short windows, round after round; the report gives each variant's median
+ * CPU per request and the median of its per-round ratio to the first, which
+ * the noise moves far less than either number.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { runLoad } from "./lib/load.js";
+import { pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
+import { QUERIES, type WorkloadName } from "./lib/workloads.js";
+
+interface Variant {
+  name: string;
+  dir?: string;
+  env?: Record<string, string>;
+}
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/inkwell_ab";
+const ROUNDS = Number(process.env.AB_ROUNDS ?? 8);
+const WINDOW_S = Number(process.env.AB_WINDOW_S ?? 2);
+const AUTH_SECRET = "benchmark-secret-benchmark-secret-benchmark";
+
+const variants = JSON.parse(process.argv[2] ?? "[]") as Variant[];
+const workloads = (process.argv[3] ?? "W0,W1,W2").split(",") as WorkloadName[];
+if (variants.length < 1) throw new Error("usage: npm run bench:ab -- '[{\"name\":\"a\"},{\"name\":\"b\",\"env\":{…}}]' [W0,W1,W2]");
+
+const postgres = spawnSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
+const unpin = pinProcesses(postgres, 1);
+spawnSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
+
+const servers: ServerProcess[] = [];
+try {
+  for (const [i, variant] of variants.entries()) {
+    servers.push(
+      await startServer({
+        script: path.join(variant.dir ?? ".", "src/server.ts"),
+        port: 4400 + i,
+        core: 0,
+        env: { NODE_ENV: "production", AUTH_SECRET, LOG_LEVEL: "warn", DATABASE_URL, DB_POOL_SIZE: "10", ...variant.env },
+      }),
+    );
+  }
+  const bodies = await requestBodies(servers[0]!.url);
+  const cpu: Record<string, number[][]> = {};
+  for (const workload of workloads) {
+    cpu[workload] = variants.map(() => []);
+    for (const server of servers) await runLoad({ url: server.url, nextBody: bodies[workload], durationSeconds: 2, connections: 32 });
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const [i, server] of servers.entries()) {
+        const before = server.cpuMs();
+        const result = await runLoad({ url: server.url, nextBody: bodies[workload], durationSeconds: WINDOW_S, connections: 32 });
+        if (result.non2xx || result.errors) throw new Error(`${variants[i]!.name} ${workload}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+        cpu[workload]![i]!.push((server.cpuMs() - before) / result.requests);
+      }
+    }
+  }
+  for (const workload of workloads) {
+    const runs = cpu[workload]!;
+    for (const [i, variant] of variants.entries()) {
+      const ratios = runs[i]!.map((value, round) => value / runs[0]![round]!);
+      console.log(
+        `${workload}  ${variant.name.padEnd(24)} ${median(runs[i]!).toFixed(3)} CPU ms/req` +
+          (i ? `   ${median(ratios).toFixed(2)}× the first (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})` : ""),
+      );
+    }
+  }
+} finally {
+  await Promise.all(servers.map((server) => server.stop()));
+  unpin();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The workloads' request bodies, with cursors read from Inkwell itself. */
+async function requestBodies(url: string): Promise<Record<WorkloadName, () => string>> {
+  const ask = async (query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
+    return ((await response.json()) as { data: any }).data;
+  };
+  const collect = async (field: "users" | "posts", pages: number) => {
+    const cursors: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < pages; i += 1) {
+      const data = await ask(`query($a: String) { ${field}(first: 100, after: $a) { edges { cursor } pageInfo { endCursor } } }`, { a: after });
+      cursors.push(...data[field].edges.map((edge: { cursor: string }) => edge.cursor));
+      after = data[field].pageInfo.endCursor;
+    }
+    return cursors;
+  };
+  const users = (await collect("users", 9)).slice(0, -10);
+  const posts = (await collect("posts", 50)).slice(0, -20);
+  const cycle = (items: string[]) => {
+    let i = 0;
+    return () => items[(i = (i * 7 + 13) % items.length)]!;
+  };
+  const [user, post] = [cycle(users), cycle(posts)];
+  const { inkwell } = QUERIES;
+  return {
+    W0: () => JSON.stringify({ query: inkwell.W0, operationName: "W0" }),
+    W1: () => JSON.stringify({ query: inkwell.W1, operationName: "W1", variables: { after: user() } }),
+    W2: () => JSON.stringify({ query: inkwell.W2, operationName: "W2", variables: { after: post() } }),
+    W3: () => {
+      throw new Error("W3 writes; A/B it with npm run bench");
+    },
+  } as Record<WorkloadName, () => string>;
+}
