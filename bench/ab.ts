@@ -54,8 +54,10 @@ try {
   }
   const bodies = await requestBodies(servers[0]!.url);
   const cpu: Record<string, number[][]> = {};
+  const rps: Record<string, number[][]> = {};
   for (const workload of workloads) {
     cpu[workload] = variants.map(() => []);
+    rps[workload] = variants.map(() => []);
     for (const server of servers) await runLoad({ url: server.url, nextBody: bodies[workload], durationSeconds: 2, connections: 32 });
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const [i, server] of servers.entries()) {
@@ -63,6 +65,7 @@ try {
         const result = await runLoad({ url: server.url, nextBody: bodies[workload], durationSeconds: WINDOW_S, connections: 32 });
         if (result.non2xx || result.errors) throw new Error(`${variants[i]!.name} ${workload}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         cpu[workload]![i]!.push((server.cpuMs() - before) / result.requests);
+        rps[workload]![i]!.push(result.requestsPerSecond);
       }
     }
   }
@@ -70,9 +73,11 @@ try {
     const runs = cpu[workload]!;
     for (const [i, variant] of variants.entries()) {
       const ratios = runs[i]!.map((value, round) => value / runs[0]![round]!);
+      const throughput = rps[workload]![i]!;
+      const rpsRatios = throughput.map((value, round) => value / rps[workload]![0]![round]!);
       console.log(
-        `${workload}  ${variant.name.padEnd(24)} ${median(runs[i]!).toFixed(3)} CPU ms/req` +
-          (i ? `   ${median(ratios).toFixed(2)}× the first (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})` : ""),
+        `${workload}  ${variant.name.padEnd(24)} ${median(runs[i]!).toFixed(3)} CPU ms/req, ${median(throughput).toFixed(0)} req/s` +
+          (i ? `   CPU ${median(ratios).toFixed(2)}×, req/s ${median(rpsRatios).toFixed(2)}× the first (CPU rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})` : ""),
       );
     }
   }

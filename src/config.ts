@@ -48,6 +48,11 @@ interface SharedDbConfig {
 
 export interface PoolConfig extends SharedDbConfig {
   poolSize: number;
+  /**
+   * Prepare each distinct statement once per connection and run it by name
+   * afterwards, so PostgreSQL parses and plans it once.
+   */
+  preparedStatements: boolean;
   /** How long a request waits for a free connection before failing. */
   poolTimeoutMs: number;
   /** Idle connections are closed after this long. */
@@ -95,6 +100,7 @@ export function loadConfig(env: Env = process.env): Config {
       url,
       ...shared,
       poolSize: integer(env, "DB_POOL_SIZE", 10, { min: 1, max: 1000 }),
+      preparedStatements: boolean(env, "DB_PREPARED_STATEMENTS", true),
       // 0 would mean "wait forever" in pg; a request must fail instead.
       poolTimeoutMs: integer(env, "DB_POOL_TIMEOUT_MS", 5_000, { min: 1 }),
       idleTimeoutMs: integer(env, "DB_IDLE_TIMEOUT_MS", 30_000, { min: 0 }),

@@ -23,6 +23,7 @@ describe("configuration", () => {
       DB_MAX_LIFETIME_S: "60",
       DB_STATEMENT_TIMEOUT_MS: "2500",
       DB_LOG_QUERIES: "true",
+      DB_PREPARED_STATEMENTS: "false",
     });
     expect(config.database).toMatchObject({
       kind: "postgres",
@@ -32,6 +33,7 @@ describe("configuration", () => {
       maxLifetimeSeconds: 60,
       statementTimeoutMs: 2500,
       logQueries: true,
+      preparedStatements: false,
     });
     expect(config.seedDemoData).toBe(false);
   });

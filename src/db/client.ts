@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlMigrationAwareDriverAdapterFactory, SqlQuery } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import type { Logger } from "../logger.js";
@@ -10,6 +10,7 @@ import { instrumentAdapterFactory, type StatementListener } from "./instrumented
 import { applyMigrations } from "./migrations.js";
 import { pgliteAdapterFactory } from "./pglite-adapter.js";
 import { postgresMigrationAdapter } from "./postgres-migrations.js";
+import { statementNames } from "./statement-names.js";
 
 /**
  * The one long-lived database handle of the process: a single PrismaClient
@@ -58,7 +59,11 @@ async function openPostgres(
   // An idle client that the server drops emits 'error' on the pool; without
   // a listener that would crash the process.
   pool.on("error", (error) => logger.warn("database pool error", { error }));
-  const adapterFactory = instrumentAdapterFactory(new PrismaPg(pool), onStatement);
+  const adapterFactory = instrumentAdapterFactory(
+    // Typed as always returning a name; pg runs a statement unnamed when it gets none.
+    new PrismaPg(pool, config.preparedStatements ? { statementNameGenerator: statementNames() as (query: SqlQuery) => string } : {}),
+    onStatement,
+  );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
   return {
     kind: "postgres",

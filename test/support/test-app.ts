@@ -63,6 +63,7 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
       url: created.url,
       ...shared,
       poolSize: 5,
+      preparedStatements: true,
       poolTimeoutMs: 5_000,
       idleTimeoutMs: 10_000,
       maxLifetimeSeconds: 600,
