@@ -1,5 +1,5 @@
 /**
- * The ceiling: Node's http server and pg, serving W0-W2 from hand-written
+ * The ceiling: Node's http server and pg, serving W0-W2, W4 and W5 from hand-written
  * SQL that builds the whole JSON answer in PostgreSQL (json_agg over LATERAL
  * joins, one statement per request, prepared once per connection). No
  * GraphQL parsing or execution at all: nothing a GraphQL server can do is
@@ -37,9 +37,46 @@ export const CEILING_SQL = {
           ORDER BY published_at DESC, id DESC LIMIT 20) p
     CROSS JOIN LATERAL (
       SELECT COALESCE(json_agg(json_build_object('name', t.name) ORDER BY t.name), '[]'::json) AS tags
-      FROM "_PostToTag" pt JOIN tags t ON t.id = pt."B" WHERE pt."A" = p.id
+      FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id
     ) t`,
+  W4: `
+    SELECT json_build_object('data', json_build_object('post', CASE WHEN p.id IS NULL THEN NULL ELSE
+      json_build_object('comments', json_build_object('edges', c.edges)) END))::text AS body
+    FROM (SELECT 1) one
+    LEFT JOIN (SELECT id FROM posts WHERE slug = $1 AND status = 'PUBLISHED') p ON true
+    LEFT JOIN LATERAL (
+      SELECT COALESCE(json_agg(json_build_object('node', json_build_object('body', c.body, 'author',
+               json_build_object('handle', (SELECT handle FROM users WHERE id = c.author_id)))) ORDER BY c.id), '[]'::json) AS edges
+      FROM (SELECT id, body, author_id FROM comments WHERE post_id = p.id AND id > $2 ORDER BY id LIMIT 20) c
+    ) c ON true`,
+  W5: `
+    SELECT json_build_object('data', json_build_object('tag', CASE WHEN t.id IS NULL THEN NULL ELSE
+      json_build_object('posts', json_build_object('edges', p.edges)) END))::text AS body
+    FROM (SELECT 1) one
+    LEFT JOIN (SELECT id FROM tags WHERE name = $1) t ON true
+    LEFT JOIN LATERAL (
+      SELECT COALESCE(json_agg(json_build_object('node', json_build_object('title', p.title, 'author',
+               json_build_object('handle', (SELECT handle FROM users WHERE id = p.author_id))))
+             ORDER BY l.published_at DESC, l.post_id DESC), '[]'::json) AS edges
+      FROM (SELECT post_id, published_at FROM post_tags WHERE tag_id = t.id AND published_at IS NOT NULL
+            ORDER BY published_at DESC, post_id DESC LIMIT 10) l
+      JOIN posts p ON p.id = l.post_id
+    ) p ON true`,
 } as const;
+
+/** The bound parameters of each workload's statement, from its GraphQL variables. */
+export function ceilingParameters(operationName: keyof typeof CEILING_SQL, variables: Record<string, unknown> | undefined): unknown[] {
+  switch (operationName) {
+    case "W1":
+      return [afterId(variables) ?? 0];
+    case "W2":
+      return [afterId(variables)];
+    case "W4":
+      return [variables?.slug, afterId(variables) ?? 0];
+    case "W5":
+      return [variables?.name];
+  }
+}
 
 const W0_BODY = JSON.stringify({ data: { __typename: "Query" } });
 
@@ -60,13 +97,9 @@ async function main() {
           variables?: Record<string, unknown>;
         };
         let body: string;
-        if (operationName === "W1" || operationName === "W2") {
-          const after = afterId(variables);
-          const { rows } = await pool.query({
-            name: operationName,
-            text: CEILING_SQL[operationName],
-            values: [operationName === "W1" ? (after ?? 0) : after],
-          });
+        if (operationName && operationName in CEILING_SQL) {
+          const name = operationName as keyof typeof CEILING_SQL;
+          const { rows } = await pool.query({ name, text: CEILING_SQL[name], values: ceilingParameters(name, variables) });
           body = rows[0].body;
         } else {
           body = W0_BODY;

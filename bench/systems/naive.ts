@@ -22,13 +22,18 @@ const after = (cursor: string | null | undefined) => (cursor ? Number(parsePrism
 
 const schema = createSchema<{ request: Request }>({
   typeDefs: /* GraphQL */ `
-    type Query { users(first: Int, after: String): UserConnection! posts(first: Int, after: String): PostConnection! }
+    type Query {
+      users(first: Int, after: String): UserConnection!
+      posts(first: Int, after: String): PostConnection!
+      post(slug: String!): Post
+      tag(name: String!): Tag
+    }
     type Mutation { addComment(input: AddCommentInput!): Comment! }
     input AddCommentInput { postId: ID! body: String! }
     type User { id: ID! handle: String! name: String! posts(first: Int, after: String): PostConnection! }
     type Post { id: ID! title: String! slug: String! author: User! tags: [Tag!]! comments(first: Int, after: String): CommentConnection! }
     type Comment { id: ID! body: String! author: User! post: Post! }
-    type Tag { id: ID! name: String! }
+    type Tag { id: ID! name: String! posts(first: Int): PostConnection! }
     type UserConnection { edges: [UserEdge!]! }
     type UserEdge { cursor: String! node: User! }
     type PostConnection { edges: [PostEdge!]! }
@@ -49,6 +54,8 @@ const schema = createSchema<{ request: Request }>({
             [after(args.after), args.first ?? 20],
           ),
         ),
+      post: (_root, args: { slug: string }) => one("SELECT * FROM posts WHERE slug = $1 AND status = 'PUBLISHED'", [args.slug]),
+      tag: (_root, args: { name: string }) => one("SELECT * FROM tags WHERE name = $1", [args.name]),
     },
     Mutation: {
       addComment: async (_root, { input }: { input: { postId: string; body: string } }, ctx) => {
@@ -82,9 +89,20 @@ const schema = createSchema<{ request: Request }>({
     },
     Post: {
       author: (post: Row) => one("SELECT * FROM users WHERE id = $1", [post.author_id]),
-      tags: (post: Row) => many(`SELECT t.* FROM tags t JOIN "_PostToTag" pt ON pt."B" = t.id WHERE pt."A" = $1 ORDER BY t.name`, [post.id]),
-      comments: async (post: Row, args: { first?: number }) =>
-        edges(await many("SELECT * FROM comments WHERE post_id = $1 ORDER BY id LIMIT $2", [post.id, args.first ?? 20])),
+      tags: (post: Row) => many("SELECT t.* FROM tags t JOIN post_tags l ON l.tag_id = t.id WHERE l.post_id = $1 ORDER BY t.name", [post.id]),
+      comments: async (post: Row, args: { first?: number; after?: string }) =>
+        edges(await many("SELECT * FROM comments WHERE post_id = $1 AND id > $2 ORDER BY id LIMIT $3", [post.id, after(args.after) ?? 0, args.first ?? 20])),
+    },
+    Tag: {
+      // What an ORM's relation would send: the posts of the tag, sorted by the post's own column.
+      posts: async (tag: Row, args: { first?: number }) =>
+        edges(
+          await many(
+            `SELECT p.* FROM posts p JOIN post_tags l ON l.post_id = p.id
+             WHERE l.tag_id = $1 AND p.status = 'PUBLISHED' ORDER BY p.published_at DESC, p.id DESC LIMIT $2`,
+            [tag.id, args.first ?? 20],
+          ),
+        ),
     },
     Comment: {
       author: (comment: Row) => one("SELECT * FROM users WHERE id = $1", [comment.author_id]),

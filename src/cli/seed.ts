@@ -1,9 +1,11 @@
 /**
- * npm run db:seed -- --users N --posts-per-user M --comments-per-post K [--draft-every D] [--reset]
+ * npm run db:seed -- --users N --posts-per-user M --comments-per-post K [--draft-every D]
+ *                    [--hot-posts H --hot-post-comments C] [--reset]
  *
  * Loads a deterministic data set into the configured database, which must
  * be migrated and have no users. Every D-th post (default 10, 0 for none)
- * stays an uncommented draft. Add --reset to empty the database first.
+ * stays an uncommented draft. The first H posts get C comments each instead
+ * of K (a deep data set). Add --reset to empty the database first.
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
       "posts-per-user": { type: "string" },
       "comments-per-post": { type: "string" },
       "draft-every": { type: "string" },
+      "hot-posts": { type: "string" },
+      "hot-post-comments": { type: "string" },
       reset: { type: "boolean", default: false },
     },
   });
@@ -32,6 +36,8 @@ async function main(): Promise<void> {
     postsPerUser: count(values["posts-per-user"], "posts-per-user", DEMO_SEED.postsPerUser),
     commentsPerPost: count(values["comments-per-post"], "comments-per-post", DEMO_SEED.commentsPerPost),
     draftEvery: count(values["draft-every"], "draft-every", 10),
+    hotPosts: count(values["hot-posts"], "hot-posts", 0),
+    hotPostComments: count(values["hot-post-comments"], "hot-post-comments", 0),
   };
   const config = loadConfig();
   const database = await openDatabase(config.database, createLogger("warn"));

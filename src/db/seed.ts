@@ -7,6 +7,9 @@ export interface SeedOptions {
   commentsPerPost: number;
   /** Every n-th post stays a draft (without comments); 0 for none. */
   draftEvery?: number;
+  /** The first this many posts (if published) get `hotPostComments` comments instead: a deep data set. */
+  hotPosts?: number;
+  hotPostComments?: number;
   /** Every seeded user's password (hashed once: argon2 per row would take minutes). */
   password?: string;
 }
@@ -65,6 +68,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
       const n = u * options.postsPerUser + p;
       const draftEvery = options.draftEvery ?? 10;
       const published = draftEvery === 0 || n % draftEvery !== draftEvery - 1;
+      const comments = n < (options.hotPosts ?? 0) ? (options.hotPostComments ?? options.commentsPerPost) : options.commentsPerPost;
       const at = new Date(BASE_TIME + 86_400_000 + n * 60_000);
       return {
         authorId: user.id,
@@ -73,7 +77,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
         body: Array.from({ length: 3 }, () => `${capitalize(sentence(random, 24))}.`).join("\n\n"),
         status: published ? ("PUBLISHED" as const) : ("DRAFT" as const),
         publishedAt: published ? at : null,
-        commentCount: published ? options.commentsPerPost : 0,
+        commentCount: published ? comments : 0,
         createdAt: at,
       };
     }),
@@ -81,18 +85,18 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
   // Posts and comments are the bulk of the data: each chunk is one
   // INSERT ... SELECT FROM unnest() with every column as one bound array,
   // about ten times faster than Prisma's createMany for 10k+ rows.
-  const posts: { id: number; status: string }[] = [];
+  const posts: { id: number; status: string; comment_count: number }[] = [];
   for (const chunk of chunks(postRows, CHUNK)) {
     const column = <K extends keyof (typeof chunk)[number]>(key: K) => chunk.map((row) => row[key]);
     posts.push(
-      ...(await prisma.$queryRaw<{ id: number; status: string }[]>`
+      ...(await prisma.$queryRaw<{ id: number; status: string; comment_count: number }[]>`
         INSERT INTO posts (author_id, title, slug, body, status, published_at, comment_count, created_at, updated_at)
         SELECT author_id, title, slug, body, status::"PostStatus", published_at, comment_count, created_at, created_at
         FROM unnest(${column("authorId")}::int[], ${column("title")}::text[], ${column("slug")}::text[],
                     ${column("body")}::text[], ${column("status")}::text[], ${column("publishedAt").map(iso)}::timestamp(3)[],
                     ${column("commentCount")}::int[], ${column("createdAt").map(iso)}::timestamp(3)[])
           AS rows (author_id, title, slug, body, status, published_at, comment_count, created_at)
-        RETURNING id, status::text`),
+        RETURNING id, status::text, comment_count`),
     );
   }
 
@@ -109,14 +113,15 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
       SELECT * FROM unnest(${chunk.map(([postId]) => postId)}::int[], ${chunk.map(([, tagId]) => tagId)}::int[])`;
   }
 
+  let commentNumber = 0;
   const commentRows = posts
     .filter((post) => post.status === "PUBLISHED")
     .flatMap((post, p) =>
-      Array.from({ length: options.commentsPerPost }, (_, c) => ({
+      Array.from({ length: post.comment_count }, (_, c) => ({
         postId: post.id,
         authorId: users[(p + c + 1) % users.length]!.id,
         body: `${capitalize(sentence(random, 12))}.`,
-        createdAt: new Date(BASE_TIME + 2 * 86_400_000 + (p * options.commentsPerPost + c) * 1_000),
+        createdAt: new Date(BASE_TIME + 2 * 86_400_000 + (commentNumber += 1) * 1_000),
       })),
     );
   for (const chunk of chunks(commentRows, CHUNK * 2)) {

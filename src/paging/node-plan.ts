@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { Plan, setLoaderMappings, type Mappings } from "@pothos/selection-mapper";
+import { Plan, setRowMappings, type Mappings } from "@pothos/selection-mapper";
 import type { GraphQLResolveInfo } from "graphql";
 import type { PlannedQuery } from "../db/sql/selection.js";
 
@@ -56,7 +56,11 @@ export function planNodes(context: object, info: GraphQLResolveInfo, typeName: s
   return { query: prismaAdapter.toQuery(played.root), mappings: played.mappings };
 }
 
-/** Tells the node fields under this execution of the connection field that their rows were loaded by `plan`. */
+/**
+ * Tells the node fields under this execution of the connection field that
+ * their rows were loaded by `plan`: plugin-prisma looks a field's mapping up
+ * in the nearest scope above it, which for a node is this connection's.
+ */
 export function recordNodePlan(context: object, info: GraphQLResolveInfo, plan: NodePlan): void {
-  setLoaderMappings(context, info, plan.mappings);
+  setRowMappings(context, info, plan.mappings);
 }
