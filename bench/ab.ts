@@ -110,12 +110,14 @@ async function requestBodies(url: string): Promise<Record<WorkloadName, () => st
   };
   const users = (await collect("users", 9)).slice(0, -10);
   const posts = (await collect("posts", 50)).slice(0, -20);
+  const TAGS = ["writing", "fiction", "poetry", "essays", "craft", "editing", "publishing", "research"];
   const cycle = (items: string[]) => {
     let i = 0;
     return () => items[(i = (i * 7 + 13) % items.length)]!;
   };
   const [user, post] = [cycle(users), cycle(posts)];
   const { inkwell } = QUERIES;
+  let [hot, tag] = [0, 0];
   const unsupported = (name: string) => () => {
     throw new Error(`${name} is not A/B'd here; use npm run bench`);
   };
@@ -124,7 +126,8 @@ async function requestBodies(url: string): Promise<Record<WorkloadName, () => st
     W1: () => JSON.stringify({ query: inkwell.W1, operationName: "W1", variables: { after: user() } }),
     W2: () => JSON.stringify({ query: inkwell.W2, operationName: "W2", variables: { after: post() } }),
     W3: unsupported("W3"),
-    W4: unsupported("W4"),
-    W5: unsupported("W5"),
+    // On a deep data set (BENCH_DATABASE_URL seeded with --hot-posts): the hot posts' first comments, and the tags' first posts.
+    W4: () => JSON.stringify({ query: inkwell.W4, operationName: "W4", variables: { slug: `post-${1 + (hot = (hot + 1) % 5)}` } }),
+    W5: () => JSON.stringify({ query: inkwell.W5, operationName: "W5", variables: { name: TAGS[(tag = (tag + 1) % TAGS.length)] } }),
   };
 }

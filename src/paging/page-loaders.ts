@@ -1,13 +1,13 @@
 import DataLoader from "dataloader";
 import type { FieldNode } from "graphql";
 import type { LoaderOptions } from "../loaders.js";
-import type { NodePlan } from "./node-plan.js";
+import type { ListPlan } from "./list-plans.js";
 
 /**
  * The request's nested lists, one entry per list occurrence in the document:
- * the plan of its nodes, made once, and the batch loader every parent row at
- * that place asks, which reads the pages of all of them in one statement.
- * Created lazily and thrown away with the request.
+ * its plan, and the batch loader every parent row at that place asks, which
+ * reads the pages of all of them in one statement. Created lazily and thrown
+ * away with the request.
  *
  * An occurrence is its field node (under its parent type): within one
  * request the variables are fixed, so the same field node always has the
@@ -15,7 +15,7 @@ import type { NodePlan } from "./node-plan.js";
  * parent row.
  */
 export interface NestedList<V> {
-  readonly plan: NodePlan;
+  readonly plan: ListPlan;
   readonly loader: DataLoader<number, V>;
 }
 
@@ -27,8 +27,8 @@ export class PageLoaders {
   list<V>(
     field: FieldNode,
     parentType: string,
-    plan: () => NodePlan,
-    batch: (plan: NodePlan) => (parentKeys: readonly number[]) => Promise<V[]>,
+    plan: () => ListPlan,
+    batch: (plan: ListPlan) => (parentKeys: readonly number[]) => Promise<V[]>,
   ): NestedList<V> {
     let byParent = this.#lists.get(field);
     if (!byParent) {

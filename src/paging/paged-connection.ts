@@ -1,11 +1,11 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { Context } from "../context.js";
-import { compileSelection } from "../db/sql/selection.js";
 import { connectionOf, type Connection } from "./connection.js";
 import type { CursorValue } from "./cursors.js";
-import { planNodes, recordNodePlan, type NodePlan } from "./node-plan.js";
+import { listPlan } from "./list-plans.js";
+import { recordNodePlan } from "./node-plan.js";
 import { loadPage, loadPages, type PageRow, type PageSource } from "./page-query.js";
-import { pageWindow, type PageArgs, type PageWindow } from "./window.js";
+import { pageWindow, type PageArgs } from "./window.js";
 
 /**
  * Resolvers of paged connection fields (Relay's `t.connection`).
@@ -45,24 +45,17 @@ function resolvePage<SourceArgs>(
   const window = pageWindow(args, (cursor, field) => cursors.decode(scope, cursor, field));
   const encode = (keys: readonly CursorValue[]) => cursors.encode(scope, keys);
   if (parentKey === null) {
-    const plan = planNodes(ctx, info, typeName);
-    recordNodePlan(ctx, info, plan);
-    const selection = compileSelection(source.model, plan.query, "t");
-    return loadPage(ctx.db, source, args, ctx.viewer, window, selection).then((rows) => connectionOf(rows, window, encode));
+    const plan = listPlan(ctx, info, typeName, source.model);
+    recordNodePlan(ctx, info, plan.nodes);
+    return loadPage(ctx.db, source, args, ctx.viewer, window, plan.selection).then((rows) => connectionOf(rows, window, encode));
   }
-  // Planned and compiled once per list occurrence; recorded for every parent's execution.
+  // One loader per list occurrence; the plan is recorded for every parent's execution.
   const list = ctx.pages.list<PageRow[]>(
     info.fieldNodes[0]!,
     info.parentType.name,
-    () => planNodes(ctx, info, typeName),
-    (plan) => pagesOf(ctx, source, args, window, plan),
+    () => listPlan(ctx, info, typeName, source.model),
+    (plan) => (parentKeys) => loadPages(ctx.db, source, args, ctx.viewer, window, plan.selection, parentKeys),
   );
-  recordNodePlan(ctx, info, list.plan);
+  recordNodePlan(ctx, info, list.plan.nodes);
   return list.loader.load(parentKey).then((rows) => connectionOf(rows, window, encode));
-}
-
-/** The batch function of one nested list: the pages of every parent, in one statement. */
-function pagesOf<SourceArgs>(ctx: Context, source: PageSource<SourceArgs>, args: SourceArgs, window: PageWindow, plan: NodePlan) {
-  const selection = compileSelection(source.model, plan.query, "t");
-  return (parentKeys: readonly number[]) => loadPages(ctx.db, source, args, ctx.viewer, window, selection, parentKeys);
 }
