@@ -35,6 +35,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const secret = await resolveAuthSecret(config.authSecret, config.dataDir);
     const services: AppServices = {
       prisma: database.prisma,
+      sql: database.sql,
       tokens: createTokenService(secret, config.tokenTtlSeconds),
       cursors: createCursorCodec(secret),
       logger,

@@ -1,6 +1,7 @@
 import type { YogaInitialContext } from "graphql-yoga";
 import type { TokenService, Viewer } from "./auth/tokens.js";
 import type { Db, PrismaTransaction } from "./db/client.js";
+import { transactionRunner, type SqlRunner } from "./db/sql-runner.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { SqlLog } from "./db/sql-log.js";
 import type { Logger } from "./logger.js";
@@ -12,6 +13,8 @@ import { requestIdOf } from "./request-id.js";
 /** What lives for the whole process and is shared by every request. */
 export interface AppServices {
   prisma: PrismaClient;
+  /** The project's own SQL, straight on the driver. */
+  sql: SqlRunner;
   tokens: TokenService;
   /** Signs and checks the cursors of every paged list. */
   cursors: CursorCodec;
@@ -31,6 +34,8 @@ export interface Context {
   readonly viewer: Viewer | null;
   /** The client for reads, or the operation's transaction inside a mutation. */
   readonly db: Db;
+  /** The project's own SQL: on the driver, or through the operation's transaction inside a mutation. */
+  readonly sql: SqlRunner;
   readonly loaders: Loaders;
   /** Batch loaders for the pages of nested lists, one per list in the document. */
   readonly pages: PageLoaders;
@@ -46,6 +51,7 @@ export async function createContext(services: AppServices, initial: YogaInitialC
     requestId,
     viewer,
     db: services.prisma,
+    sql: services.sql,
     loaders: createLoaders(services.prisma, viewer),
     pages: new PageLoaders({ cache: true }),
     sqlLog: services.countStatements ? new SqlLog(requestId) : null,
@@ -62,6 +68,7 @@ export function bindToTransaction<C extends Context>(ctx: C, tx: PrismaTransacti
   return {
     ...ctx,
     db: tx,
+    sql: transactionRunner(tx),
     loaders: createLoaders(tx, ctx.viewer, { cache: false }),
     pages: new PageLoaders({ cache: false }),
   };

@@ -10,6 +10,7 @@ import { instrumentAdapterFactory, type StatementListener } from "./instrumented
 import { applyMigrations } from "./migrations.js";
 import { pgliteAdapterFactory } from "./pglite-adapter.js";
 import { postgresMigrationAdapter } from "./postgres-migrations.js";
+import { pgliteRunner, postgresRunner, type SqlRunner } from "./sql-runner.js";
 import { statementNames } from "./statement-names.js";
 
 /**
@@ -22,6 +23,8 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** The adapter factory the client uses, for the schema engine. */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Runs the project's own SQL straight on the driver (outside transactions). */
+  readonly sql: SqlRunner;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   /** Resolves when the database answers `SELECT 1` within `timeoutMs`. */
@@ -59,9 +62,10 @@ async function openPostgres(
   // An idle client that the server drops emits 'error' on the pool; without
   // a listener that would crash the process.
   pool.on("error", (error) => logger.warn("database pool error", { error }));
+  const names = config.preparedStatements ? statementNames() : null;
   const adapterFactory = instrumentAdapterFactory(
     // Typed as always returning a name; pg runs a statement unnamed when it gets none.
-    new PrismaPg(pool, config.preparedStatements ? { statementNameGenerator: statementNames() as (query: SqlQuery) => string } : {}),
+    new PrismaPg(pool, names ? { statementNameGenerator: names as (query: SqlQuery) => string } : {}),
     onStatement,
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
@@ -69,6 +73,7 @@ async function openPostgres(
     kind: "postgres",
     prisma,
     adapterFactory,
+    sql: postgresRunner(pool, names, onStatement),
     // The engine borrows the same pool; it is not instrumented, so migration
     // statements never count against a request.
     migrate: () => applyMigrations(postgresMigrationAdapter(pool)),
@@ -98,6 +103,7 @@ async function openPglite(
     kind: "pglite",
     prisma,
     adapterFactory,
+    sql: pgliteRunner(pglite, onStatement),
     migrate: () => applyMigrations(baseFactory),
     ping: (timeoutMs) => withTimeout(pglite.query("SELECT 1").then(() => undefined), timeoutMs),
     close: once(async () => {

@@ -31,15 +31,26 @@ export function instrumentAdapterFactory(
   };
 }
 
-function note(query: SqlQuery, rows: number, startedAt: number, onStatement?: StatementListener): void {
+/** A statement as recorded: its text and its bound parameters. */
+export interface RecordedQuery {
+  readonly sql: string;
+  readonly args: readonly unknown[];
+}
+
+function note(query: RecordedQuery, rows: number, startedAt: number, onStatement?: StatementListener): void {
   const log = activeSqlLog();
   log?.record(query.sql, rows, query.args);
   onStatement?.(query.sql, performance.now() - startedAt, log?.requestId);
 }
 
-/** Runs a statement and records it, with the rows it returned (`rowsOf` of its result). */
-async function timed<T>(
-  query: SqlQuery,
+/**
+ * Runs a statement and records it, with the rows it returned (`rowsOf` of
+ * its result), in the active SqlLog and with the query-log listener: the
+ * adapter below Prisma does this for Prisma's statements, the SQL runner
+ * (src/db/sql-runner.ts) for the statements it sends itself.
+ */
+export async function timed<T>(
+  query: RecordedQuery,
   onStatement: StatementListener | undefined,
   run: () => Promise<T>,
   rowsOf: (result: T) => number = () => 0,

@@ -13,7 +13,7 @@ import type { SqlQuery } from "@prisma/driver-adapter-utils";
  * whole life, and texts that vary without end (an IN list of every length)
  * must not grow that without bound; the rest run unnamed, as before.
  */
-export function statementNames(limit = 1_000): (query: SqlQuery) => string | undefined {
+export function statementNames(limit = 1_000): (query: Pick<SqlQuery, "sql">) => string | undefined {
   const names = new Map<string, string>();
   return ({ sql }) => {
     let name = names.get(sql);

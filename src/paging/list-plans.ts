@@ -4,7 +4,8 @@ import { compileSelection, type CompiledSelection } from "../db/sql/selection.js
 import { planNodes, type NodePlan } from "./node-plan.js";
 
 /**
- * A list field's node plan and the SQL selection compiled from it.
+ * A list field's node plan and the SQL selection compiled from it (or a
+ * single-row field's: src/paging/lookup.ts).
  *
  * Both depend only on the document (Yoga's parser cache hands every request
  * for the same query the same field nodes) unless the selection below the
@@ -22,9 +23,15 @@ export interface ListPlan {
 const plans = new WeakMap<FieldNode, Map<string, ListPlan>>();
 const constantSelections = new WeakMap<FieldNode, boolean>();
 
-export function listPlan(context: object, info: GraphQLResolveInfo, typeName: string, model: ModelName): ListPlan {
+export function listPlan(
+  context: object,
+  info: GraphQLResolveInfo,
+  typeName: string,
+  model: ModelName,
+  shape: "list" | "row" = "list",
+): ListPlan {
   const make = (): ListPlan => {
-    const nodes = planNodes(context, info, typeName);
+    const nodes = planNodes(context, info, typeName, shape);
     return { nodes, selection: compileSelection(model, nodes.query, "t") };
   };
   const [field] = info.fieldNodes;
@@ -34,10 +41,11 @@ export function listPlan(context: object, info: GraphQLResolveInfo, typeName: st
     byParent = new Map();
     plans.set(field!, byParent);
   }
-  let plan = byParent.get(info.parentType.name);
+  const key = `${info.parentType.name}|${shape}`;
+  let plan = byParent.get(key);
   if (!plan) {
     plan = make();
-    byParent.set(info.parentType.name, plan);
+    byParent.set(key, plan);
   }
   return plan;
 }

@@ -39,13 +39,16 @@ export interface NodePlan {
 
 const NOTHING_PLANNED: NodePlan = { query: { select: {} }, mappings: {} };
 
-/** Plans the nodes under `edges.node` of the connection field `info` resolves. */
-export function planNodes(context: object, info: GraphQLResolveInfo, typeName: string): NodePlan {
+/**
+ * Plans the rows a field returns: the nodes under `edges.node` of a
+ * connection field, or (`"row"`) the object the field itself returns.
+ */
+export function planNodes(context: object, info: GraphQLResolveInfo, typeName: string, shape: "list" | "row" = "list"): NodePlan {
   const plan = Plan.fromInfo(prismaAdapter as never, {
     context,
     info,
     typeName,
-    paths: [["edges", "node"]],
+    ...(shape === "list" ? { paths: [["edges", "node"]] } : {}),
     skipDeferredFragments: true,
     // Only the primary key when the document asks nothing of the nodes (just `pageInfo`, say).
     initial: { select: {} },

@@ -1,8 +1,8 @@
 import type { Viewer } from "../auth/tokens.js";
-import type { Db } from "../db/client.js";
 import { Prisma } from "../db/generated/prisma/client.js";
 import { columnRef, ident, type ModelName } from "../db/sql/model.js";
 import type { CompiledSelection } from "../db/sql/selection.js";
+import type { SqlRunner } from "../db/sql-runner.js";
 import type { CursorValue } from "./cursors.js";
 import { cursorValue, keysetConditions, orderByKeys, type SortKey } from "./keyset.js";
 import type { PageWindow } from "./window.js";
@@ -98,7 +98,7 @@ export function pageStatement<Args>(
 
 /** Runs a root list's page statement. */
 export async function loadPage<Args>(
-  db: Db,
+  sql: SqlRunner,
   source: PageSource<Args>,
   args: Args,
   viewer: Viewer | null,
@@ -106,13 +106,13 @@ export async function loadPage<Args>(
   selection: CompiledSelection,
 ): Promise<PageRow[]> {
   const keyCount = source.order(args).length;
-  const rows = await db.$queryRaw<Record<string, unknown>[]>(pageStatement(source, args, viewer, window, selection, null));
+  const rows = await sql.query(pageStatement(source, args, viewer, window, selection, null));
   return rows.map((row) => pageRow(row, selection, keyCount));
 }
 
 /** Runs a nested list's page statement for many parents; the rows of each parent, in `parentKeys` order. */
 export async function loadPages<Args>(
-  db: Db,
+  sql: SqlRunner,
   source: PageSource<Args>,
   args: Args,
   viewer: Viewer | null,
@@ -123,7 +123,7 @@ export async function loadPages<Args>(
   const keyCount = source.order(args).length;
   // A loader without a cache (inside a mutation) may ask for a parent twice; read it once.
   const distinct = [...new Set(parentKeys)];
-  const rows = await db.$queryRaw<Record<string, unknown>[]>(pageStatement(source, args, viewer, window, selection, distinct));
+  const rows = await sql.query(pageStatement(source, args, viewer, window, selection, distinct));
   const byParent = new Map<number, PageRow[]>(distinct.map((key) => [key, []]));
   for (const row of rows) byParent.get(row.__parent as number)!.push(pageRow(row, selection, keyCount));
   return parentKeys.map((key) => byParent.get(key)!);

@@ -47,14 +47,14 @@ function resolvePage<SourceArgs>(
   if (parentKey === null) {
     const plan = listPlan(ctx, info, typeName, source.model);
     recordNodePlan(ctx, info, plan.nodes);
-    return loadPage(ctx.db, source, args, ctx.viewer, window, plan.selection).then((rows) => connectionOf(rows, window, encode));
+    return loadPage(ctx.sql, source, args, ctx.viewer, window, plan.selection).then((rows) => connectionOf(rows, window, encode));
   }
   // One loader per list occurrence; the plan is recorded for every parent's execution.
   const list = ctx.pages.list<PageRow[]>(
     info.fieldNodes[0]!,
     info.parentType.name,
     () => listPlan(ctx, info, typeName, source.model),
-    (plan) => (parentKeys) => loadPages(ctx.db, source, args, ctx.viewer, window, plan.selection, parentKeys),
+    (plan) => (parentKeys) => loadPages(ctx.sql, source, args, ctx.viewer, window, plan.selection, parentKeys),
   );
   recordNodePlan(ctx, info, list.plan.nodes);
   return list.loader.load(parentKey).then((rows) => connectionOf(rows, window, encode));

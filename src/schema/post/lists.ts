@@ -1,10 +1,13 @@
 import { Prisma, type PostStatus } from "../../db/generated/prisma/client.js";
 import { containsPattern, utcTimestamp } from "../../db/sql/values.js";
 import { sortKey, type SortKey } from "../../paging/keyset.js";
+import type { RowSource } from "../../paging/lookup.js";
 import type { PageBranch, PageSource } from "../../paging/page-query.js";
+import { visiblePostSql } from "./visibility.js";
 
 /**
- * The paged lists of posts, as SQL sources (see src/paging/page-query.ts).
+ * The paged lists of posts, and the lookup of one post, as SQL sources
+ * (see src/paging/page-query.ts and src/paging/lookup.ts).
  * Each reads through an index whose order is the list's order, so a page
  * costs the rows on it, however many posts stand behind it:
  * - the feed: posts_status_published_at_id_idx / posts_status_comment_count_id_idx,
@@ -123,4 +126,13 @@ export const postsOfTag: PageSource = {
   branches: ({ parent }) => [
     { from: POSTS_WITH_TAG, where: [Prisma.sql`"l"."tag_id" = ${parent!}`, Prisma.sql`"l"."published_at" IS NOT NULL`] },
   ],
+};
+
+/** A published post, or one of the viewer's own drafts, by slug (posts_slug_key). */
+export const postBySlug: RowSource<{ slug: string }> = {
+  model: "Post",
+  find: ({ viewer, args }) => ({
+    from: Prisma.sql`"posts" AS "x"`,
+    where: [Prisma.sql`"x"."slug" = ${args.slug}`, visiblePostSql(viewer, "x")],
+  }),
 };

@@ -1,6 +1,8 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { sortKey } from "../../paging/keyset.js";
+import type { RowSource } from "../../paging/lookup.js";
 import type { PageSource } from "../../paging/page-query.js";
+import { normalizeTagName } from "./service.js";
 import { visibleTagSql } from "./visibility.js";
 
 const NAME_ASC = [sortKey(Prisma.raw('"x"."name"'), "asc", "text")] as const;
@@ -11,4 +13,13 @@ export const visibleTags: PageSource = {
   scope: () => "Query.tags",
   order: () => NAME_ASC,
   branches: ({ viewer }) => [{ from: Prisma.sql`"tags" AS "x"`, where: [visibleTagSql(viewer, "x")] }],
+};
+
+/** A tag the viewer can see, by name in any case (tags_name_key). */
+export const tagByName: RowSource<{ name: string }> = {
+  model: "Tag",
+  find: ({ viewer, args }) => ({
+    from: Prisma.sql`"tags" AS "x"`,
+    where: [Prisma.sql`"x"."name" = ${normalizeTagName(args.name)}`, visibleTagSql(viewer, "x")],
+  }),
 };

@@ -1,19 +1,17 @@
 import { builder } from "../../builder.js";
 import { rootListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
-import { visibleTags } from "./lists.js";
-import { normalizeTagName } from "./service.js";
+import { lookupResolver } from "../../paging/lookup.js";
+import { tagByName, visibleTags } from "./lists.js";
 import { Tag, TagConnection } from "./types.js";
-import { tagVisibility } from "./visibility.js";
 
 builder.queryFields((t) => ({
-  tag: t.prismaField({
-    type: "Tag",
+  tag: t.field({
+    type: Tag,
     nullable: true,
     description: "A tag by name (any case), if it is on a post the viewer can see.",
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.tag.findFirst({ ...query, where: { name: normalizeTagName(args.name), AND: [tagVisibility(ctx.viewer)] } }),
+    resolve: lookupResolver(tagByName, "Tag"),
   }),
   tags: t.connection({
     type: Tag,

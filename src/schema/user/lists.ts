@@ -1,6 +1,7 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { containsPattern } from "../../db/sql/values.js";
 import { sortKey } from "../../paging/keyset.js";
+import type { RowSource } from "../../paging/lookup.js";
 import type { PageSource } from "../../paging/page-query.js";
 
 export interface UsersArgs {
@@ -23,4 +24,16 @@ export const allUsers: PageSource<UsersArgs> = {
     }
     return [{ from: Prisma.sql`"users" AS "x"`, where }];
   },
+};
+
+/** A user by handle (users_handle_key). */
+export const userByHandle: RowSource<{ handle: string }> = {
+  model: "User",
+  find: ({ args }) => ({ from: Prisma.sql`"users" AS "x"`, where: [Prisma.sql`"x"."handle" = ${args.handle}`] }),
+};
+
+/** The signed-in user; nothing when signed out. */
+export const signedInUser: RowSource<Record<never, never>> = {
+  model: "User",
+  find: ({ viewer }) => (viewer ? { from: Prisma.sql`"users" AS "x"`, where: [Prisma.sql`"x"."id" = ${viewer.id}`] } : null),
 };

@@ -1,22 +1,22 @@
 import { builder } from "../../builder.js";
 import { rootListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
-import { allUsers } from "./lists.js";
+import { lookupResolver } from "../../paging/lookup.js";
+import { allUsers, signedInUser, userByHandle } from "./lists.js";
 import { User, UserConnection } from "./types.js";
 
 builder.queryFields((t) => ({
-  viewer: t.prismaField({
-    type: "User",
+  viewer: t.field({
+    type: User,
     nullable: true,
     description: "The signed-in user; null when signed out.",
-    resolve: (query, _root, _args, ctx) =>
-      ctx.viewer ? ctx.db.user.findUnique({ ...query, where: { id: ctx.viewer.id } }) : null,
+    resolve: lookupResolver(signedInUser, "User"),
   }),
-  user: t.prismaField({
-    type: "User",
+  user: t.field({
+    type: User,
     nullable: true,
     args: { handle: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.user.findUnique({ ...query, where: { handle: args.handle } }),
+    resolve: lookupResolver(userByHandle, "User"),
   }),
   users: t.connection({
     type: User,
