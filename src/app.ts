@@ -28,7 +28,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       const applied = await database.migrate();
       if (applied.length) logger.info("migrations applied", { migrations: applied });
       if (config.seedDemoData && (await database.prisma.user.count()) === 0) {
-        const counts = await seedDatabase(database.prisma, DEMO_SEED);
+        const counts = await seedDatabase(database.prisma, { ...DEMO_SEED, password: config.demoPassword });
         logger.info("demo data loaded", { ...counts });
       }
     }

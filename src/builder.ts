@@ -2,12 +2,15 @@ import SchemaBuilder from "@pothos/core";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import InputLimitsPlugin from "./plugins/input-limits.js";
 import { DateTimeResolver } from "graphql-scalars";
 import type { Context } from "./context.js";
 import type PrismaTypes from "./db/generated/pothos-types.js";
 import { getDatamodel } from "./db/generated/pothos-types.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
+import { MAX_CURSOR_LENGTH } from "./paging/cursors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./paging/window.js";
 import { toDatabaseId } from "./schema/ids.js";
 import { visibleNode } from "./schema/node-visibility.js";
 
@@ -21,7 +24,8 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  // Input limits last: its wrapper is the outermost, so oversized input is refused before anything runs.
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, InputLimitsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({ signedIn: ctx.viewer !== null, admin: ctx.viewer?.role === "ADMIN" }),
@@ -39,6 +43,11 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    // Cursors are short; a longer string is not one of ours (src/paging/cursors.ts).
+    firstArgOptions: { description: `Items from the start; ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}.` },
+    lastArgOptions: { description: `Items from the end; at most ${MAX_PAGE_SIZE}.` },
+    afterArgOptions: { extensions: { maxLength: MAX_CURSOR_LENGTH } },
+    beforeArgOptions: { extensions: { maxLength: MAX_CURSOR_LENGTH } },
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     nodeQueryOptions: {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { SEED_PASSWORD } from "./db/seed-password.js";
 
 /**
  * Everything Inkwell reads from the environment, read and validated once at
@@ -18,6 +19,30 @@ export interface Config {
   logLevel: LogLevel;
   /** Load a small demo data set into a fresh embedded database. */
   seedDemoData: boolean;
+  /** The demo users' password: the published one, except in production, where it must be set. */
+  demoPassword: string;
+  /** Serve GraphiQL on GET /graphql for browsers. */
+  graphiql: boolean;
+  /** Answer introspection queries. */
+  introspection: boolean;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins: string[];
+  /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
+  trustProxy: boolean;
+  rateLimits: RateLimitConfig;
+}
+
+/**
+ * Attempts allowed per window, per client address and per account, for the
+ * mutations that check a password or create an account.
+ */
+export interface RateLimitConfig {
+  windowSeconds: number;
+  logInPerAddress: number;
+  logInPerAccount: number;
+  signUpPerAddress: number;
+  /** A Redis server shared by every instance; the counts stay in memory (per instance) without one. */
+  redisUrl: string | null;
 }
 
 export type DatabaseConfig =
@@ -27,6 +52,12 @@ export type DatabaseConfig =
 interface SharedDbConfig {
   /** Per-statement limit enforced by the server (`statement_timeout`). */
   statementTimeoutMs: number;
+  /**
+   * Per-statement limit enforced by this process: a database that stops
+   * answering (frozen, or cut off by the network) fails the request after
+   * this long instead of holding it.
+   */
+  queryTimeoutMs: number;
   /** How long a mutation may wait to start its transaction. */
   transactionMaxWaitMs: number;
   /** How long a mutation's transaction may stay open before it is rolled back. */
@@ -80,8 +111,11 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const dataDir = path.resolve(env.DATA_DIR ?? ".data");
   const logQueries = boolean(env, "DB_LOG_QUERIES", false);
+  const statementTimeoutMs = integer(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, { min: 0 });
   const shared: SharedDbConfig = {
-    statementTimeoutMs: integer(env, "DB_STATEMENT_TIMEOUT_MS", 30_000, { min: 0 }),
+    statementTimeoutMs,
+    // The server's own timeout should fire first; this one catches a server that cannot.
+    queryTimeoutMs: integer(env, "DB_QUERY_TIMEOUT_MS", statementTimeoutMs ? statementTimeoutMs + 2_000 : 12_000, { min: 1 }),
     transactionMaxWaitMs: integer(env, "DB_TRANSACTION_MAX_WAIT_MS", 5_000, { min: 1 }),
     transactionTimeoutMs: integer(env, "DB_TRANSACTION_TIMEOUT_MS", 15_000, { min: 1 }),
     logQueries,
@@ -121,6 +155,23 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const logLevel = oneOf(env, "LOG_LEVEL", LOG_LEVELS, nodeEnv === "test" ? "silent" : "info");
+  const production = nodeEnv === "production";
+  const seedDemoData = boolean(env, "SEED_DEMO_DATA", database.kind === "pglite" && !production);
+  const demoPassword = env.DEMO_PASSWORD?.trim() || null;
+  // Demo accounts with a password printed in the README must never exist in production.
+  if (production && seedDemoData && !demoPassword) {
+    throw new ConfigError("DEMO_PASSWORD", "is required with SEED_DEMO_DATA=true when NODE_ENV=production");
+  }
+  if (demoPassword && demoPassword.length < 12) throw new ConfigError("DEMO_PASSWORD", "must be at least 12 characters");
+  const corsOrigins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) {
+      throw new ConfigError("CORS_ORIGINS", `"${origin}" is not an origin like https://app.example.com (no paths, no wildcards)`);
+    }
+  }
 
   return {
     nodeEnv,
@@ -131,7 +182,19 @@ export function loadConfig(env: Env = process.env): Config {
     authSecret,
     tokenTtlSeconds: integer(env, "AUTH_TOKEN_TTL_S", 7 * 24 * 3600, { min: 60 }),
     logLevel,
-    seedDemoData: boolean(env, "SEED_DEMO_DATA", database.kind === "pglite"),
+    seedDemoData,
+    demoPassword: demoPassword ?? SEED_PASSWORD,
+    graphiql: boolean(env, "GRAPHIQL", !production),
+    introspection: boolean(env, "INTROSPECTION", !production),
+    corsOrigins,
+    trustProxy: boolean(env, "TRUST_PROXY", false),
+    rateLimits: {
+      windowSeconds: integer(env, "RATE_LIMIT_WINDOW_S", 60, { min: 1 }),
+      logInPerAddress: integer(env, "RATE_LIMIT_LOGIN_PER_ADDRESS", 20, { min: 1 }),
+      logInPerAccount: integer(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT", 5, { min: 1 }),
+      signUpPerAddress: integer(env, "RATE_LIMIT_SIGNUP_PER_ADDRESS", 5, { min: 1 }),
+      redisUrl: env.RATE_LIMIT_REDIS_URL?.trim() || null,
+    },
   };
 }
 

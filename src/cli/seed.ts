@@ -10,7 +10,8 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { openDatabase } from "../db/client.js";
-import { DEMO_SEED, SEED_PASSWORD, seedDatabase } from "../db/seed.js";
+import { DEMO_SEED, seedDatabase } from "../db/seed.js";
+import { SEED_PASSWORD } from "../db/seed-password.js";
 import { createLogger } from "../logger.js";
 
 function count(value: string | undefined, flag: string, fallback: number): number {

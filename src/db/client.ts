@@ -56,6 +56,8 @@ async function openPostgres(
     idleTimeoutMillis: config.idleTimeoutMs,
     maxLifetimeSeconds: config.maxLifetimeSeconds,
     statement_timeout: config.statementTimeoutMs || undefined,
+    // Client side: a database that stops answering fails the query instead of holding it.
+    query_timeout: config.queryTimeoutMs,
     application_name: "inkwell",
   };
   const pool = new pg.Pool(poolConfig);

@@ -1,5 +1,6 @@
 import { hashPassword } from "../auth/passwords.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import { SEED_PASSWORD } from "./seed-password.js";
 
 export interface SeedOptions {
   users: number;
@@ -21,7 +22,6 @@ export interface SeedCounts {
   tags: number;
 }
 
-export const SEED_PASSWORD = "inkwell-password";
 export const DEMO_SEED: SeedOptions = { users: 6, postsPerUser: 4, commentsPerPost: 3 };
 
 const TAGS = ["writing", "fiction", "poetry", "essays", "craft", "editing", "publishing", "research", "travel", "food",

@@ -18,7 +18,7 @@ export type CursorValue = number | string;
 
 const MAC_BYTES = 12;
 /** Far beyond any real cursor; a longer string is not decoded at all. */
-const MAX_CURSOR_LENGTH = 512;
+export const MAX_CURSOR_LENGTH = 512;
 
 export interface CursorCodec {
   encode(scope: string, values: readonly CursorValue[]): string;

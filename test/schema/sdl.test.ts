@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { buildSchema } from "../../src/schema/index.js";
 import { printSchemaSDL } from "../../src/schema/sdl.js";
 
 describe("schema.graphql", () => {
@@ -13,6 +14,15 @@ describe("schema.graphql", () => {
     for (const name of ["PostConnection", "UserConnection", "CommentConnection", "TagConnection", "AuthPayload", "PostFilter"]) {
       expect(sdl).toContain(`${name} {`);
     }
-    expect(sdl).toContain("posts(after: String, before: String, filter: PostFilter, first: Int, last: Int, orderBy: PostOrder! = NEWEST): PostConnection!");
+    const posts = buildSchema().getQueryType()!.getFields().posts!;
+    expect(String(posts.type)).toBe("PostConnection!");
+    expect(posts.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual([
+      "after: String",
+      "before: String",
+      "filter: PostFilter",
+      "first: Int",
+      "last: Int",
+      "orderBy: PostOrder!",
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { createApp, type App } from "../../src/app.js";
-import type { Config, DatabaseConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config.js";
 import { SqlLog, withSqlLog, type LoggedStatement } from "../../src/db/sql-log.js";
 import { createLogger } from "../../src/logger.js";
 import { createPostgresTestDatabase, type TestDatabaseKind } from "./databases.js";
@@ -39,49 +39,44 @@ export interface TestApp {
 export interface TestAppOptions {
   relationLoadStrategy?: "join" | "query";
   logQueries?: boolean;
+  /** More settings, as environment variables (read by loadConfig). */
+  env?: Record<string, string>;
 }
 
 export const TEST_AUTH_SECRET = "test-secret-that-is-at-least-32-characters-long";
 
 /** A running app over a database of its own, empty but migrated. */
 export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
-  const shared = {
-    statementTimeoutMs: 30_000,
-    transactionMaxWaitMs: 5_000,
-    transactionTimeoutMs: 15_000,
-    logQueries: options.logQueries ?? false,
-    countStatements: true,
-    relationLoadStrategy: options.relationLoadStrategy ?? "join",
-  } as const;
   let drop: (() => Promise<void>) | undefined;
-  let database: DatabaseConfig;
+  let databaseUrl: string | undefined;
   if (kind === "postgres") {
     const created = await createPostgresTestDatabase();
     drop = created.drop;
-    database = {
-      kind: "postgres",
-      url: created.url,
-      ...shared,
-      poolSize: 5,
-      preparedStatements: true,
-      poolTimeoutMs: 5_000,
-      idleTimeoutMs: 10_000,
-      maxLifetimeSeconds: 600,
-    };
-  } else {
-    database = { kind: "pglite", dir: "memory://", ...shared };
+    databaseUrl = created.url;
   }
-  const config: Config = {
-    nodeEnv: "test",
-    host: "127.0.0.1",
-    port: 0,
-    dataDir: "/nonexistent",
-    database,
-    authSecret: TEST_AUTH_SECRET,
-    tokenTtlSeconds: 3_600,
-    logLevel: "debug",
-    seedDemoData: false,
-  };
+  // The same reading of the environment the server does, with the test's own settings.
+  const config = loadConfig({
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATA_DIR: "/nonexistent",
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    AUTH_TOKEN_TTL_S: "3600",
+    LOG_LEVEL: "debug",
+    SEED_DEMO_DATA: "false",
+    DB_STATEMENT_TIMEOUT_MS: "30000",
+    DB_COUNT_STATEMENTS: "true",
+    DB_LOG_QUERIES: String(options.logQueries ?? false),
+    DB_RELATION_LOAD_STRATEGY: options.relationLoadStrategy ?? "join",
+    DB_POOL_SIZE: "5",
+    DB_IDLE_TIMEOUT_MS: "10000",
+    // Suites sign many users up from one address; the rate-limit tests ask for tight limits.
+    RATE_LIMIT_LOGIN_PER_ADDRESS: "100000",
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: "100000",
+    RATE_LIMIT_SIGNUP_PER_ADDRESS: "100000",
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: "memory://" }),
+    ...options.env,
+  });
   const logs: LogLine[] = [];
   const app = await createApp(config, createLogger("debug", (line) => logs.push(JSON.parse(line) as LogLine)));
   if (kind === "postgres") await app.database.migrate();

@@ -1,20 +1,25 @@
 import { builder } from "../../builder.js";
+import { TEXT_LIMITS } from "../text.js";
 import { logIn, signUp } from "./service.js";
 import { AuthPayload } from "./types.js";
 
 const SignUpInput = builder.inputType("SignUpInput", {
   fields: (t) => ({
-    email: t.string({ required: true }),
-    password: t.string({ required: true, description: "8 to 256 characters." }),
-    handle: t.string({ required: true, description: "3 to 30 lower-case letters, digits or underscores." }),
-    name: t.string({ required: true }),
+    email: t.string({ required: true, extensions: { maxLength: TEXT_LIMITS.email } }),
+    password: t.string({ required: true, description: "At least 8 characters.", extensions: { maxLength: TEXT_LIMITS.password } }),
+    handle: t.string({
+      required: true,
+      description: "Lower-case letters, digits or underscores; at least 3.",
+      extensions: { maxLength: TEXT_LIMITS.handle },
+    }),
+    name: t.string({ required: true, description: "Visible text on one line.", extensions: { maxLength: TEXT_LIMITS.name } }),
   }),
 });
 
 const LogInInput = builder.inputType("LogInInput", {
   fields: (t) => ({
-    email: t.string({ required: true }),
-    password: t.string({ required: true }),
+    email: t.string({ required: true, extensions: { maxLength: TEXT_LIMITS.email } }),
+    password: t.string({ required: true, extensions: { maxLength: TEXT_LIMITS.password } }),
   }),
 });
 

@@ -3,6 +3,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from "../../auth/pass
 import type { TokenService } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import { BadUserInputError, ConflictError, UnauthenticatedError } from "../../errors.js";
+import { TEXT_LIMITS } from "../text.js";
 import { validName } from "../user/service.js";
 
 export interface SignUpInput {
@@ -23,13 +24,13 @@ export interface AuthResult {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const HANDLE = /^[a-z0-9_]{3,30}$/;
+const HANDLE = new RegExp(`^[a-z0-9_]{3,${TEXT_LIMITS.handle}}$`);
 const MIN_PASSWORD = 8;
-const MAX_PASSWORD = 256;
+const MAX_PASSWORD = TEXT_LIMITS.password;
 
 export async function signUp(db: Db, tokens: TokenService, input: SignUpInput): Promise<AuthResult> {
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > 254) throw new BadUserInputError("That is not an email address.", "input.email");
+  if (!EMAIL.test(email) || email.length > TEXT_LIMITS.email) throw new BadUserInputError("That is not an email address.", "input.email");
   const handle = input.handle.trim().toLowerCase();
   if (!HANDLE.test(handle)) {
     throw new BadUserInputError("A handle is 3 to 30 lower-case letters, digits or underscores.", "input.handle");

@@ -2,12 +2,13 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
 import { requireViewer } from "../viewer.js";
+import { TEXT_LIMITS } from "../text.js";
 import { addComment, deleteComment } from "./service.js";
 
 const AddCommentInput = builder.inputType("AddCommentInput", {
   fields: (t) => ({
     postId: t.id({ required: true }),
-    body: t.string({ required: true }),
+    body: t.string({ required: true, extensions: { maxLength: TEXT_LIMITS.commentBody } }),
   }),
 });
 

@@ -3,16 +3,14 @@ import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../errors.js";
+import { multiLineText, TEXT_LIMITS } from "../text.js";
 import { visiblePosts } from "../post/visibility.js";
 
 type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSelect };
 
-const MAX_COMMENT = 10_000;
 
 export async function addComment(db: Db, viewer: Viewer, postId: number, rawBody: string, query: CommentQuery = {}) {
-  const body = rawBody.trim();
-  if (!body) throw new BadUserInputError("A comment needs a body.", "input.body");
-  if (body.length > MAX_COMMENT) throw new BadUserInputError(`A comment is at most ${MAX_COMMENT} characters.`, "input.body");
+  const body = multiLineText(rawBody, "input.body", "A comment", TEXT_LIMITS.commentBody);
   // Checks that the post takes comments and moves its counter in one
   // statement; the counter moves in the same transaction as the row, so it
   // is never off. Raw SQL because a counter is not an edit: Prisma's update

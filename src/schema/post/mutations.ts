@@ -2,22 +2,27 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { requireViewer } from "../viewer.js";
 import { databaseIdOf } from "../ids.js";
+import { TEXT_LIMITS } from "../text.js";
 import { createPost, deletePost, publishPost, updatePost } from "./service.js";
+
+const TITLE = { description: "Visible text on one line.", extensions: { maxLength: TEXT_LIMITS.title } } as const;
+const BODY = { extensions: { maxLength: TEXT_LIMITS.postBody } } as const;
+const TAGS = { extensions: { maxItems: TEXT_LIMITS.tagsPerPost, maxLength: TEXT_LIMITS.tag } } as const;
 
 const CreatePostInput = builder.inputType("CreatePostInput", {
   fields: (t) => ({
-    title: t.string({ required: true }),
-    body: t.string({ required: true }),
-    tags: t.stringList({ description: "Tag names; created when new. At most 10." }),
+    title: t.string({ required: true, ...TITLE }),
+    body: t.string({ required: true, ...BODY }),
+    tags: t.stringList({ description: "Tag names (letters, digits, dashes); created when new.", ...TAGS }),
   }),
 });
 
 const UpdatePostInput = builder.inputType("UpdatePostInput", {
   fields: (t) => ({
     id: t.id({ required: true }),
-    title: t.string(),
-    body: t.string(),
-    tags: t.stringList({ description: "Replaces all tags when given." }),
+    title: t.string(TITLE),
+    body: t.string(BODY),
+    tags: t.stringList({ description: "Replaces all tags when given.", ...TAGS }),
   }),
 });
 

@@ -2,6 +2,7 @@ import { builder } from "../../builder.js";
 import { rootListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
 import { lookupResolver } from "../../paging/lookup.js";
+import { TEXT_LIMITS } from "../text.js";
 import { feedPosts, postBySlug } from "./lists.js";
 import { Post, PostConnection, PostFilter, PostOrder } from "./types.js";
 
@@ -10,7 +11,7 @@ builder.queryFields((t) => ({
     type: Post,
     nullable: true,
     description: "A published post, or one of the viewer's own drafts.",
-    args: { slug: t.arg.string({ required: true }) },
+    args: { slug: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.slug } }) },
     resolve: lookupResolver(postBySlug, "Post"),
   }),
   posts: t.connection({

@@ -3,7 +3,8 @@ import { recordAuditEvent } from "../../audit/record-audit-event.js";
 import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../../errors.js";
+import { ForbiddenError, NotFoundError } from "../../errors.js";
+import { multiLineText, singleLineText, TEXT_LIMITS } from "../text.js";
 import { normalizeTagNames } from "../tag/service.js";
 import { canEditPost, visiblePosts } from "./visibility.js";
 
@@ -27,8 +28,6 @@ export interface UpdatePostInput {
   tags?: readonly string[] | null;
 }
 
-const MAX_TITLE = 200;
-const MAX_BODY = 100_000;
 
 export async function createPost(db: Db, viewer: Viewer, input: CreatePostInput, query: PostQuery = {}) {
   const title = validTitle(input.title, "input.title");
@@ -119,16 +118,12 @@ function tagLinksFor(names: readonly string[]): Prisma.PostTagCreateWithoutPostI
 }
 
 function validTitle(raw: string, field: string): string {
-  const title = raw.trim();
-  if (!title) throw new BadUserInputError("A title is required.", field);
-  if (title.length > MAX_TITLE) throw new BadUserInputError(`A title is at most ${MAX_TITLE} characters.`, field);
-  return title;
+  return singleLineText(raw, field, "A title", TEXT_LIMITS.title);
 }
 
 function validBody(raw: string, field: string): string {
-  if (!raw.trim()) throw new BadUserInputError("A body is required.", field);
-  if (raw.length > MAX_BODY) throw new BadUserInputError(`A body is at most ${MAX_BODY} characters.`, field);
-  return raw;
+  // Leading indentation and trailing lines are the writer's; only the check for visible text trims.
+  return multiLineText(raw, field, "A body", TEXT_LIMITS.postBody, { trim: false });
 }
 
 export function slugify(title: string): string {

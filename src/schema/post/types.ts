@@ -3,6 +3,7 @@ import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.
 import { nestedListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
 import { Tag } from "../tag/types.js";
+import { TEXT_LIMITS } from "../text.js";
 import { User } from "../user/types.js";
 import { postsOfAuthor, postsOfTag } from "./lists.js";
 
@@ -18,9 +19,9 @@ export const PostOrder = builder.enumType("PostOrder", {
 
 export const PostFilter = builder.inputType("PostFilter", {
   fields: (t) => ({
-    authorHandle: t.string(),
-    tag: t.string(),
-    search: t.string({ description: "Matches words in the title or body, ignoring case." }),
+    authorHandle: t.string({ extensions: { maxLength: TEXT_LIMITS.handle } }),
+    tag: t.string({ extensions: { maxLength: TEXT_LIMITS.tag } }),
+    search: t.string({ description: "Matches text in the title or body, ignoring case.", extensions: { maxLength: TEXT_LIMITS.search } }),
     publishedAfter: t.field({ type: "DateTime" }),
     publishedBefore: t.field({ type: "DateTime" }),
   }),

@@ -2,6 +2,7 @@ import { builder } from "../../builder.js";
 import { rootListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
 import { lookupResolver } from "../../paging/lookup.js";
+import { TEXT_LIMITS } from "../text.js";
 import { tagByName, visibleTags } from "./lists.js";
 import { Tag, TagConnection } from "./types.js";
 
@@ -10,7 +11,7 @@ builder.queryFields((t) => ({
     type: Tag,
     nullable: true,
     description: "A tag by name (any case), if it is on a post the viewer can see.",
-    args: { name: t.arg.string({ required: true }) },
+    args: { name: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.tag } }) },
     resolve: lookupResolver(tagByName, "Tag"),
   }),
   tags: t.connection({

@@ -1,14 +1,15 @@
 import { builder } from "../../builder.js";
 import { requireViewer } from "../viewer.js";
+import { TEXT_LIMITS } from "../text.js";
 import { updateProfile } from "./service.js";
 
 const UpdateProfileInput = builder.inputType("UpdateProfileInput", {
   description: "Only the fields given change; an empty string clears bio, avatarUrl or website.",
   fields: (t) => ({
-    name: t.string(),
-    bio: t.string(),
-    avatarUrl: t.string(),
-    website: t.string(),
+    name: t.string({ extensions: { maxLength: TEXT_LIMITS.name } }),
+    bio: t.string({ extensions: { maxLength: TEXT_LIMITS.bio } }),
+    avatarUrl: t.string({ description: "An absolute http(s) URL.", extensions: { maxLength: TEXT_LIMITS.url } }),
+    website: t.string({ description: "An absolute http(s) URL.", extensions: { maxLength: TEXT_LIMITS.url } }),
   }),
 });
 

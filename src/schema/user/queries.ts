@@ -2,6 +2,7 @@ import { builder } from "../../builder.js";
 import { rootListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
 import { lookupResolver } from "../../paging/lookup.js";
+import { TEXT_LIMITS } from "../text.js";
 import { allUsers, signedInUser, userByHandle } from "./lists.js";
 import { User, UserConnection } from "./types.js";
 
@@ -15,13 +16,13 @@ builder.queryFields((t) => ({
   user: t.field({
     type: User,
     nullable: true,
-    args: { handle: t.arg.string({ required: true }) },
+    args: { handle: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.handle } }) },
     resolve: lookupResolver(userByHandle, "User"),
   }),
   users: t.connection({
     type: User,
     description: `Oldest account first. \`search\` matches handle or name, ignoring case. ${PAGING_RULES}`,
-    args: { search: t.arg.string() },
+    args: { search: t.arg.string({ extensions: { maxLength: TEXT_LIMITS.search } }) },
     resolve: rootListResolver(allUsers, "User"),
   }, UserConnection),
 }));

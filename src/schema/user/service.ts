@@ -3,6 +3,7 @@ import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError } from "../../errors.js";
+import { multiLineText, singleLineText, TEXT_LIMITS } from "../text.js";
 
 type UserQuery = { include?: Prisma.UserInclude; select?: Prisma.UserSelect };
 
@@ -13,14 +14,12 @@ export interface UpdateProfileInput {
   website?: string | null;
 }
 
-const MAX_BIO = 2_000;
 
 /** Sets the given fields of the viewer's profile (an empty string clears one), creating it on first use. */
 export async function updateProfile(db: Db, viewer: Viewer, input: UpdateProfileInput, query: UserQuery = {}) {
   const profile: Prisma.ProfileUpdateInput = {};
   if (input.bio != null) {
-    if (input.bio.length > MAX_BIO) throw new BadUserInputError(`A bio is at most ${MAX_BIO} characters.`, "input.bio");
-    profile.bio = input.bio.trim() || null;
+    profile.bio = input.bio.trim() ? multiLineText(input.bio, "input.bio", "A bio", TEXT_LIMITS.bio) : null;
   }
   if (input.avatarUrl != null) profile.avatarUrl = validUrl(input.avatarUrl, "input.avatarUrl");
   if (input.website != null) profile.website = validUrl(input.website, "input.website");
@@ -43,10 +42,7 @@ export async function updateProfile(db: Db, viewer: Viewer, input: UpdateProfile
 }
 
 export function validName(raw: string, field: string): string {
-  const name = raw.trim();
-  if (!name) throw new BadUserInputError("A name is required.", field);
-  if (name.length > 100) throw new BadUserInputError("A name is at most 100 characters.", field);
-  return name;
+  return singleLineText(raw, field, "A name", TEXT_LIMITS.name);
 }
 
 function validUrl(raw: string, field: string): string | null {
@@ -61,6 +57,6 @@ function validUrl(raw: string, field: string): string | null {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new BadUserInputError("Must be an absolute http(s) URL.", field);
   }
-  if (value.length > 2_000) throw new BadUserInputError("A URL is at most 2000 characters.", field);
+  if (value.length > TEXT_LIMITS.url) throw new BadUserInputError(`A URL is at most ${TEXT_LIMITS.url} characters.`, field);
   return url.toString();
 }
