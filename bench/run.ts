@@ -140,7 +140,7 @@ async function main() {
       if (name === "deep") inputs[name].w3Posts = [];
     }
     const writer = await firstUser(urls.standard);
-    const token = await createTokenService(AUTH_SECRET, 3600).issue({ id: writer, role: "USER" });
+    const token = await createTokenService(AUTH_SECRET, 3600).issue(writer);
 
     const results: Measurement[] = [];
     const reference = new Map<string, unknown>();

@@ -1,3 +1,4 @@
+import { createAttemptLimits } from "./auth/attempt-limits.js";
 import { resolveAuthSecret } from "./auth/secret.js";
 import { createTokenService } from "./auth/tokens.js";
 import type { Config } from "./config.js";
@@ -33,10 +34,13 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       }
     }
     const secret = await resolveAuthSecret(config.authSecret, config.dataDir);
+    const attempts = createAttemptLimits(config.rateLimits);
     const services: AppServices = {
       prisma: database.prisma,
       sql: database.sql,
       tokens: createTokenService(secret, config.tokenTtlSeconds),
+      attempts,
+      trustProxy: config.trustProxy,
       cursors: createCursorCodec(secret),
       logger,
       transaction: {
@@ -46,7 +50,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       countStatements: config.database.countStatements,
     };
     const yoga = createYogaApp({ services, database, production: config.nodeEnv === "production" });
-    return { yoga, database, services, close: () => database.close() };
+    const close = async () => {
+      await attempts.close();
+      await database.close();
+    };
+    return { yoga, database, services, close };
   } catch (error) {
     await database.close();
     throw error;

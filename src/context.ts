@@ -1,9 +1,12 @@
 import type { YogaInitialContext } from "graphql-yoga";
+import type { AttemptLimits } from "./auth/attempt-limits.js";
 import type { TokenService, Viewer } from "./auth/tokens.js";
-import type { Db, PrismaTransaction } from "./db/client.js";
+import type { Db } from "./db/client.js";
 import { transactionRunner, type SqlRunner } from "./db/sql-runner.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
-import { SqlLog } from "./db/sql-log.js";
+import { Prisma } from "./db/generated/prisma/client.js";
+import { SqlLog, withSqlLog } from "./db/sql-log.js";
+import type { UnitOfWork } from "./db/unit-of-work.js";
 import type { Logger } from "./logger.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 import type { CursorCodec } from "./paging/cursors.js";
@@ -16,6 +19,9 @@ export interface AppServices {
   /** The project's own SQL, straight on the driver. */
   sql: SqlRunner;
   tokens: TokenService;
+  attempts: AttemptLimits;
+  /** Take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
   /** Signs and checks the cursors of every paged list. */
   cursors: CursorCodec;
   logger: Logger;
@@ -32,6 +38,8 @@ export interface AppServices {
 export interface Context {
   readonly requestId: string;
   readonly viewer: Viewer | null;
+  /** The client's network address (from X-Forwarded-For only when TRUST_PROXY is on). */
+  readonly clientAddress: string;
   /** The client for reads, or the operation's transaction inside a mutation. */
   readonly db: Db;
   /** The project's own SQL: on the driver, or through the operation's transaction inside a mutation. */
@@ -39,45 +47,72 @@ export interface Context {
   readonly loaders: Loaders;
   /** Batch loaders for the pages of nested lists, one per list in the document. */
   readonly pages: PageLoaders;
+  /** The mutation's unit of work; absent in queries, which never open a transaction. */
+  readonly unitOfWork?: UnitOfWork;
   /** Every SQL statement this request sent, counted at the driver adapter; null when not counted. */
   readonly sqlLog: SqlLog | null;
   readonly services: AppServices;
 }
 
 export async function createContext(services: AppServices, initial: YogaInitialContext): Promise<Context> {
-  const viewer = await viewerFrom(initial.request, services.tokens);
   const requestId = requestIdOf(initial.request);
+  const sqlLog = services.countStatements ? new SqlLog(requestId) : null;
+  const findViewer = () => viewerFrom(initial.request, services);
+  const viewer = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
   return {
     requestId,
     viewer,
+    clientAddress: clientAddressOf(initial, services.trustProxy),
     db: services.prisma,
     sql: services.sql,
     loaders: createLoaders(services.prisma, viewer),
     pages: new PageLoaders({ cache: true }),
-    sqlLog: services.countStatements ? new SqlLog(requestId) : null,
+    sqlLog,
     services,
   };
 }
 
 /**
- * A copy of the context bound to a transaction, with loaders that read
- * through it. A new object on purpose: Pothos caches its client per context
- * object, so reusing the original would route reads around the transaction.
+ * A copy of the context bound to a mutation's unit of work, with loaders
+ * that read through it. A new object on purpose: Pothos caches its client per
+ * context object, so reusing the original would route reads around the
+ * transaction.
  */
-export function bindToTransaction<C extends Context>(ctx: C, tx: PrismaTransaction): C {
+export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork): C {
   return {
     ...ctx,
-    db: tx,
-    sql: transactionRunner(tx),
-    loaders: createLoaders(tx, ctx.viewer, { cache: false }),
+    db: unit.client,
+    sql: transactionRunner(unit.client),
+    loaders: createLoaders(unit.client, ctx.viewer, { cache: false }),
     pages: new PageLoaders({ cache: false }),
+    unitOfWork: unit,
   };
 }
 
-async function viewerFrom(request: Request, tokens: TokenService): Promise<Viewer | null> {
+/**
+ * The viewer a bearer token names, as the database has them now: their
+ * role is read on every request, so a demoted admin is no longer one, and a
+ * token of a deleted account signs nobody in. A missing, malformed, forged
+ * or expired token, or one of an account that is gone, means "signed out",
+ * not an error: public data stays readable, and what needs a viewer says
+ * UNAUTHENTICATED.
+ */
+async function viewerFrom(request: Request, services: AppServices): Promise<Viewer | null> {
   const header = request.headers.get("authorization");
   const match = header?.match(/^Bearer\s+(\S+)$/i);
-  // A missing, malformed, forged or expired token means "signed out", not an
-  // error: public data stays readable, and protected fields say UNAUTHENTICATED.
-  return match?.[1] ? tokens.verify(match[1]) : null;
+  const userId = match?.[1] ? await services.tokens.verify(match[1]) : null;
+  if (userId === null) return null;
+  const [user] = await services.sql.query<Viewer>(
+    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId}`,
+  );
+  return user ?? null;
+}
+
+function clientAddressOf(initial: YogaInitialContext, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = initial.request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const req = (initial as unknown as { req?: { socket?: { remoteAddress?: string } } }).req;
+  return req?.socket?.remoteAddress ?? "unknown";
 }

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "FORBIDDEN",
   "NOT_FOUND",
   "CONFLICT",
+  "RATE_LIMITED",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -56,6 +57,16 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, field?: string) {
     super("CONFLICT", message, field ? { field } : {});
+  }
+}
+
+/** Too many attempts from this address or at this account; retry after `retryAfterSeconds` (HTTP 429). */
+export class RateLimitedError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super("RATE_LIMITED", `Too many attempts; try again in ${retryAfterSeconds} s.`, {
+      retryAfter: retryAfterSeconds,
+      http: { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+    });
   }
 }
 

@@ -3,10 +3,13 @@ import { errors, jwtVerify, SignJWT } from "jose";
 import type { Role } from "../db/generated/prisma/client.js";
 
 /**
- * Signed, expiring bearer tokens (JWT, HS256). We chose them over revocable
- * sessions because they cost no database round trip per request and need no
- * session table; the price is that a token stays valid until it expires, so
- * lifetimes are short and rotating AUTH_SECRET revokes every token at once.
+ * Signed, expiring bearer tokens (JWT, HS256). A token says only who the
+ * viewer is; what they may do (their role, whether the account still
+ * exists) is read from the database on every request, so a demoted admin
+ * or a deleted account loses its rights at once. We chose tokens over
+ * revocable sessions because they need no session table; the price is that a
+ * token stays valid until it expires, so lifetimes are short and rotating
+ * AUTH_SECRET revokes every token at once.
  */
 export interface Viewer {
   id: number;
@@ -16,30 +19,29 @@ export interface Viewer {
 const ISSUER = "inkwell";
 
 export interface TokenService {
-  issue(viewer: Viewer): Promise<string>;
-  /** The viewer a token names, or null when it is malformed, forged or expired. */
-  verify(token: string): Promise<Viewer | null>;
+  issue(userId: number): Promise<string>;
+  /** The user id a token names, or null when it is malformed, forged, expired or has no expiry. */
+  verify(token: string): Promise<number | null>;
 }
 
 export function createTokenService(secret: string, ttlSeconds: number): TokenService {
   // A KeyObject, imported once: handed raw bytes, jose imports the key again on every verify.
   const key = createSecretKey(Buffer.from(secret, "utf8"));
   return {
-    issue: (viewer) =>
-      new SignJWT({ role: viewer.role })
+    issue: (userId) =>
+      new SignJWT({})
         .setProtectedHeader({ alg: "HS256" })
-        .setSubject(String(viewer.id))
+        .setSubject(String(userId))
         .setIssuer(ISSUER)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key),
     verify: async (token) => {
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ["HS256"] });
+        // A token without `exp` would be valid forever.
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
         const id = Number(payload.sub);
-        const role = payload.role;
-        if (!Number.isSafeInteger(id) || (role !== "USER" && role !== "ADMIN")) return null;
-        return { id, role };
+        return Number.isSafeInteger(id) && id > 0 ? id : null;
       } catch (error) {
         if (error instanceof errors.JOSEError) return null;
         throw error;

@@ -1,17 +1,11 @@
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { bindToTransaction, type Context } from "../context.js";
-import { operationOf } from "./operation.js";
+import { bindToUnitOfWork, type Context } from "../context.js";
 import { withSqlLog } from "../db/sql-log.js";
+import { UnitOfWork } from "../db/unit-of-work.js";
+import { operationOf } from "./operation.js";
 
 type Execute = (args: ExecutionArgs) => unknown;
-
-/** Thrown inside the transaction to roll it back when the operation had errors. */
-class OperationFailed extends Error {
-  constructor(readonly result: ExecutionResult) {
-    super("the operation had errors; rolling back");
-  }
-}
 
 /**
  * Makes every operation one unit of work on the request's scope:
@@ -19,8 +13,9 @@ class OperationFailed extends Error {
  *   statements are counted;
  * - a mutation operation runs, all of its root fields, their reads and
  *   writes, their audit events and the resolution of the payload, in one
- *   transaction bound to a copy of the context. It commits only when the
- *   whole operation succeeded; otherwise it rolls back and the response is
+ *   transaction bound to a copy of the context, opened by its first
+ *   statement (src/db/unit-of-work.ts). It commits only when the whole
+ *   operation succeeded; otherwise it rolls back and the response is
  *   `data: null` with every error, since partial data from a rolled-back
  *   transaction would describe writes that never happened.
  * Queries never open a transaction.
@@ -32,7 +27,7 @@ export function useUnitOfWork(): Plugin<Context> {
       const operation = operationOf(args.document, args.operationName)?.operation;
       const execute = executeFn as Execute;
       const run = (executionArgs: ExecutionArgs) =>
-        operation === "mutation" ? executeInTransaction(execute, executionArgs, ctx) : execute(executionArgs);
+        operation === "mutation" ? executeAsUnit(execute, executionArgs, ctx) : execute(executionArgs);
       const { sqlLog } = ctx;
       setExecuteFn(
         (sqlLog ? (executionArgs: ExecutionArgs) => withSqlLog(sqlLog, () => run(executionArgs)) : run) as typeof executeFn,
@@ -41,21 +36,23 @@ export function useUnitOfWork(): Plugin<Context> {
   };
 }
 
-async function executeInTransaction(execute: Execute, args: ExecutionArgs, ctx: Context): Promise<ExecutionResult> {
+async function executeAsUnit(execute: Execute, args: ExecutionArgs, ctx: Context): Promise<ExecutionResult> {
   const { prisma, transaction } = ctx.services;
+  const unit = new UnitOfWork(prisma, { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs });
+  let result: ExecutionResult;
   try {
-    return await prisma.$transaction(
-      async (tx) => {
-        const result = (await execute({ ...args, contextValue: bindToTransaction(ctx, tx) })) as ExecutionResult;
-        if (result.errors?.length) throw new OperationFailed(result);
-        return result;
-      },
-      { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs },
-    );
+    result = (await execute({ ...args, contextValue: bindToUnitOfWork(ctx, unit) })) as ExecutionResult;
   } catch (error) {
-    if (error instanceof OperationFailed) return { data: null, errors: error.result.errors };
-    // BEGIN or COMMIT failed (pool exhausted, serialization failure, timeout):
+    await unit.finish(false);
+    throw error;
+  }
+  const failed = Boolean(result.errors?.length);
+  try {
+    await unit.finish(!failed);
+  } catch (error) {
+    // COMMIT failed (a serialization failure, the connection lost, the transaction timed out):
     // nothing was written; report it as an error of the operation.
     return { data: null, errors: [new GraphQLError("Unexpected error.", { originalError: error as Error })] };
   }
+  return failed ? { data: null, errors: result.errors } : result;
 }

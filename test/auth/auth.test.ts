@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../support/databases.js";
-import { errorCodes, expectNoErrors, signUp, unique } from "../support/fixtures.js";
-import { useTestApp } from "../support/test-app.js";
+import { createPost, errorCodes, expectNoErrors, signUp, unique } from "../support/fixtures.js";
+import { SignJWT } from "jose";
+import { TEST_AUTH_SECRET, startTestApp, useTestApp } from "../support/test-app.js";
 
 describe.each(testDatabaseKinds)("authentication on %s", (kind) => {
   const app = useTestApp(kind);
@@ -85,9 +86,113 @@ describe.each(testDatabaseKinds)("authentication on %s", (kind) => {
     }
   });
 
+  it("rejects a token without an expiry, even signed with the right key", async () => {
+    const user = await signUp(app.current);
+    const id = Number(Buffer.from(user.id, "base64").toString().split(":")[1]);
+    const forever = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(String(id)).setIssuer("inkwell").sign(
+      new TextEncoder().encode(TEST_AUTH_SECRET),
+    );
+    const response = await app.current.graphql(`{ viewer { id } }`, { token: forever });
+    expect(response.body).toEqual({ data: { viewer: null } });
+  });
+
+  it("authorises on current data: a demoted admin is no longer one, a deleted account signs nobody in", async () => {
+    const [admin, author] = [await signUp(app.current), await signUp(app.current)];
+    const prisma = app.current.app.database.prisma;
+    await prisma.user.update({ where: { handle: admin.handle }, data: { role: "ADMIN" } });
+    const post = await createPost(app.current, author, { publish: false });
+    const publish = `mutation($id: ID!) { publishPost(id: $id) { status } }`;
+    // The token was issued while the user was not yet an admin: the role is read now, not from the token.
+    const asAdmin = await app.current.graphql(publish, { token: admin.token, variables: { id: post.id } });
+    expect(asAdmin.body).toEqual({ data: { publishPost: { status: "PUBLISHED" } } });
+    await prisma.user.update({ where: { handle: admin.handle }, data: { role: "USER" } });
+    const other = await createPost(app.current, author, { publish: false });
+    const demoted = await app.current.graphql(publish, { token: admin.token, variables: { id: other.id } });
+    expect(errorCodes(demoted)).toEqual(["NOT_FOUND"]);
+
+    await prisma.user.delete({ where: { handle: admin.handle } });
+    const gone = await app.current.graphql(`mutation { createPost(input: { title: "Ghost", body: "B" }) { id } }`, { token: admin.token });
+    expect(errorCodes(gone)).toEqual(["UNAUTHENTICATED"]);
+    expect((await app.current.graphql(`{ viewer { id } }`, { token: admin.token })).body).toEqual({ data: { viewer: null } });
+  });
+
+  it("returns the signed-in user's own email from signUp and logIn", async () => {
+    const handle = unique("own");
+    const email = `${handle}@example.com`;
+    const signed = await app.current.graphql(`mutation($i: SignUpInput!) { signUp(input: $i) { user { email } } }`, {
+      variables: { i: { email, handle, password: "long enough password", name: "Own" } },
+    });
+    expect(signed.body).toEqual({ data: { signUp: { user: { email } } } });
+    const logged = await app.current.graphql(`mutation($i: LogInInput!) { logIn(input: $i) { user { email } } }`, {
+      variables: { i: { email, password: "long enough password" } },
+    });
+    expect(logged.body).toEqual({ data: { logIn: { user: { email } } } });
+  });
+
+  it("checks a password before the unit of work opens: the transaction holds only the audit write", async () => {
+    const user = await signUp(app.current);
+    const response = await app.current.graphql(`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+      variables: { i: { email: user.email, password: user.password } },
+    });
+    expectNoErrors(response);
+    const begin = response.statements.indexOf("BEGIN");
+    expect(response.statements.slice(0, begin).some((sql) => /FROM "public"."users"/.test(sql))).toBe(true);
+    expect(response.statements.slice(begin)).toEqual(["BEGIN", expect.stringMatching(/^\s*INSERT INTO audit_events/), "COMMIT"]);
+  });
+
   it("requires a signed-in viewer for writes: UNAUTHENTICATED", async () => {
     const response = await app.current.graphql(`mutation { createPost(input: { title: "T", body: "B" }) { id } }`);
     expect(response.body.data).toBeNull();
     expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
   });
+});
+
+describe.each(testDatabaseKinds)("attempt limits on %s", (kind) => {
+  const limited = useTestApp(kind, { env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: "3", RATE_LIMIT_LOGIN_PER_ADDRESS: "5", RATE_LIMIT_SIGNUP_PER_ADDRESS: "4" } });
+
+  it("limits log-in attempts per account and per address: RATE_LIMITED, HTTP 429 with Retry-After", async () => {
+    const attempt = (email: string) =>
+      limited.current.graphql(`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, { variables: { i: { email, password: "wrong password" } } });
+    const codes = [];
+    for (let i = 0; i < 4; i += 1) codes.push(errorCodes(await attempt("target@example.com"))[0]);
+    expect(codes).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"]);
+    const limitedResponse = await attempt("target@example.com");
+    expect(limitedResponse.status).toBe(429);
+    expect(Number(limitedResponse.headers.get("retry-after"))).toBeGreaterThan(0);
+    // The address has now made 5 attempts: another account is refused too.
+    expect(errorCodes(await attempt("someone-else@example.com"))).toEqual(["RATE_LIMITED"]);
+  });
+
+  it("limits sign-ups per address", async () => {
+    const codes = [];
+    for (let i = 0; i < 5; i += 1) {
+      const handle = unique("lim");
+      const response = await limited.current.graphql(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+        variables: { i: { email: `${handle}@example.com`, handle, password: "long enough password", name: "Limited" } },
+      });
+      codes.push(errorCodes(response)[0] ?? "OK");
+    }
+    expect(codes).toEqual(["OK", "OK", "OK", "OK", "RATE_LIMITED"]);
+  });
+});
+
+// Needs a Redis server: set TEST_REDIS_URL (CI does) to run it.
+describe.runIf(process.env.TEST_REDIS_URL)("attempt limits shared through Redis", () => {
+  const redisUrl = process.env.TEST_REDIS_URL!;
+
+  it("counts one account's attempts across two instances", async () => {
+    const env = { RATE_LIMIT_REDIS_URL: redisUrl, RATE_LIMIT_LOGIN_PER_ACCOUNT: "2", RATE_LIMIT_WINDOW_S: "30" };
+    const [a, b] = [await startTestApp("pglite", { env }), await startTestApp("pglite", { env })];
+    try {
+      const email = `${unique("shared")}@example.com`;
+      const attempt = (t: typeof a) =>
+        t.graphql(`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, { variables: { i: { email, password: "wrong password" } } });
+      expect(errorCodes(await attempt(a))).toEqual(["UNAUTHENTICATED"]);
+      expect(errorCodes(await attempt(b))).toEqual(["UNAUTHENTICATED"]);
+      // The third attempt, on either instance, is over the shared limit.
+      expect(errorCodes(await attempt(a))).toEqual(["RATE_LIMITED"]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 60_000);
 });

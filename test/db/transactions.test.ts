@@ -4,6 +4,14 @@ import { createPost, errorCodes, expectNoErrors, signUp, unique } from "../suppo
 import { useTestApp } from "../support/test-app.js";
 
 const isTransactionControl = (sql: string) => /^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql.trim());
+const isViewerLookup = (sql: string) => /^SELECT "id", "role"::text AS "role" FROM "users"/.test(sql);
+
+/** The statements of the unit of work: the signed-in viewer is read first, on its own, before it. */
+function unitOfWork(statements: string[]): string[] {
+  const begin = statements.indexOf("BEGIN");
+  expect(statements.slice(0, begin).every(isViewerLookup), statements.slice(0, begin).join("\n")).toBe(true);
+  return statements.slice(begin);
+}
 
 describe.each(testDatabaseKinds)("mutation operations are units of work on %s", (kind) => {
   const app = useTestApp(kind);
@@ -29,7 +37,7 @@ describe.each(testDatabaseKinds)("mutation operations are units of work on %s", 
     expect(response.body.data!.b.tags).toEqual([{ name: "joint", postCount: 0 }]);
 
     // One transaction: BEGIN first, COMMIT last, every read of the payload in between.
-    const { statements } = response;
+    const statements = unitOfWork(response.statements);
     expect(statements[0]).toBe("BEGIN");
     expect(statements.at(-1)).toBe("COMMIT");
     expect(statements.filter(isTransactionControl)).toEqual(["BEGIN", "COMMIT"]);
@@ -52,8 +60,9 @@ describe.each(testDatabaseKinds)("mutation operations are units of work on %s", 
     );
     expect(response.body.data).toBeNull();
     expect(response.body.errors).toMatchObject([{ path: ["second"], extensions: { code: "BAD_USER_INPUT" } }]);
-    expect(response.statements[0]).toBe("BEGIN");
-    expect(response.statements.at(-1)).toBe("ROLLBACK");
+    const statements = unitOfWork(response.statements);
+    expect(statements[0]).toBe("BEGIN");
+    expect(statements.at(-1)).toBe("ROLLBACK");
     expect(await db().post.count({ where: { title } })).toBe(0);
     expect(await db().tag.count({ where: { name: tag } })).toBe(0);
     expect(await auditCount("post.create", user.handle)).toBe(0);
@@ -94,6 +103,13 @@ describe.each(testDatabaseKinds)("mutation operations are units of work on %s", 
     });
     expect(response.statements.some((sql) => /INSERT INTO "public"."posts"/.test(sql))).toBe(false);
     expect(await db().post.count({ where: { title } })).toBe(0);
+  });
+
+  it("opens no transaction for a mutation refused before its first statement", async () => {
+    const user = await signUp(app.current);
+    const response = await app.current.graphql(`mutation { createPost(input: { title: "   ", body: "x" }) { id } }`, { token: user.token });
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+    expect(response.statements.filter(isTransactionControl)).toEqual([]);
   });
 
   it("never opens a transaction for a query", async () => {

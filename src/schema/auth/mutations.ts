@@ -1,6 +1,7 @@
 import { builder } from "../../builder.js";
 import { TEXT_LIMITS } from "../text.js";
-import { logIn, signUp } from "./service.js";
+import type { Context } from "../../context.js";
+import { logIn, signUp, type AuthDeps } from "./service.js";
 import { AuthPayload } from "./types.js";
 
 const SignUpInput = builder.inputType("SignUpInput", {
@@ -27,11 +28,16 @@ builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
     args: { input: t.arg({ type: SignUpInput, required: true }) },
-    resolve: (_root, { input }, ctx) => signUp(ctx.db, ctx.services.tokens, input),
+    resolve: (_root, { input }, ctx) => signUp(ctx.db, authDeps(ctx), input),
   }),
   logIn: t.field({
     type: AuthPayload,
     args: { input: t.arg({ type: LogInInput, required: true }) },
-    resolve: (_root, { input }, ctx) => logIn(ctx.db, ctx.services.tokens, input),
+    resolve: (_root, { input }, ctx) => logIn(ctx.db, authDeps(ctx), input),
   }),
 }));
+
+function authDeps(ctx: Context): AuthDeps {
+  const { tokens, attempts, prisma } = ctx.services;
+  return { tokens, attempts, address: ctx.clientAddress, reader: prisma };
+}

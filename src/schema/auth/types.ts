@@ -1,4 +1,5 @@
 import { builder } from "../../builder.js";
+import { asOwnAccount } from "../user/types.js";
 import type { AuthResult } from "./service.js";
 
 export const AuthPayload = builder.objectRef<AuthResult>("AuthPayload").implement({
@@ -6,7 +7,9 @@ export const AuthPayload = builder.objectRef<AuthResult>("AuthPayload").implemen
     token: t.exposeString("token", { description: "Send as `Authorization: Bearer <token>`." }),
     user: t.prismaField({
       type: "User",
-      resolve: (query, payload, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
+      description: "The signed-in user, with their own email.",
+      resolve: async (query, payload, _args, ctx) =>
+        asOwnAccount(await ctx.db.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } })),
     }),
   }),
 });

@@ -19,9 +19,9 @@ export const User = builder.prismaNode("User", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     email: t.string({
       nullable: true,
-      description: "Only the viewer's own; null for everyone else.",
+      description: "Only the viewer's own (and the signed-in user's in signUp and logIn); null for everyone else.",
       select: { email: true },
-      resolve: (user, _args, ctx) => (ctx.viewer?.id === user.id ? user.email : null),
+      resolve: (user, _args, ctx) => (ctx.viewer?.id === user.id || ownAccounts.has(user) ? user.email : null),
     }),
     profile: t.relation("profile", { nullable: true }),
     postCount: t.int({
@@ -30,5 +30,16 @@ export const User = builder.prismaNode("User", {
     }),
   }),
 });
+
+/**
+ * User rows that are the account the request just signed in to: signUp and
+ * logIn answer before the request has a viewer, but the account is the
+ * client's own, so its private fields are theirs to read.
+ */
+const ownAccounts = new WeakSet<object>();
+export function asOwnAccount<T extends object>(row: T): T {
+  ownAccounts.add(row);
+  return row;
+}
 
 export const UserConnection = builder.connectionObject({ type: User, name: "UserConnection" }, { name: "UserEdge" });

@@ -1,0 +1,100 @@
+import type { PrismaTransaction } from "./client.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+
+/**
+ * The transaction of one mutation operation, opened by its first statement
+ * rather than when the operation starts. Work that needs no database (input
+ * checks, hashing a password, which takes tens of milliseconds of CPU) runs
+ * before BEGIN, so it never holds a pooled connection "idle in transaction";
+ * an operation that touches nothing opens nothing.
+ *
+ * `client` is a stand-in for the transaction's Prisma client: any model
+ * method, `$queryRaw`, `$executeRaw` or nested `$transaction` called on it
+ * opens the transaction if it is not open yet, then runs on it.
+ */
+export class UnitOfWork {
+  #transaction: Promise<PrismaTransaction> | undefined;
+  #settle: ((commit: boolean) => void) | undefined;
+  #done: Promise<void> | undefined;
+  readonly client: PrismaTransaction;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly options: { maxWait: number; timeout: number },
+  ) {
+    this.client = deferredClient(() => this.transaction());
+  }
+
+  get started(): boolean {
+    return this.#transaction !== undefined;
+  }
+
+  /** The transaction, opened on first use; rejects when it cannot be opened (pool exhausted, database down). */
+  transaction(): Promise<PrismaTransaction> {
+    this.#transaction ??= new Promise<PrismaTransaction>((resolve, reject) => {
+      const outcome = new Promise<boolean>((settle) => (this.#settle = settle));
+      this.#done = this.prisma
+        .$transaction(
+          async (tx) => {
+            resolve(tx);
+            if (!(await outcome)) throw ROLLBACK;
+          },
+          this.options,
+        )
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (error !== ROLLBACK) throw error;
+          },
+        );
+      // If BEGIN itself fails, the statement that asked for the transaction fails with it.
+      this.#done.catch(reject);
+    });
+    return this.#transaction;
+  }
+
+  /**
+   * Ends the unit: COMMIT when `commit` and the transaction was opened,
+   * ROLLBACK otherwise. Rejects when COMMIT fails (then nothing was
+   * written).
+   */
+  async finish(commit: boolean): Promise<void> {
+    if (!this.#transaction) return;
+    // Opened and waiting: tell it how to end, then wait for the end.
+    await this.#transaction.catch(() => undefined);
+    this.#settle?.(commit);
+    // A rollback that fails changes nothing: the transaction is gone either way.
+    await (commit ? this.#done : this.#done?.catch(() => undefined));
+  }
+}
+
+const ROLLBACK = Symbol("roll back the unit of work");
+
+/** A Prisma client whose every call waits for `open()` and runs on what it returns. */
+function deferredClient(open: () => Promise<PrismaTransaction>): PrismaTransaction {
+  const delegates = new Map<string | symbol, unknown>();
+  return new Proxy({} as PrismaTransaction, {
+    get(_target, property) {
+      if (property === "then") return undefined; // not a thenable itself
+      let delegate = delegates.get(property);
+      if (delegate) return delegate;
+      if (typeof property === "string" && property.startsWith("$")) {
+        delegate = (...args: unknown[]) => open().then((tx) => (tx as unknown as Record<string, (...a: unknown[]) => unknown>)[property]!(...args));
+      } else {
+        // A model: each of its methods runs on the transaction's model.
+        delegate = new Proxy(
+          {},
+          {
+            get: (_model, method) => (...args: unknown[]) =>
+              open().then((tx) => {
+                const model = (tx as unknown as Record<string | symbol, Record<string | symbol, (...a: unknown[]) => unknown>>)[property]!;
+                return model[method]!(...args);
+              }),
+          },
+        );
+      }
+      delegates.set(property, delegate);
+      return delegate;
+    },
+  });
+}
