@@ -4,24 +4,20 @@ import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../errors.js";
 import { multiLineText, TEXT_LIMITS } from "../text.js";
-import { visiblePosts } from "../post/visibility.js";
+import { visiblePostSql, visiblePosts } from "../post/visibility.js";
 
 type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSelect };
 
 
 export async function addComment(db: Db, viewer: Viewer, postId: number, rawBody: string, query: CommentQuery = {}) {
   const body = multiLineText(rawBody, "input.body", "A comment", TEXT_LIMITS.commentBody);
-  // Checks that the post takes comments and moves its counter in one
-  // statement; the counter moves in the same transaction as the row, so it
-  // is never off. Raw SQL because a counter is not an edit: Prisma's update
-  // would also bump the post's updatedAt.
-  const counted = await db.$executeRaw`
-    UPDATE posts SET comment_count = comment_count + 1 WHERE id = ${postId} AND status = 'PUBLISHED'`;
-  if (counted === 0) {
-    const post = await db.post.findFirst({ where: { id: postId, AND: [visiblePosts(viewer)] }, select: { id: true } });
-    if (!post) throw new NotFoundError("Post");
-    throw new BadUserInputError("Drafts cannot be commented on.", "input.postId");
-  }
+  // The post must be one the viewer can see, and published. FOR SHARE keeps it
+  // published until this transaction ends; the comment count follows by trigger.
+  const [post] = await db.$queryRaw<{ status: string }[]>`
+    SELECT "status"::text AS "status" FROM "posts"
+    WHERE "id" = ${postId} AND ${visiblePostSql(viewer, "posts")} FOR SHARE`;
+  if (!post) throw new NotFoundError("Post");
+  if (post.status !== "PUBLISHED") throw new BadUserInputError("Drafts cannot be commented on.", "input.postId");
   // Plain foreign keys, not `connect`: the constraints already guarantee
   // both rows exist, and connect would look each one up first.
   const comment = await db.comment.create({ ...query, data: { body, postId, authorId: viewer.id } });
@@ -45,7 +41,6 @@ export async function deleteComment(db: Db, viewer: Viewer, id: number): Promise
   const allowed = viewer.role === "ADMIN" || comment.authorId === viewer.id || comment.post.authorId === viewer.id;
   if (!allowed) throw new ForbiddenError("Only the comment's author or the post's author may delete it.");
   await db.comment.delete({ where: { id }, select: { id: true } });
-  await db.$executeRaw`UPDATE posts SET comment_count = comment_count - 1 WHERE id = ${comment.postId}`;
   await recordAuditEvent(db, {
     actorId: viewer.id,
     action: "comment.delete",

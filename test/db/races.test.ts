@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../support/databases.js";
+import { addComment, createPost, expectNoErrors, signUp, unique } from "../support/fixtures.js";
+import { useTestApp } from "../support/test-app.js";
+
+/** Counters stay exact on every path that removes rows, triggers included. */
+describe.each(testDatabaseKinds)("denormalised counts on %s", (kind) => {
+  const app = useTestApp(kind);
+
+  it("keeps every post's comment count exact when a commenter's account is deleted", async () => {
+    const [author, commenter, other] = [await signUp(app.current), await signUp(app.current), await signUp(app.current)];
+    const posts = [await createPost(app.current, author), await createPost(app.current, author)];
+    for (const post of posts) {
+      await addComment(app.current, commenter, post.id, "going away");
+      await addComment(app.current, other, post.id, "staying");
+    }
+    await addComment(app.current, commenter, posts[0]!.id, "twice");
+    const prisma = app.current.app.database.prisma;
+    await prisma.user.delete({ where: { handle: commenter.handle } });
+    const rows = await prisma.post.findMany({
+      where: { slug: { in: posts.map((post) => post.slug) } },
+      select: { commentCount: true, _count: { select: { comments: true } } },
+    });
+    expect(rows.map((row) => row.commentCount)).toEqual([1, 1]);
+    expect(rows.every((row) => row.commentCount === row._count.comments)).toBe(true);
+  });
+});
+
+// PGlite runs one statement at a time, so only PostgreSQL can show a race.
+describe.runIf(testDatabaseKinds.includes("postgres"))("races on PostgreSQL", () => {
+  const app = useTestApp("postgres");
+
+  it("lets eight concurrent posts introduce the same new tag, with one tag as the result", async () => {
+    const writers = await Promise.all(Array.from({ length: 8 }, () => signUp(app.current)));
+    const tag = unique("race");
+    const responses = await Promise.all(
+      writers.map((writer) =>
+        app.current.graphql(`mutation($input: CreatePostInput!) { createPost(input: $input) { tags { name } } }`, {
+          token: writer.token,
+          variables: { input: { title: `Racing ${tag}`, body: "Same tag.", tags: [tag, `${tag}-b`] } },
+        }),
+      ),
+    );
+    for (const response of responses) expectNoErrors(response);
+    expect(await app.current.app.database.prisma.tag.count({ where: { name: { startsWith: tag } } })).toBe(2);
+    expect(await app.current.app.database.prisma.postTag.count({ where: { tag: { name: tag } } })).toBe(8);
+  });
+
+  it("gives two posts with the same title at the same moment distinct slugs, not a CONFLICT", async () => {
+    const writers = await Promise.all(Array.from({ length: 6 }, () => signUp(app.current)));
+    const title = `Same ${unique("title")}`;
+    const responses = await Promise.all(
+      writers.map((writer) =>
+        app.current.graphql(`mutation($input: CreatePostInput!) { createPost(input: $input) { slug } }`, {
+          token: writer.token,
+          variables: { input: { title, body: "Same title." } },
+        }),
+      ),
+    );
+    for (const response of responses) expectNoErrors(response);
+    expect(new Set(responses.map((response) => response.body.data!.createPost.slug)).size).toBe(6);
+  });
+});
