@@ -14,6 +14,9 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
+  "DATABASE_UNAVAILABLE",
+  "DATABASE_BUSY",
+  "DATABASE_TIMEOUT",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -76,6 +79,67 @@ export interface ClientErrorShape {
   extensions: { code: ErrorCode } & Record<string, unknown>;
 }
 
+/** The extension keys a client may see; anything else a library attached (an original error, say) stays inside. */
+const PUBLIC_EXTENSIONS = ["code", "reason", "field", "retryAfter", "http"] as const;
+
+function publicExtensions(extensions: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const key of PUBLIC_EXTENSIONS) if (extensions[key] !== undefined) kept[key] = extensions[key];
+  // Yoga marks some request errors `spec`, which turns their 400 into a 200
+  // for `Accept: application/json`; a malformed request is a 400 whatever
+  // the client accepts.
+  if (kept.http && typeof kept.http === "object") {
+    const { spec: _spec, ...http } = kept.http as Record<string, unknown>;
+    kept.http = http;
+  }
+  return kept;
+}
+
+/**
+ * The database faults a client can do nothing about but retry, each with
+ * its own code, HTTP 503 and Retry-After: it does not answer or cannot be
+ * reached (DATABASE_UNAVAILABLE), every pooled connection is busy
+ * (DATABASE_BUSY), or a statement ran past its time (DATABASE_TIMEOUT).
+ */
+const DATABASE_FAULTS = {
+  DATABASE_UNAVAILABLE: "The database is not available; try again shortly.",
+  DATABASE_BUSY: "The database is busy; try again shortly.",
+  DATABASE_TIMEOUT: "The database took too long to answer; try again shortly.",
+} as const;
+type DatabaseFault = keyof typeof DATABASE_FAULTS;
+
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "57P01", "57P02", "57P03", "P1001", "P1002", "P1017"]);
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "DatabaseDoesNotExist"]);
+
+/** Which fault, if any, an error is, looking through the causes Prisma and pg wrap errors in. */
+export function databaseFault(error: unknown, depth = 0): DatabaseFault | null {
+  if (!error || typeof error !== "object" || depth > 6) return null;
+  const { code, kind, message, cause, originalError, meta } = error as {
+    code?: unknown;
+    kind?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    originalError?: unknown;
+    meta?: { driverAdapterError?: unknown };
+  };
+  const text = typeof message === "string" ? message : "";
+  if (code === "57014" || /Query read timeout|statement timeout|Transaction already closed.*timeout/i.test(text)) return "DATABASE_TIMEOUT";
+  if (code === "P2024" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time|Timed out fetching a new connection/i.test(text)) {
+    return "DATABASE_BUSY";
+  }
+  if ((typeof code === "string" && (UNAVAILABLE_CODES.has(code) || code.startsWith("08"))) || (typeof kind === "string" && UNAVAILABLE_KINDS.has(kind))) {
+    return "DATABASE_UNAVAILABLE";
+  }
+  if (/Connection terminated|Can't reach database server|connect ECONNREFUSED|Client has encountered a connection error|PGlite is closed|Cannot use a pool after calling end/i.test(text)) {
+    return "DATABASE_UNAVAILABLE";
+  }
+  for (const inner of [cause, originalError, meta?.driverAdapterError]) {
+    const fault = inner !== error ? databaseFault(inner, depth + 1) : null;
+    if (fault) return fault;
+  }
+  return null;
+}
+
 /**
  * Classifies an error thrown anywhere below a resolver: our own errors pass
  * through, library validation errors and the Prisma errors we expect are
@@ -85,6 +149,10 @@ export interface ClientErrorShape {
 export function expectedError(error: unknown): ClientErrorShape | null {
   if (error instanceof AppError) {
     return { message: error.message, extensions: error.extensions as ClientErrorShape["extensions"] };
+  }
+  const fault = databaseFault(error);
+  if (fault) {
+    return { message: DATABASE_FAULTS[fault], extensions: { code: fault, http: { status: 503, headers: { "Retry-After": "1" } } } };
   }
   if (error instanceof PothosValidationError) {
     // Pothos names the argument in its message ('Argument "first" must be ...').
@@ -103,12 +171,14 @@ export function expectedError(error: unknown): ClientErrorShape | null {
     if (error.originalError && error.originalError !== error) return expectedError(error.originalError);
     // Raised by GraphQL itself or by the server before execution (syntax,
     // validation, variable coercion, query limits): the request is at fault.
+    const extensions = publicExtensions(error.extensions ?? {});
     const code = error.extensions?.code;
     if (typeof code === "string" && (ERROR_CODES as readonly string[]).includes(code)) {
-      return { message: error.message, extensions: { ...error.extensions, code: code as ErrorCode } };
+      return { message: error.message, extensions: { ...extensions, code: code as ErrorCode } };
     }
     // Keep Yoga's `http` hints (400, 405 with Allow) so the HTTP status stays right.
-    return { message: error.message, extensions: { ...error.extensions, code: "BAD_USER_INPUT", ...(code ? { reason: code } : {}) } };
+    const reason = extensions.reason ?? code;
+    return { message: error.message, extensions: { ...extensions, code: "BAD_USER_INPUT", ...(reason ? { reason } : {}) } };
   }
   return null;
 }

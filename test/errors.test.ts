@@ -92,21 +92,49 @@ describe.each(testDatabaseKinds)("error codes on %s", (kind) => {
 });
 
 describe.each(testDatabaseKinds)("unexpected errors on %s", (kind) => {
-  it("are masked for the client and logged with the request id", async () => {
+  it("are masked for the client, carry the request id, and are logged with it", async () => {
     const t = await startTestApp(kind);
     try {
-      await t.app.database.close(); // the database going away is nothing the client did
-      const response = await t.graphql(`{ posts(first: 1) { edges { cursor } } }`, { headers: { "x-request-id": "req-mask-1" } });
+      // A schema the code does not expect: nothing the client did.
+      await t.app.database.prisma.$executeRawUnsafe(`ALTER TABLE posts RENAME COLUMN title TO title_renamed`);
+      const response = await t.graphql(`{ posts(first: 1) { edges { node { title } } } }`, { headers: { "x-request-id": "req-mask-1" } });
       expect(response.status).toBe(200);
       expect(response.headers.get("x-request-id")).toBe("req-mask-1");
       expect(response.body).toEqual({
         data: null,
-        errors: [expect.objectContaining({ message: "Unexpected error.", path: ["posts"], extensions: { code: "INTERNAL_SERVER_ERROR" } })],
+        errors: [
+          expect.objectContaining({ message: "Unexpected error.", path: ["posts"], extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "req-mask-1" } }),
+        ],
       });
+      expect(JSON.stringify(response.body)).not.toMatch(/title_renamed|does not exist|prisma|stack/i);
       const errors = t.logs.filter((line) => line.level === "error");
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ message: "unexpected error", requestId: "req-mask-1", path: "posts" });
-      expect(JSON.stringify(errors[0]!.error)).not.toBe("{}");
+      expect(JSON.stringify(errors[0]!.error)).toMatch(/title/);
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+
+  it("answer a database that is gone with DATABASE_UNAVAILABLE, 503 and Retry-After, and log it at warn", async () => {
+    const t = await startTestApp(kind);
+    try {
+      await t.app.database.close();
+      const response = await t.graphql(`{ posts(first: 1) { edges { cursor } } }`, { headers: { "x-request-id": "req-down-1" } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("1");
+      expect(response.body).toEqual({
+        data: null,
+        errors: [
+          expect.objectContaining({
+            message: "The database is not available; try again shortly.",
+            path: ["posts"],
+            extensions: { code: "DATABASE_UNAVAILABLE", requestId: "req-down-1" },
+          }),
+        ],
+      });
+      expect(t.logs.filter((line) => line.level === "error")).toEqual([]);
+      expect(t.logs.filter((line) => line.level === "warn")).toMatchObject([{ message: "database fault", requestId: "req-down-1", code: "DATABASE_UNAVAILABLE" }]);
     } finally {
       await t.close().catch(() => undefined);
     }

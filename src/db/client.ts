@@ -10,6 +10,7 @@ import { instrumentAdapterFactory, type StatementListener } from "./instrumented
 import { applyMigrations } from "./migrations.js";
 import { pgliteAdapterFactory } from "./pglite-adapter.js";
 import { postgresMigrationAdapter } from "./postgres-migrations.js";
+import { checkReadiness, postgresReadiness, READINESS_TIMEOUT_MS } from "./readiness.js";
 import { pgliteRunner, postgresRunner, type SqlRunner } from "./sql-runner.js";
 import { statementNames } from "./statement-names.js";
 
@@ -27,8 +28,11 @@ export interface Database {
   readonly sql: SqlRunner;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
-  /** Resolves when the database answers `SELECT 1` within `timeoutMs`. */
-  ping(timeoutMs: number): Promise<void>;
+  /**
+   * Resolves when this instance can serve: the database answers within
+   * READINESS_TIMEOUT_MS and its schema is migrated; rejects with the reason.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,7 @@ async function openPostgres(
     onStatement,
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
+  const readiness = postgresReadiness(config.url);
   return {
     kind: "postgres",
     prisma,
@@ -79,8 +84,9 @@ async function openPostgres(
     // The engine borrows the same pool; it is not instrumented, so migration
     // statements never count against a request.
     migrate: () => applyMigrations(postgresMigrationAdapter(pool)),
-    ping: (timeoutMs) => withTimeout(pool.query("SELECT 1").then(() => undefined), timeoutMs),
+    ready: () => withTimeout(readiness.check(), READINESS_TIMEOUT_MS),
     close: once(async () => {
+      await readiness.close();
       await prisma.$disconnect();
       await pool.end();
     }),
@@ -107,7 +113,12 @@ async function openPglite(
     adapterFactory,
     sql: pgliteRunner(pglite, onStatement),
     migrate: () => applyMigrations(baseFactory),
-    ping: (timeoutMs) => withTimeout(pglite.query("SELECT 1").then(() => undefined), timeoutMs),
+    // PGlite is one connection in this thread: the check queues behind whatever runs.
+    ready: () =>
+      withTimeout(
+        checkReadiness(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows),
+        READINESS_TIMEOUT_MS,
+      ),
     close: once(async () => {
       await prisma.$disconnect();
       await pglite.close();

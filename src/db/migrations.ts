@@ -158,3 +158,13 @@ export async function createMigration(
   );
   return dir;
 }
+
+let expectedNames: Promise<string[]> | undefined;
+
+/** The migrations this build of the code expects to have been applied (read once). */
+export function expectedMigrationNames(): Promise<string[]> {
+  expectedNames ??= readdir(migrationsDir, { withFileTypes: true }).then((entries) =>
+    entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort(),
+  );
+  return expectedNames;
+}

@@ -1,19 +1,51 @@
+import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 /**
- * Documents that fail validation (unknown fields, bad literals, query
- * limits) are the client's mistake: they get the same BAD_USER_INPUT code as
- * every other bad input, with GraphQL's own reason kept alongside. Yoga's
- * HTTP status for them (400) is left as it is.
+ * graphql-armor reports its limits in English only; each gets a reason a
+ * client can branch on.
+ */
+const ARMOR_REASONS: [RegExp, string][] = [
+  [/Token limit of \d+ exceeded/, "TOKEN_LIMIT"],
+  [/depth limit/i, "DEPTH_LIMIT"],
+  [/Aliases limit/i, "ALIAS_LIMIT"],
+  [/Directives limit/i, "DIRECTIVE_LIMIT"],
+  [/Cost limit/i, "COST_LIMIT"],
+];
+
+function armorReason(message: string): string | undefined {
+  return ARMOR_REASONS.find(([pattern]) => pattern.test(message))?.[1];
+}
+
+/**
+ * Documents a client got wrong (syntax, unknown fields, bad literals, query
+ * limits) are answered with BAD_USER_INPUT, with GraphQL's or
+ * graphql-armor's own reason kept alongside (`GRAPHQL_PARSE_FAILED`,
+ * `TOKEN_LIMIT`, `DEPTH_LIMIT`, `COST_LIMIT`, …). Yoga's HTTP status for
+ * them (400) is left as it is.
  */
 export function useClientErrorCodes(): Plugin {
   return {
+    onParse() {
+      return ({ result, replaceParseResult }) => {
+        if (!(result instanceof GraphQLError)) return;
+        const reason = armorReason(result.message);
+        // The token limit reports through the parser: say what it is, not "Syntax Error".
+        replaceParseResult(
+          new GraphQLError(reason ? result.message.replace(/^Syntax Error: /, "") : result.message, {
+            source: result.source,
+            positions: result.positions,
+            extensions: { ...result.extensions, code: "BAD_USER_INPUT", reason: reason ?? "GRAPHQL_PARSE_FAILED" },
+          }),
+        );
+      };
+    },
     onValidate() {
       return ({ valid, result }) => {
         if (valid) return;
         for (const error of result) {
           const extensions = error.extensions as Record<string, unknown>;
-          extensions.reason ??= "GRAPHQL_VALIDATION_FAILED";
+          extensions.reason ??= armorReason(error.message) ?? "GRAPHQL_VALIDATION_FAILED";
           extensions.code = "BAD_USER_INPUT";
         }
       };

@@ -7,9 +7,9 @@ import { operationOf } from "./operation.js";
 /**
  * One structured log line per executed operation: request id, operation
  * name and type, duration, SQL statement count (when counted) and error
- * count. Errors that
- * are not expected ones are logged in full here, with the request id, before
- * masking hides them from the client.
+ * count. Errors that are not expected ones are logged in full here, with the
+ * request id, before masking hides them from the client; database faults
+ * (answered as DATABASE_*) are logged at warn with their cause.
  */
 export function useOperationLog(): Plugin<Context> {
   return {
@@ -22,7 +22,9 @@ export function useOperationLog(): Plugin<Context> {
           const { logger } = ctx.services;
           const errors = "errors" in result ? ((result as ExecutionResult).errors ?? []) : [];
           for (const error of errors) {
-            if (!expectedError(error)) logUnexpected(ctx, error);
+            const expected = expectedError(error);
+            if (!expected) logUnexpected(ctx, error);
+            else if (expected.extensions.code.startsWith("DATABASE_")) logDatabaseFault(ctx, error, expected.extensions.code);
           }
           logger.info("operation", {
             requestId: ctx.requestId,
@@ -44,6 +46,13 @@ const logged = new WeakSet<object>();
 export function wasLoggedWithRequest(error: unknown): boolean {
   const original = error instanceof Error && "originalError" in error ? (error as GraphQLError).originalError : undefined;
   return (typeof error === "object" && error !== null && logged.has(error)) || (original != null && logged.has(original));
+}
+
+/** A database fault is answered with its own code, and the operator gets what lay under it. */
+function logDatabaseFault(ctx: Context, error: GraphQLError, code: string): void {
+  const original = error.originalError ?? error;
+  logged.add(original);
+  ctx.services.logger.warn("database fault", { requestId: ctx.requestId, code, path: error.path?.join("."), error: original });
 }
 
 function logUnexpected(ctx: Context, error: GraphQLError): void {

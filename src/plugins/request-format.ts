@@ -1,0 +1,43 @@
+import { GraphQLError } from "graphql";
+import type { Plugin } from "graphql-yoga";
+
+/**
+ * Requests Yoga cannot read are the client's mistake, answered with a body
+ * that says so (Yoga's own answers are a bare status, or an unexpected
+ * error):
+ * - a GET request's `variables` and `extensions` must be JSON objects
+ *   (Yoga parses them with a bare JSON.parse): HTTP 400, BAD_USER_INPUT
+ *   naming the parameter;
+ * - a POST body must be JSON (`application/json`,
+ *   `application/graphql-response+json`) or a GraphQL document
+ *   (`application/graphql`); anything else, multipart included, since
+ *   Inkwell takes no uploads, is HTTP 415 with reason
+ *   UNSUPPORTED_MEDIA_TYPE.
+ */
+export function useRequestFormat(): Plugin {
+  return {
+    onRequestParse({ request, url, requestParser }) {
+      if (request.method === "POST" && !requestParser) {
+        throw new GraphQLError("The request body must be JSON (Content-Type: application/json).", {
+          extensions: { code: "BAD_USER_INPUT", reason: "UNSUPPORTED_MEDIA_TYPE", http: { status: 415 } },
+        });
+      }
+      if (request.method !== "GET") return;
+      for (const name of ["variables", "extensions"] as const) {
+        const raw = url.searchParams.get(name);
+        if (raw === null || raw === "") continue;
+        let value: unknown;
+        try {
+          value = JSON.parse(raw);
+        } catch {
+          value = undefined;
+        }
+        if (value === null || typeof value !== "object" || Array.isArray(value)) {
+          throw new GraphQLError(`The "${name}" parameter must be a JSON object.`, {
+            extensions: { code: "BAD_USER_INPUT", field: name, http: { status: 400 } },
+          });
+        }
+      }
+    },
+  };
+}
