@@ -49,7 +49,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
       countStatements: config.database.countStatements,
     };
-    const yoga = createYogaApp({ services, database, production: config.nodeEnv === "production" });
+    const yoga = createYogaApp({
+      services,
+      database,
+      settings: { graphiql: config.graphiql, introspection: config.introspection, corsOrigins: config.corsOrigins },
+    });
     const close = async () => {
       await attempts.close();
       await database.close();

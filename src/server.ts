@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
@@ -10,16 +10,42 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** Idle keep-alive connections are kept this long after the signal, for requests already on their way. */
 const LAST_CALL_MS = 250;
 
+/** Said when the port is taken: the whole message, on one line. */
+class PortInUseError extends Error {}
+
+/** Binds the port, or fails with PortInUseError. */
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new PortInUseError(`Port ${port} on ${host} is already in use (another Inkwell?); stop it or set PORT.`)
+          : error,
+      );
+    };
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // The port first: a second server on a busy port must fail before it opens
+  // (and, for PGlite, locks and recovers) the first one's data directory.
+  // Until the app is built, requests are answered 503.
+  let handle: RequestListener = (_request, response) => {
+    response.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "1" }).end("starting\n");
+  };
+  const server = createServer((request, response) => handle(request, response));
+  const address = await listen(server, config.port, config.host);
   const app = await createApp(config, logger);
-  const server = createServer(app.yoga);
-  server.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    const host = config.host === "0.0.0.0" ? "localhost" : config.host;
-    logger.info("listening", { url: `http://${host}:${port}${app.yoga.graphqlEndpoint}`, database: app.database.kind });
-  });
+  handle = app.yoga;
+  const host = config.host === "0.0.0.0" ? "localhost" : config.host;
+  logger.info("listening", { url: `http://${host}:${address.port}${app.yoga.graphqlEndpoint}`, database: app.database.kind });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -57,6 +83,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Invalid configuration: ${error.message}\n`);
+  } else if (error instanceof PortInUseError) {
+    process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }

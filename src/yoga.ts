@@ -4,7 +4,11 @@ import type { AppServices, Context } from "./context.js";
 import { createContext } from "./context.js";
 import type { Database } from "./db/client.js";
 import { expectedError, maskError } from "./errors.js";
+import { corsFromAllowList } from "./plugins/cors.js";
+import { useNoIntrospection } from "./plugins/introspection.js";
 import { useClientErrorCodes } from "./plugins/client-error-codes.js";
+import { useResultErrors } from "./plugins/result-errors.js";
+import { useRequestFormat } from "./plugins/request-format.js";
 import { useOperationLog, wasLoggedWithRequest } from "./plugins/operation-log.js";
 import { useQueryLimits } from "./plugins/query-limits.js";
 import { useReadiness } from "./plugins/readiness.js";
@@ -13,7 +17,6 @@ import { useRequestIdHeader } from "./plugins/request-id-header.js";
 import { useUnitOfWork } from "./plugins/unit-of-work.js";
 import { buildSchema } from "./schema/index.js";
 
-const READINESS_TIMEOUT_MS = 1_000;
 /** Far above any real operation (a post body is at most 100,000 characters), far below what hurts. */
 export const MAX_REQUEST_BODY_BYTES = 1_048_576;
 
@@ -36,30 +39,43 @@ query NewestPosts {
 }
 `;
 
-export interface YogaDeps {
-  services: AppServices;
-  database: Pick<Database, "ping">;
-  production: boolean;
+/** The switches that differ between development and production (src/config.ts has their defaults). */
+export interface YogaSettings {
+  graphiql: boolean;
+  introspection: boolean;
+  corsOrigins: readonly string[];
 }
 
-export function createYogaApp({ services, database, production }: YogaDeps) {
+export interface YogaDeps {
+  services: AppServices;
+  database: Pick<Database, "ready">;
+  settings: YogaSettings;
+}
+
+export function createYogaApp({ services, database, settings }: YogaDeps) {
   return createYoga<Record<string, unknown>, Context>({
     schema: buildSchema(),
     context: (initial) => createContext(services, initial),
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthz",
     landingPage: false,
-    graphiql: { title: "Inkwell GraphiQL", defaultQuery: EXAMPLE_QUERY },
+    graphiql: settings.graphiql ? { title: "Inkwell GraphiQL", defaultQuery: EXAMPLE_QUERY } : false,
+    cors: corsFromAllowList(settings.corsOrigins),
     maskedErrors: { maskError },
     logging: yogaLogger(services.logger),
     // Enforced by useRequestBodyLimit instead, without a stream per request.
     maxRequestBodySize: false,
+    // No file uploads: a multipart body is refused (415), not parsed.
+    multipart: false,
     plugins: [
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useRequestIdHeader(),
-      useQueryLimits({ production }),
+      useQueryLimits({ suggestFields: settings.introspection }),
+      ...(settings.introspection ? [] : [useNoIntrospection()]),
       useClientErrorCodes(),
-      useReadiness("/readyz", () => database.ping(READINESS_TIMEOUT_MS)),
+      useRequestFormat(),
+      useResultErrors(services.logger),
+      useReadiness("/readyz", () => database.ready()),
       useUnitOfWork(),
       useOperationLog(),
     ],

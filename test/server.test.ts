@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -110,7 +111,44 @@ describe.each(testDatabaseKinds)("readiness on %s", (kind) => {
     try {
       await t.app.database.close();
       expect((await t.fetch("/healthz")).status).toBe(200);
-      expect((await t.fetch("/readyz")).status).toBe(503);
+      const ready = await t.fetch("/readyz");
+      expect(ready.status).toBe(503);
+      expect(ready.headers.get("retry-after")).toBe("1");
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+
+  it("answers 503 on a database that lacks a migration this code expects", async () => {
+    const t = await startTestApp(kind);
+    try {
+      expect((await t.fetch("/readyz")).status).toBe(200);
+      await t.app.database.prisma.$executeRawUnsafe(
+        `DELETE FROM _prisma_migrations WHERE migration_name = (SELECT max(migration_name) FROM _prisma_migrations)`,
+      );
+      const ready = await t.fetch("/readyz");
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toMatch(/not migrated: 1 pending/);
+      await t.app.database.prisma.$executeRawUnsafe(`DROP TABLE _prisma_migrations`);
+      expect(await (await t.fetch("/readyz")).text()).toMatch(/not migrated/);
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
+});
+
+describe.runIf(testDatabaseKinds.includes("postgres"))("readiness on a busy PostgreSQL pool", () => {
+  it("stays 200 while every pooled connection is taken", async () => {
+    const t = await startTestApp("postgres", { env: { DB_POOL_SIZE: "2" } });
+    try {
+      // Both pooled connections sleep inside transactions for longer than
+      // readiness waits (2 s); it answers 200 only on a connection of its own.
+      const sleepers = [1, 2].map(() =>
+        t.app.database.prisma.$transaction((tx) => tx.$executeRawUnsafe(`SELECT pg_sleep(3)`), { timeout: 10_000 }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await t.fetch("/readyz")).status).toBe(200);
+      await Promise.all(sleepers);
     } finally {
       await t.close().catch(() => undefined);
     }
@@ -170,6 +208,22 @@ describe("the server process", () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("fails on a busy port with one line, before it opens the database", async () => {
+    const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "inkwell-")), "data");
+    const occupant = createNetServer();
+    await new Promise<void>((resolve) => occupant.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = occupant.address() as AddressInfo;
+      const server = startServer({ DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" });
+      expect(await server.exited).toBe(1);
+      expect(server.output()).toBe(`Port ${port} on 127.0.0.1 is already in use (another Inkwell?); stop it or set PORT.\n`);
+      await expect(stat(dataDir)).rejects.toMatchObject({ code: "ENOENT" });
+    } finally {
+      occupant.close();
+      await rm(path.dirname(dataDir), { recursive: true, force: true });
+    }
+  });
 
   it("refuses to start with an invalid setting, naming the variable", async () => {
     const server = startServer({ DATABASE_URL: "postgresql://127.0.0.1/none", DB_POOL_SIZE: "lots" });

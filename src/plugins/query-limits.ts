@@ -11,7 +11,7 @@ const { EnvelopArmorPlugin } = armor;
  * passes with room to spare. Page sizes themselves are checked per field
  * (src/paging.ts).
  */
-export function useQueryLimits({ production }: { production: boolean }): Plugin {
+export function useQueryLimits({ suggestFields }: { suggestFields: boolean }): Plugin {
   return EnvelopArmorPlugin({
     maxDepth: { n: 15 },
     maxAliases: { n: 20 },
@@ -20,7 +20,8 @@ export function useQueryLimits({ production }: { production: boolean }): Plugin 
     // Cost grows with depth and with first/last literals. The benchmark's
     // users(10) -> posts(5) -> comments(5) -> author costs about 62k.
     costLimit: { maxCost: 200_000 },
-    // Field suggestions ("Did you mean…?") help in development and map the schema for attackers.
-    blockFieldSuggestion: { enabled: production },
+    // Field suggestions ("Did you mean…?") help in development and map the
+    // schema for attackers: they go wherever introspection does.
+    blockFieldSuggestion: { enabled: !suggestFields },
   }) as Plugin;
 }
