@@ -8,6 +8,9 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // The fault tests run a PostgreSQL cluster of their own and kill it:
+    // `npm run test:faults`, not `npm test`.
+    exclude: process.env.FAULT_TESTS ? [] : ["test/faults/**"],
     globalSetup: ["test/support/global-setup.ts"],
     // Each file opens its own databases; PGlite's WASM start and argon2 are
     // CPU-bound, so keep to the machine's two cores.

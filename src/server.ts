@@ -53,6 +53,12 @@ async function main(): Promise<void> {
     stopping = true;
     const startedAt = Date.now();
     logger.info("shutting down", { signal, graceMs: SHUTDOWN_GRACE_MS });
+    // A load balancer polling /readyz stops sending work here; everything else is still served.
+    const serve = handle;
+    handle = (request, response) => {
+      if (new URL(request.url ?? "/", "http://x").pathname !== "/readyz") return serve(request, response);
+      response.writeHead(503, { "content-type": "text/plain; charset=utf-8" }).end("not ready: shutting down\n");
+    };
     // Whatever happens below (a frozen database, say), the process is gone when the grace period ends.
     setTimeout(() => {
       logger.error("shutdown overran its grace period; exiting");

@@ -14,12 +14,21 @@ export interface ShutdownOptions {
   onDrained: (forced: boolean) => void;
 }
 
+/** The listener stays open until no connection has arrived for this long… */
+const QUIET_MS = 100;
+/** …but no longer than this after the signal. */
+const MAX_ACCEPTING_MS = 2_000;
+
 /**
  * Stops an HTTP server without dropping what it was asked:
- * - it stops accepting connections at once;
- * - every response from then on says `Connection: close`, so each
+ * - it keeps accepting for a last call, until connections stop arriving:
+ *   a connection the kernel has already completed waits in the listen
+ *   backlog until Node accepts it, and closing the listener resets every
+ *   connection still there, requests sent and all (a busy server can have
+ *   dozens there);
+ * - every response from the signal on says `Connection: close`, so each
  *   keep-alive connection ends after the answer it is giving;
- * - idle keep-alive connections get a short last call, then are closed;
+ * - once the listener is closed, idle keep-alive connections are closed;
  * - at the end of the grace period whatever is left is cut off.
  *
  * Node's own `server.close()` closes idle keep-alive connections at once,
@@ -31,26 +40,40 @@ export function shutDownGracefully(server: Server, { graceMs, lastCallMs, onDrai
   const finish = (forced: boolean) => {
     if (done) return;
     done = true;
-    clearTimeout(lastCall);
-    clearTimeout(deadline);
+    clearInterval(watcher);
     clearInterval(reaper);
+    clearTimeout(deadline);
     onDrained(forced);
   };
   server.prependListener("request", (_request, response) => response.setHeader("connection", "close"));
-  // Not http.Server#close, which would close idle keep-alive connections before their last call.
-  net.Server.prototype.close.call(server, () => finish(false));
+  const signalledAt = performance.now();
+  let lastConnectionAt = signalledAt;
+  server.on("connection", () => {
+    lastConnectionAt = performance.now();
+  });
   let reaper: NodeJS.Timeout | undefined;
-  const lastCall = setTimeout(() => {
-    // After the I/O phase, so bytes that arrived while the timer waited are read (their
-    // connection is then busy, not idle) before idle connections are closed.
-    const closeIdle = () => setImmediate(() => server.closeIdleConnections());
-    closeIdle();
-    reaper = setInterval(closeIdle, 50);
-  }, lastCallMs);
+  // Checked after the I/O phase (setImmediate), so connections that arrived
+  // while the timer waited have been accepted (and counted) first.
+  const watcher = setInterval(
+    () =>
+      setImmediate(() => {
+        if (done || reaper) return;
+        const now = performance.now();
+        const quiet = now - signalledAt >= lastCallMs && now - lastConnectionAt >= QUIET_MS;
+        if (!quiet && now - signalledAt < MAX_ACCEPTING_MS) return;
+        clearInterval(watcher);
+        // Not http.Server#close, which would close idle keep-alive connections before their last call.
+        net.Server.prototype.close.call(server, () => finish(false));
+        const closeIdle = () => setImmediate(() => server.closeIdleConnections());
+        closeIdle();
+        reaper = setInterval(closeIdle, 50);
+      }),
+    25,
+  );
   const deadline = setTimeout(() => {
     server.closeAllConnections();
     finish(true);
   }, graceMs);
   // Responses already being written when the signal came close their connection as they end.
-  for (const timer of [lastCall, deadline]) timer.unref();
+  deadline.unref();
 }

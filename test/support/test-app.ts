@@ -41,6 +41,8 @@ export interface TestAppOptions {
   logQueries?: boolean;
   /** More settings, as environment variables (read by loadConfig). */
   env?: Record<string, string>;
+  /** A PostgreSQL database of the caller's (migrated here, never dropped) instead of a fresh one. */
+  databaseUrl?: string;
 }
 
 export const TEST_AUTH_SECRET = "test-secret-that-is-at-least-32-characters-long";
@@ -48,8 +50,8 @@ export const TEST_AUTH_SECRET = "test-secret-that-is-at-least-32-characters-long
 /** A running app over a database of its own, empty but migrated. */
 export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptions = {}): Promise<TestApp> {
   let drop: (() => Promise<void>) | undefined;
-  let databaseUrl: string | undefined;
-  if (kind === "postgres") {
+  let databaseUrl = options.databaseUrl;
+  if (kind === "postgres" && !databaseUrl) {
     const created = await createPostgresTestDatabase();
     drop = created.drop;
     databaseUrl = created.url;
