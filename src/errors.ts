@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   "DATABASE_UNAVAILABLE",
   "DATABASE_BUSY",
   "DATABASE_TIMEOUT",
+  // Answered by the HTTP server itself to a request still running when the shutdown grace period ends (503).
+  "SHUTTING_DOWN",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

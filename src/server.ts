@@ -3,10 +3,14 @@ import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { createLogger } from "./logger.js";
-import { shutDownGracefully } from "./shutdown.js";
+import { shutDownGracefully, trackResponses } from "./shutdown.js";
 
-/** Requests get this long to finish after SIGTERM/SIGINT; then the process exits regardless. */
+/** Everything is over this long after SIGTERM/SIGINT, whatever the database does. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** Kept from the grace period for closing the pool (or PGlite) after the last request… */
+const CLOSE_BUDGET_MS = 1_000;
+/** …and, of that, for the process to exit and be seen to. */
+const EXIT_MARGIN_MS = 500;
 /** Idle keep-alive connections are kept this long after the signal, for requests already on their way. */
 const LAST_CALL_MS = 250;
 
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
     response.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "1" }).end("starting\n");
   };
   const server = createServer((request, response) => handle(request, response));
+  trackResponses(server);
   const address = await listen(server, config.port, config.host);
   const app = await createApp(config, logger);
   handle = app.yoga;
@@ -61,14 +66,14 @@ async function main(): Promise<void> {
     };
     // Whatever happens below (a frozen database, say), the process is gone when the grace period ends.
     setTimeout(() => {
-      logger.error("shutdown overran its grace period; exiting");
+      logger.error("closing the database did not finish within the grace period; exiting");
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS + 1_000).unref();
+    }, SHUTDOWN_GRACE_MS - EXIT_MARGIN_MS).unref();
     shutDownGracefully(server, {
-      graceMs: SHUTDOWN_GRACE_MS,
+      graceMs: SHUTDOWN_GRACE_MS - CLOSE_BUDGET_MS,
       lastCallMs: LAST_CALL_MS,
       onDrained: (forced) => {
-        if (forced) logger.warn("requests still running at the end of the grace period were cut off");
+        if (forced) logger.warn("requests still running at the end of the grace period were answered 503 SHUTTING_DOWN");
         void app.close().then(
           () => {
             logger.info("stopped", { durationMs: Date.now() - startedAt });

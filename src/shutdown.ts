@@ -1,5 +1,44 @@
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import net from "node:net";
+
+/** The answer a request still running at the end of the grace period gets, instead of a reset. */
+const SHUTTING_DOWN_BODY = JSON.stringify({
+  errors: [{ message: "The server is shutting down; try again.", extensions: { code: "SHUTTING_DOWN" } }],
+});
+/** How long those answers get to reach their clients before every connection is closed. */
+const FLUSH_MS = 100;
+
+const unanswered = new WeakMap<Server, Set<ServerResponse>>();
+
+/**
+ * Keeps the set of responses not yet finished, from the first request on,
+ * so a shutdown can answer each of them. Call it when the server is made.
+ */
+export function trackResponses(server: Server): void {
+  const responses = new Set<ServerResponse>();
+  unanswered.set(server, responses);
+  server.prependListener("request", (_request, response) => {
+    responses.add(response);
+    response.once("close", () => responses.delete(response));
+  });
+}
+
+/**
+ * Answers a request that is still running with 503 SHUTTING_DOWN; the
+ * handler still holding the response finds it answered, and its late
+ * writes go nowhere.
+ */
+function answerShuttingDown(response: ServerResponse): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response
+    .writeHead(503, { "content-type": "application/json; charset=utf-8", "retry-after": "1", connection: "close" })
+    .end(SHUTTING_DOWN_BODY);
+  const ignore = () => response;
+  Object.assign(response, { writeHead: ignore, setHeader: ignore, removeHeader: ignore, write: () => true, end: ignore, flushHeaders: () => undefined });
+}
 
 export interface ShutdownOptions {
   /** Everything, requests included, is over within this long. */
@@ -70,10 +109,16 @@ export function shutDownGracefully(server: Server, { graceMs, lastCallMs, onDrai
       }),
     25,
   );
+  // At the end of the grace period every request still running is answered
+  // 503 (what it was doing is abandoned, and rolled back with its
+  // connection), then every connection is closed.
   const deadline = setTimeout(() => {
-    server.closeAllConnections();
-    finish(true);
-  }, graceMs);
+    for (const response of unanswered.get(server) ?? []) answerShuttingDown(response);
+    setTimeout(() => {
+      server.closeAllConnections();
+      finish(true);
+    }, FLUSH_MS);
+  }, graceMs - FLUSH_MS);
   // Responses already being written when the signal came close their connection as they end.
   deadline.unref();
 }

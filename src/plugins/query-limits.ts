@@ -1,4 +1,5 @@
 import armor from "@escape.tech/graphql-armor";
+import { GraphQLError, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 // graphql-armor is CommonJS: its named exports exist only on the default export under native ESM.
@@ -11,15 +12,37 @@ const { EnvelopArmorPlugin } = armor;
  * passes with room to spare. Page sizes themselves are checked per field
  * (src/paging.ts).
  */
+/**
+ * graphql-armor throws its validation-time rejections out of validation
+ * (answered as a 200 with no reason), prefixed "Syntax Error:" although
+ * the syntax is fine. Reported as validation errors instead, they are a 400
+ * with BAD_USER_INPUT and a reason, like every other refused document.
+ */
+function reportAs(reason: string) {
+  return {
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        const rejection = new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
+          nodes: error.nodes,
+          extensions: { code: "BAD_USER_INPUT", reason },
+        });
+        if (context) context.reportError(rejection);
+        else throw rejection;
+      },
+    ],
+  };
+}
+
 export function useQueryLimits({ suggestFields }: { suggestFields: boolean }): Plugin {
   return EnvelopArmorPlugin({
-    maxDepth: { n: 15 },
-    maxAliases: { n: 20 },
-    maxDirectives: { n: 20 },
+    maxDepth: { n: 15, ...reportAs("DEPTH_LIMIT") },
+    maxAliases: { n: 20, ...reportAs("ALIAS_LIMIT") },
+    maxDirectives: { n: 20, ...reportAs("DIRECTIVE_LIMIT") },
     maxTokens: { n: 2_000 },
     // Cost grows with depth and with first/last literals. The benchmark's
     // users(10) -> posts(5) -> comments(5) -> author costs about 62k.
-    costLimit: { maxCost: 200_000 },
+    costLimit: { maxCost: 200_000, ...reportAs("COST_LIMIT") },
     // Field suggestions ("Did you mean…?") help in development and map the
     // schema for attackers: they go wherever introspection does.
     blockFieldSuggestion: { enabled: !suggestFields },
