@@ -51,6 +51,8 @@ export interface Context {
   readonly unitOfWork?: UnitOfWork;
   /** Every SQL statement this request sent, counted at the driver adapter; null when not counted. */
   readonly sqlLog: SqlLog | null;
+  /** The request's Idempotency-Key header (src/plugins/unit-of-work.ts); null without one. */
+  readonly idempotencyKey: string | null;
   readonly services: AppServices;
 }
 
@@ -68,6 +70,7 @@ export async function createContext(services: AppServices, initial: YogaInitialC
     loaders: createLoaders(services.prisma, viewer),
     pages: new PageLoaders({ cache: true }),
     sqlLog,
+    idempotencyKey: initial.request.headers.get("idempotency-key"),
     services,
   };
 }

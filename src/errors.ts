@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
+  // The sender's balance is below the amount.
+  "INSUFFICIENT_CREDITS",
+  // An Idempotency-Key used before with a different request (HTTP 422).
+  "IDEMPOTENCY_KEY_REUSED",
   "DATABASE_UNAVAILABLE",
   "DATABASE_BUSY",
   "DATABASE_TIMEOUT",
@@ -75,6 +79,23 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** The sender has fewer credits than the amount. */
+export class InsufficientCreditsError extends AppError {
+  constructor(balance: number, amount: number) {
+    super("INSUFFICIENT_CREDITS", `You have ${balance} credits; this needs ${amount}.`, { field: "input.amount" });
+  }
+}
+
+/** The Idempotency-Key was used before, by this user, for a different request. */
+export class IdempotencyKeyReusedError extends AppError {
+  constructor() {
+    super("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request.", {
+      field: "Idempotency-Key",
+      http: { status: 422 },
+    });
+  }
+}
+
 /** What a client may be told about an error: its message and extensions. */
 export interface ClientErrorShape {
   message: string;
@@ -126,6 +147,8 @@ export function databaseFault(error: unknown, depth = 0): DatabaseFault | null {
   };
   const text = typeof message === "string" ? message : "";
   if (code === "57014" || /Query read timeout|statement timeout|Transaction already closed.*timeout/i.test(text)) return "DATABASE_TIMEOUT";
+  // A serialization failure or deadlock the unit of work's retries did not get past.
+  if (code === "P2034" || code === "40001" || code === "40P01" || kind === "TransactionWriteConflict") return "DATABASE_BUSY";
   if (code === "P2024" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time|Timed out fetching a new connection/i.test(text)) {
     return "DATABASE_BUSY";
   }

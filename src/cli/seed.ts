@@ -1,11 +1,12 @@
 /**
  * npm run db:seed -- --users N --posts-per-user M --comments-per-post K [--draft-every D]
- *                    [--hot-posts H --hot-post-comments C] [--reset]
+ *                    [--hot-posts H --hot-post-comments C] [--admins A] [--reset]
  *
  * Loads a deterministic data set into the configured database, which must
  * be migrated and have no users. Every D-th post (default 10, 0 for none)
  * stays an uncommented draft. The first H posts get C comments each instead
- * of K (a deep data set). Add --reset to empty the database first.
+ * of K (a deep data set). The first A users are admins (default 0). Add
+ * --reset to empty the database first.
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       "draft-every": { type: "string" },
       "hot-posts": { type: "string" },
       "hot-post-comments": { type: "string" },
+      admins: { type: "string" },
       reset: { type: "boolean", default: false },
     },
   });
@@ -39,13 +41,16 @@ async function main(): Promise<void> {
     draftEvery: count(values["draft-every"], "draft-every", 10),
     hotPosts: count(values["hot-posts"], "hot-posts", 0),
     hotPostComments: count(values["hot-post-comments"], "hot-post-comments", 0),
+    admins: count(values.admins, "admins", 0),
   };
   const config = loadConfig();
   const database = await openDatabase(config.database, createLogger("warn"));
   try {
     if (database.kind === "pglite") await database.migrate();
     if (values.reset) {
-      await database.prisma.$executeRaw`TRUNCATE users, tags, audit_events RESTART IDENTITY CASCADE`;
+      // CASCADE reaches the credit accounts (and their ledger) too; the system account is made again.
+      await database.prisma.$executeRaw`TRUNCATE users, tags, audit_events, credit_accounts RESTART IDENTITY CASCADE`;
+      await database.prisma.$executeRaw`INSERT INTO credit_accounts (kind) VALUES ('SYSTEM')`;
     }
     const started = performance.now();
     const counts = await seedDatabase(database.prisma, options);

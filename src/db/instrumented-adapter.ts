@@ -105,8 +105,11 @@ function instrumentTransaction(inner: Transaction, onStatement?: StatementListen
     commit: () => end("COMMIT", () => inner.commit()),
     rollback: () => end("ROLLBACK", () => inner.rollback()),
   };
-  if (inner.createSavepoint) tx.createSavepoint = (name) => inner.createSavepoint!(name);
-  if (inner.rollbackToSavepoint) tx.rollbackToSavepoint = (name) => inner.rollbackToSavepoint!(name);
-  if (inner.releaseSavepoint) tx.releaseSavepoint = (name) => inner.releaseSavepoint!(name);
+  // Nested $transaction runs these; the adapter sends their SQL itself, past executeRaw.
+  if (inner.createSavepoint) tx.createSavepoint = (name) => timed(statement(`SAVEPOINT ${name}`), onStatement, () => inner.createSavepoint!(name));
+  if (inner.rollbackToSavepoint) {
+    tx.rollbackToSavepoint = (name) => timed(statement(`ROLLBACK TO SAVEPOINT ${name}`), onStatement, () => inner.rollbackToSavepoint!(name));
+  }
+  if (inner.releaseSavepoint) tx.releaseSavepoint = (name) => timed(statement(`RELEASE SAVEPOINT ${name}`), onStatement, () => inner.releaseSavepoint!(name));
   return tx;
 }

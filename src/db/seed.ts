@@ -11,6 +11,8 @@ export interface SeedOptions {
   /** The first this many posts (if published) get `hotPostComments` comments instead: a deep data set. */
   hotPosts?: number;
   hotPostComments?: number;
+  /** The first this many users are admins (the demo data has one, writer1, to grant credits with). */
+  admins?: number;
   /** Every seeded user's password (hashed once: argon2 per row would take minutes). */
   password?: string;
 }
@@ -22,7 +24,7 @@ export interface SeedCounts {
   tags: number;
 }
 
-export const DEMO_SEED: SeedOptions = { users: 6, postsPerUser: 4, commentsPerPost: 3 };
+export const DEMO_SEED: SeedOptions = { users: 6, postsPerUser: 4, commentsPerPost: 3, admins: 1 };
 
 const TAGS = ["writing", "fiction", "poetry", "essays", "craft", "editing", "publishing", "research", "travel", "food",
   "science", "history", "memoir", "tech", "design", "film", "music", "nature", "cities", "letters"];
@@ -54,6 +56,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
       handle: `writer${i + 1}`,
       name: `Writer ${i + 1}`,
       passwordHash,
+      role: i < (options.admins ?? 0) ? ("ADMIN" as const) : ("USER" as const),
       createdAt: new Date(BASE_TIME + i * 60_000),
     })),
     select: { id: true },

@@ -1,5 +1,7 @@
 import type { PrismaTransaction } from "./client.js";
-import type { PrismaClient } from "./generated/prisma/client.js";
+import type { Prisma, PrismaClient } from "./generated/prisma/client.js";
+
+export type IsolationLevel = Prisma.TransactionIsolationLevel;
 
 /**
  * The transaction of one mutation operation, opened by its first statement
@@ -16,17 +18,45 @@ export class UnitOfWork {
   #transaction: Promise<PrismaTransaction> | undefined;
   #settle: ((commit: boolean) => void) | undefined;
   #done: Promise<void> | undefined;
+  readonly #afterCommit: (() => unknown)[] = [];
   readonly client: PrismaTransaction;
 
   constructor(
     private readonly prisma: PrismaClient,
-    private readonly options: { maxWait: number; timeout: number },
+    private readonly options: {
+      maxWait: number;
+      timeout: number;
+      isolationLevel?: IsolationLevel;
+      /** Told of an after-commit effect that failed. */
+      onEffectError?: (error: unknown) => void;
+    },
   ) {
     this.client = deferredClient(() => this.transaction());
   }
 
   get started(): boolean {
     return this.#transaction !== undefined;
+  }
+
+  /**
+   * Runs `effect` once the unit has committed (when `finish(true)`
+   * succeeds), and never if it rolls back: for what must not happen for
+   * writes that did not (events to subscribers, mail). Effects run in order;
+   * one that fails is reported through `onEffectError` and does not stop the
+   * others.
+   */
+  afterCommit(effect: () => unknown): void {
+    this.#afterCommit.push(effect);
+  }
+
+  async #runAfterCommit(): Promise<void> {
+    for (const effect of this.#afterCommit.splice(0)) {
+      try {
+        await effect();
+      } catch (error) {
+        this.options.onEffectError?.(error);
+      }
+    }
   }
 
   /** The transaction, opened on first use; rejects when it cannot be opened (pool exhausted, database down). */
@@ -55,16 +85,19 @@ export class UnitOfWork {
 
   /**
    * Ends the unit: COMMIT when `commit` and the transaction was opened,
-   * ROLLBACK otherwise. Rejects when COMMIT fails (then nothing was
-   * written).
+   * ROLLBACK otherwise; after a COMMIT, the after-commit effects. Rejects
+   * when COMMIT fails (then nothing was written, and no effect runs).
    */
   async finish(commit: boolean): Promise<void> {
-    if (!this.#transaction) return;
-    // Opened and waiting: tell it how to end, then wait for the end.
-    await this.#transaction.catch(() => undefined);
-    this.#settle?.(commit);
-    // A rollback that fails changes nothing: the transaction is gone either way.
-    await (commit ? this.#done : this.#done?.catch(() => undefined));
+    if (!commit) this.#afterCommit.length = 0;
+    if (this.#transaction) {
+      // Opened and waiting: tell it how to end, then wait for the end.
+      await this.#transaction.catch(() => undefined);
+      this.#settle?.(commit);
+      // A rollback that fails changes nothing: the transaction is gone either way.
+      await (commit ? this.#done : this.#done?.catch(() => undefined));
+    }
+    if (commit) await this.#runAfterCommit();
   }
 }
 

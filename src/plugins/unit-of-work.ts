@@ -1,11 +1,20 @@
-import { GraphQLError, type ExecutionArgs, type ExecutionResult } from "graphql";
+import { GraphQLError, print, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { bindToUnitOfWork, type Context } from "../context.js";
+import { isWriteConflict } from "../db/conflicts.js";
+import { claimKey, IDEMPOTENCY_KEY_PATTERN, requestHash, storeResponse } from "../db/idempotency.js";
 import { withSqlLog } from "../db/sql-log.js";
-import { UnitOfWork } from "../db/unit-of-work.js";
+import { transactionRunner } from "../db/sql-runner.js";
+import { UnitOfWork, type IsolationLevel } from "../db/unit-of-work.js";
+import { BadUserInputError, IdempotencyKeyReusedError, UnauthenticatedError } from "../errors.js";
 import { operationOf } from "./operation.js";
 
 type Execute = (args: ExecutionArgs) => unknown;
+
+/** Attempts of a unit of work that loses a race (serialization failure, deadlock) before it gives up. */
+export const MAX_ATTEMPTS = 4;
+/** The first retry waits up to this long (full jitter), doubling each time. */
+const RETRY_BASE_MS = 10;
 
 /**
  * Makes every operation one unit of work on the request's scope:
@@ -17,17 +26,27 @@ type Execute = (args: ExecutionArgs) => unknown;
  *   statement (src/db/unit-of-work.ts). It commits only when the whole
  *   operation succeeded; otherwise it rolls back and the response is
  *   `data: null` with every error, since partial data from a rolled-back
- *   transaction would describe writes that never happened.
+ *   transaction would describe writes that never happened;
+ * - a unit that loses a race (40001, 40P01, in any of Prisma's shapes) is
+ *   run again from the start, up to MAX_ATTEMPTS times, after a random
+ *   wait; a root field may declare the isolation level its unit needs
+ *   (`extensions: { isolationLevel }`), and the strictest declared wins;
+ * - with an Idempotency-Key header, the operation claims the key in its
+ *   own transaction and stores its response there: the same key with the
+ *   same request replays that response and writes nothing; with another
+ *   request it is IDEMPOTENCY_KEY_REUSED; a concurrent duplicate waits for
+ *   the first and replays it; a failed operation stores nothing;
+ * - effects queued with `unitOfWork.afterCommit` run after COMMIT only.
  * Queries never open a transaction.
  */
 export function useUnitOfWork(): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
-      const operation = operationOf(args.document, args.operationName)?.operation;
+      const operation = operationOf(args.document, args.operationName);
       const execute = executeFn as Execute;
       const run = (executionArgs: ExecutionArgs) =>
-        operation === "mutation" ? executeAsUnit(execute, executionArgs, ctx) : execute(executionArgs);
+        operation?.operation === "mutation" ? executeAsUnit(execute, executionArgs, ctx, operation) : execute(executionArgs);
       const { sqlLog } = ctx;
       setExecuteFn(
         (sqlLog ? (executionArgs: ExecutionArgs) => withSqlLog(sqlLog, () => run(executionArgs)) : run) as typeof executeFn,
@@ -36,23 +55,102 @@ export function useUnitOfWork(): Plugin<Context> {
   };
 }
 
-async function executeAsUnit(execute: Execute, args: ExecutionArgs, ctx: Context): Promise<ExecutionResult> {
-  const { prisma, transaction } = ctx.services;
-  const unit = new UnitOfWork(prisma, { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs });
+interface Idempotency {
+  userId: number;
+  key: string;
+  hash: string;
+}
+
+async function executeAsUnit(execute: Execute, args: ExecutionArgs, ctx: Context, operation: OperationDefinitionNode): Promise<ExecutionResult> {
+  let idempotency: Idempotency | null = null;
+  if (ctx.idempotencyKey !== null) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(ctx.idempotencyKey)) {
+      return failed(new BadUserInputError("An Idempotency-Key is 1 to 255 visible ASCII characters.", "Idempotency-Key"));
+    }
+    // Keys are kept per user; an anonymous operation has nobody to keep one for.
+    if (!ctx.viewer) return failed(new UnauthenticatedError("An Idempotency-Key needs a signed-in viewer."));
+    const hash = requestHash(print(args.document), args.operationName, args.variableValues);
+    idempotency = { userId: ctx.viewer.id, key: ctx.idempotencyKey, hash };
+  }
+  const isolationLevel = declaredIsolationLevel(args.schema, operation);
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptUnit(execute, args, ctx, isolationLevel, idempotency);
+    if (!outcome.conflict || attempt === MAX_ATTEMPTS) {
+      if (outcome.conflict) ctx.services.logger.warn("unit of work gave up after write conflicts", { requestId: ctx.requestId, attempts: attempt });
+      return outcome.result;
+    }
+    ctx.services.logger.info("unit of work retried", { requestId: ctx.requestId, attempt });
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_BASE_MS * 2 ** (attempt - 1)));
+  }
+}
+
+function failed(error: GraphQLError): ExecutionResult {
+  return { data: null, errors: [error] };
+}
+
+async function attemptUnit(
+  execute: Execute,
+  args: ExecutionArgs,
+  ctx: Context,
+  isolationLevel: IsolationLevel | undefined,
+  idempotency: Idempotency | null,
+): Promise<{ result: ExecutionResult; conflict: boolean }> {
+  const { prisma, transaction, logger } = ctx.services;
+  const unit = new UnitOfWork(prisma, {
+    maxWait: transaction.maxWaitMs,
+    timeout: transaction.timeoutMs,
+    isolationLevel,
+    onEffectError: (error) => logger.error("after-commit effect failed", { requestId: ctx.requestId, error }),
+  });
+  const sql = transactionRunner(unit.client);
   let result: ExecutionResult;
   try {
+    if (idempotency) {
+      const claim = await claimKey(sql, idempotency.userId, idempotency.key, idempotency.hash);
+      if (claim.kind !== "claimed") {
+        await unit.finish(false);
+        if (claim.kind === "reused") return { result: failed(new IdempotencyKeyReusedError()), conflict: false };
+        const replayed = claim.response as ExecutionResult;
+        return { result: { ...replayed, extensions: { ...replayed.extensions, http: { headers: { "Idempotent-Replayed": "true" } } } }, conflict: false };
+      }
+    }
     result = (await execute({ ...args, contextValue: bindToUnitOfWork(ctx, unit) })) as ExecutionResult;
+    if (idempotency && !result.errors?.length) {
+      await storeResponse(sql, idempotency.userId, idempotency.key, { data: result.data });
+    }
   } catch (error) {
     await unit.finish(false);
+    if (isWriteConflict(error)) return { result: failed(asGraphQLError(error)), conflict: true };
     throw error;
   }
-  const failed = Boolean(result.errors?.length);
-  try {
-    await unit.finish(!failed);
-  } catch (error) {
-    // COMMIT failed (a serialization failure, the connection lost, the transaction timed out):
-    // nothing was written; report it as an error of the operation.
-    return { data: null, errors: [new GraphQLError("Unexpected error.", { originalError: error as Error })] };
+  if (result.errors?.length) {
+    await unit.finish(false);
+    const conflict = result.errors.some((error) => isWriteConflict(error.originalError));
+    return { result: { data: null, errors: result.errors }, conflict };
   }
-  return failed ? { data: null, errors: result.errors } : result;
+  try {
+    await unit.finish(true);
+  } catch (error) {
+    // COMMIT failed (a serialization failure, the connection lost, the transaction timed out): nothing was written.
+    return { result: failed(asGraphQLError(error)), conflict: isWriteConflict(error) };
+  }
+  return { result, conflict: false };
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  return error instanceof GraphQLError ? error : new GraphQLError("Unexpected error.", { originalError: error as Error });
+}
+
+const STRICTNESS: IsolationLevel[] = ["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"];
+
+/** The strictest isolation level any root field of the mutation declares; the database's default when none does. */
+function declaredIsolationLevel(schema: GraphQLSchema, operation: OperationDefinitionNode): IsolationLevel | undefined {
+  const fields = schema.getMutationType()?.getFields() ?? {};
+  let level: IsolationLevel | undefined;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== "Field") continue;
+    const declared = fields[selection.name.value]?.extensions?.isolationLevel as IsolationLevel | undefined;
+    if (declared && (!level || STRICTNESS.indexOf(declared) > STRICTNESS.indexOf(level))) level = declared;
+  }
+  return level;
 }

@@ -3,6 +3,7 @@ import { builder } from "../builder.js";
 import "./post/types.js";
 import "./post/queries.js";
 import "./post/mutations.js";
+import "./post/import-mutation.js";
 import "./user/types.js";
 import "./user/queries.js";
 import "./user/mutations.js";
@@ -12,6 +13,8 @@ import "./comment/types.js";
 import "./comment/mutations.js";
 import "./tag/types.js";
 import "./tag/queries.js";
+import "./credits/types.js";
+import "./credits/mutations.js";
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,4 +1,5 @@
 import type { Context } from "../context.js";
+import { canSeeAccountOf } from "./credits/access.js";
 import { isPostVisible } from "./post/visibility.js";
 
 /**
@@ -14,6 +15,11 @@ const visibilityRules: Record<string, (row: Row, ctx: Context) => boolean | Prom
   Post: (post, ctx) => isPostVisible(ctx.viewer, post as { status: string; authorId: number }),
   Comment: (comment, ctx) => ctx.loaders.visiblePost.load(comment.postId as number),
   Tag: (tag, ctx) => ctx.loaders.visibleTag.load(tag.id as number),
+  // Money is private: the parties (or an admin) only.
+  Transfer: (transfer, ctx) =>
+    canSeeAccountOf(ctx, (transfer.from as { userId: number | null }).userId) ||
+    canSeeAccountOf(ctx, (transfer.to as { userId: number | null }).userId),
+  LedgerEntry: (entry, ctx) => canSeeAccountOf(ctx, (entry.account as { userId: number | null }).userId),
 };
 
 export async function visibleNode(typename: string, row: unknown, ctx: Context): Promise<unknown> {

@@ -80,6 +80,12 @@ function operations(known: () => Known) {
     { doc: `mutation($input: AddCommentInput!) { addComment(input: $input) { id } }`, vars: fc.record({ input: value(fc.record({ postId: id, body: str })) }), auth: true },
     { doc: `mutation($id: ID!) { publishPost(id: $id) { id } }`, vars: fc.record({ id }), auth: true },
     { doc: `mutation($id: ID!) { deleteComment(id: $id) }`, vars: fc.record({ id }), auth: true },
+    { doc: `mutation($input: SendCreditsInput!) { sendCredits(input: $input) { id amount } }`, vars: fc.record({ input: value(fc.record({ toUserId: id, amount: int, note: str }, { requiredKeys: ["toUserId", "amount"] })) }), auth: true },
+    {
+      doc: `mutation($input: ImportPostsInput!) { importPosts(input: $input) { importedCount results { error { code field } } } }`,
+      vars: fc.record({ input: value(fc.record({ posts: value(fc.array(fc.record({ title: str, body: str, slug: str, tags: strings }, { requiredKeys: ["title", "body"] }), { maxLength: 5 })) })) }),
+      auth: true,
+    },
     { doc: `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { handle } }`, vars: fc.record({ input: value(fc.record({ name: str, bio: str, website: str, avatarUrl: str }, { requiredKeys: [] })) }), auth: true },
   ];
 }

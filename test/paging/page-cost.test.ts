@@ -23,21 +23,23 @@ interface Family {
 /** A writer with `size` published posts, each tagged `tag`; the first post has `size` comments by the writer. */
 async function createFamily(t: TestApp, name: string, size: number): Promise<Family> {
   const prisma = t.app.database.prisma;
+  // Slugs are lower-case words joined by hyphens (posts_slug_format).
+  const slugBase = name.replace(/_/g, "-");
   const [user] = await prisma.$queryRaw<{ id: number }[]>`
     INSERT INTO users (email, handle, name, password_hash, updated_at)
     VALUES (${`${name}@example.com`}, ${name}, ${name}, 'not a hash', now()) RETURNING id`;
   const [tag] = await prisma.$queryRaw<{ id: number }[]>`INSERT INTO tags (name) VALUES (${name}) RETURNING id`;
   await prisma.$executeRaw`
     INSERT INTO posts (author_id, title, slug, body, status, published_at, created_at, updated_at)
-    SELECT ${user!.id}, 'Post ' || g, ${name} || '-' || g, 'Body ' || g, 'PUBLISHED',
+    SELECT ${user!.id}, 'Post ' || g, ${slugBase} || '-' || g, 'Body ' || g, 'PUBLISHED',
            timestamp '2026-01-01' + g * interval '1 minute', timestamp '2026-01-01' + g * interval '1 minute', now()
     FROM generate_series(1, ${size}::int) AS g`;
   await prisma.$executeRaw`INSERT INTO post_tags (post_id, tag_id) SELECT id, ${tag!.id} FROM posts WHERE author_id = ${user!.id}`;
   await prisma.$executeRaw`
     INSERT INTO comments (post_id, author_id, body)
-    SELECT (SELECT id FROM posts WHERE slug = ${`${name}-1`}), ${user!.id}, 'Comment ' || g FROM generate_series(1, ${size}::int) AS g`;
-  await prisma.$executeRaw`UPDATE posts SET comment_count = ${size}::int WHERE slug = ${`${name}-1`}`;
-  return { handle: name, slug: `${name}-1`, tag: name };
+    SELECT (SELECT id FROM posts WHERE slug = ${`${slugBase}-1`}), ${user!.id}, 'Comment ' || g FROM generate_series(1, ${size}::int) AS g`;
+  await prisma.$executeRaw`UPDATE posts SET comment_count = ${size}::int WHERE slug = ${`${slugBase}-1`}`;
+  return { handle: name, slug: `${slugBase}-1`, tag: name };
 }
 
 const connections = [

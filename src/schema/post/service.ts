@@ -29,16 +29,23 @@ export interface UpdatePostInput {
 }
 
 
-export async function createPost(db: Db, viewer: Viewer, input: CreatePostInput, query: PostQuery = {}) {
-  const title = validTitle(input.title, "input.title");
-  const body = validBody(input.body, "input.body");
-  const tags = normalizeTagNames(input.tags ?? [], "input.tags");
+export async function createPost(
+  db: Db,
+  viewer: Viewer,
+  input: CreatePostInput,
+  query: PostQuery = {},
+  // `field` prefixes the names of fields in errors; `slug` is kept as given (importPosts), and the database checks it.
+  { field = "input", slug }: { field?: string; slug?: string | null } = {},
+) {
+  const title = validTitle(input.title, `${field}.title`);
+  const body = validBody(input.body, `${field}.body`);
+  const tags = normalizeTagNames(input.tags ?? [], `${field}.tags`);
   const post = await db.post.create({
     ...query,
     data: {
       title,
       body,
-      slug: slugFor(title),
+      slug: slug ?? slugFor(title),
       authorId: viewer.id, // the foreign key, not `connect`, which would look the user up first
       tagLinks: { create: await tagLinksFor(db, tags) },
     },

@@ -1,0 +1,17 @@
+import { Prisma } from "../../db/generated/prisma/client.js";
+import { sortKey } from "../../paging/keyset.js";
+import type { PageSource } from "../../paging/page-query.js";
+
+const ID_DESC = [sortKey(Prisma.raw('"x"."id"'), "desc", "int")] as const;
+
+/**
+ * An account's ledger entries, newest first, through
+ * ledger_entries_account_id_id_idx. Only the account's owner (or an admin)
+ * reaches an account at all (User.credits), so no visibility rule is needed.
+ */
+export const entriesOfAccount: PageSource = {
+  model: "LedgerEntry",
+  scope: (_args, parent) => `CreditAccount.entries|${parent}`,
+  order: () => ID_DESC,
+  branches: ({ parent }) => [{ from: Prisma.sql`"ledger_entries" AS "x"`, where: [Prisma.sql`"x"."account_id" = ${parent!}`] }],
+};

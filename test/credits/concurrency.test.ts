@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../support/databases.js";
+import type { TestUser } from "../support/fixtures.js";
+import { unique } from "../support/fixtures.js";
+import { useTestApp, type TestApp } from "../support/test-app.js";
+import { ledgerInvariants, SEND } from "./support.js";
+
+const globalUserId = (id: number) => Buffer.from(`User:${id}`).toString("base64");
+
+async function people(t: TestApp, count: number, credits: number): Promise<TestUser[]> {
+  const handles = Array.from({ length: count }, () => unique("c"));
+  const users = await t.app.database.prisma.user.createManyAndReturn({
+    data: handles.map((handle) => ({ handle, email: `${handle}@example.com`, name: handle, passwordHash: "x" })),
+    select: { id: true, handle: true, email: true },
+  });
+  const [admin] = await t.app.database.prisma.user.createManyAndReturn({
+    data: [{ handle: unique("a"), email: `${unique("a")}@example.com`, name: "Admin", passwordHash: "x", role: "ADMIN" }],
+    select: { id: true },
+  });
+  const adminToken = await t.app.services.tokens.issue(admin!.id);
+  for (const user of users) {
+    const response = await t.graphql(`mutation($i: GrantCreditsInput!) { grantCredits(input: $i) { id } }`, {
+      token: adminToken,
+      variables: { i: { toUserId: globalUserId(user.id), amount: credits } },
+    });
+    expect(response.body.errors).toBeUndefined();
+  }
+  return Promise.all(users.map(async (user) => ({ ...user, id: globalUserId(user.id), password: "", token: await t.app.services.tokens.issue(user.id) })));
+}
+
+/** Runs `work` for each item with at most `clients` at a time. */
+async function withClients<T, R>(items: T[], clients: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/** A deterministic random sequence, so a failure can be run again as it was. */
+function random(seed: number) {
+  return () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+}
+
+// PGlite runs one statement at a time, so it cannot show a race: these run on PostgreSQL.
+describe.runIf(testDatabaseKinds.includes("postgres"))("credits under concurrency on PostgreSQL", () => {
+  const app = useTestApp("postgres", { env: { DB_POOL_SIZE: "20" } });
+
+  it("5,000 transfers from 64 clients (hot accounts, opposite pairs, overdrafts) keep every invariant, with no deadlock or internal error", async () => {
+    const t = app.current;
+    const users = await people(t, 40, 1_000);
+    const hot = users.slice(0, 3);
+    const rand = random(42);
+    const pick = (list: TestUser[]) => list[Math.floor(rand() * list.length)]!;
+    const transfers: Array<{ from: TestUser; to: TestUser; amount: number }> = [];
+    while (transfers.length < 5_000) {
+      const roll = rand();
+      const from = pick(users);
+      let to = pick(users);
+      while (to === from) to = pick(users);
+      if (roll < 0.3) {
+        // To or from one of the three hot accounts.
+        const hotOne = pick(hot);
+        const other = from === hotOne ? to : from;
+        transfers.push(rand() < 0.5 ? { from: hotOne, to: other, amount: 1 + Math.floor(rand() * 20) } : { from: other, to: hotOne, amount: 1 + Math.floor(rand() * 20) });
+      } else if (roll < 0.5) {
+        // An opposite pair, sent back to back so they run at the same time.
+        const amount = 1 + Math.floor(rand() * 20);
+        transfers.push({ from, to, amount }, { from: to, to: from, amount });
+      } else if (roll < 0.6) {
+        transfers.push({ from, to, amount: 5_000 + Math.floor(rand() * 1_000) }); // more than anyone has
+      } else {
+        transfers.push({ from, to, amount: 1 + Math.floor(rand() * 50) });
+      }
+    }
+    const before = await ledgerInvariants(t);
+    const userTotalBefore = (await t.app.database.prisma.creditAccount.aggregate({ _sum: { balance: true }, where: { kind: "USER" } }))._sum.balance;
+    t.logs.length = 0;
+
+    const codes = await withClients(transfers.slice(0, 5_000), 64, async ({ from, to, amount }) => {
+      const response = await t.graphql(SEND, { token: from.token, variables: { input: { toUserId: to.id, amount } } });
+      return response.body.errors?.[0]?.extensions?.code ?? "OK";
+    });
+
+    const tally = codes.reduce<Record<string, number>>((counts, code) => ({ ...counts, [code]: (counts[code] ?? 0) + 1 }), {});
+    expect(Object.keys(tally).sort()).toEqual(["INSUFFICIENT_CREDITS", "OK"]);
+    expect(tally.OK).toBeGreaterThan(3_000);
+    const after = await ledgerInvariants(t);
+    expect(after).toEqual({ ...before, total: before.total });
+    expect(after).toMatchObject({ negative: 0, drifted: 0, unbalanced: 0, notTwo: 0, badAfter: 0 });
+    const userTotalAfter = (await t.app.database.prisma.creditAccount.aggregate({ _sum: { balance: true }, where: { kind: "USER" } }))._sum.balance;
+    expect(userTotalAfter).toBe(userTotalBefore);
+    const retries = t.logs.filter((line) => line.message === "unit of work retried").length;
+    const gaveUp = t.logs.filter((line) => line.message === "unit of work gave up after write conflicts").length;
+    expect(gaveUp).toBe(0);
+    expect(t.logs.filter((line) => line.level === "error")).toEqual([]);
+    console.info(`5,000 transfers: ${JSON.stringify(tally)}, ${retries} retries`);
+  }, 300_000);
+});
+
+describe.each(testDatabaseKinds)("idempotency under concurrency on %s", (kind) => {
+  const app = useTestApp(kind, { env: { DB_POOL_SIZE: "12" } });
+
+  it("10 concurrent requests with one key make one transfer and get identical answers; replaying 1,000 used keys writes nothing", async () => {
+    const t = app.current;
+    const [payer, payee] = await people(t, 2, 100_000);
+    const key = { "idempotency-key": unique("same") };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => t.graphql(SEND, { token: payer!.token, variables: { input: { toUserId: payee!.id, amount: 7 } }, headers: key })),
+    );
+    expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
+    expect(answers[0]!.body.errors).toBeUndefined();
+    expect(answers.filter((answer) => answer.headers.get("idempotent-replayed") === "true")).toHaveLength(9);
+    const prisma = t.app.database.prisma;
+    const payerAccount = await prisma.creditAccount.findFirstOrThrow({ where: { user: { handle: payer!.handle } } });
+    expect(await prisma.transfer.count({ where: { fromAccountId: payerAccount.id } })).toBe(1);
+
+    const keys = Array.from({ length: 1_000 }, (_, i) => `k-${payer!.handle}-${i}`);
+    const send = (k: string) => t.graphql(SEND, { token: payer!.token, variables: { input: { toUserId: payee!.id, amount: 1 } }, headers: { "idempotency-key": k } });
+    await withClients(keys, 16, send);
+    const rows = async () => ({ transfers: await prisma.transfer.count(), entries: await prisma.ledgerEntry.count(), keys: await prisma.idempotencyKey.count() });
+    const afterFirst = await rows();
+    const replays = await withClients(keys, 16, send);
+    expect(replays.every((replay) => replay.headers.get("idempotent-replayed") === "true")).toBe(true);
+    expect(await rows()).toEqual(afterFirst);
+  }, 300_000);
+});

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../support/databases.js";
+import { errorCodes, expectNoErrors, signUp } from "../support/fixtures.js";
+import { useTestApp } from "../support/test-app.js";
+import { grant, ledgerInvariants, makeAdmin, rowId, send, SEND } from "./support.js";
+
+describe.each(testDatabaseKinds)("credits on %s", (kind) => {
+  const app = useTestApp(kind);
+
+  it("grants, sends and keeps a ledger whose entries explain every balance", async () => {
+    const t = app.current;
+    const [admin, reader, writer] = [await signUp(t), await signUp(t), await signUp(t)];
+    await makeAdmin(t, admin);
+    const granted = await grant(t, admin, reader, 100);
+    expect(granted.body).toMatchObject({ data: { grantCredits: { amount: 100, from: null, to: { handle: reader.handle } } } });
+    const sent = await t.graphql(SEND, { token: reader.token, variables: { input: { toUserId: writer.id, amount: 30, note: "For the essay" } } });
+    expect(sent.body).toMatchObject({ data: { sendCredits: { amount: 30, note: "For the essay", from: { handle: reader.handle }, to: { handle: writer.handle } } } });
+
+    const mine = await t.graphql(`{ viewer { credits { balance entries(first: 10) { edges { node { amount balanceAfter transfer { amount } } } } } } }`, { token: reader.token });
+    expect(mine.body).toEqual({
+      data: {
+        viewer: {
+          credits: {
+            balance: 70,
+            entries: { edges: [{ node: { amount: -30, balanceAfter: 70, transfer: { amount: 30 } } }, { node: { amount: 100, balanceAfter: 100, transfer: { amount: 100 } } }] },
+          },
+        },
+      },
+    });
+    expect(await ledgerInvariants(t)).toMatchObject({ negative: 0, drifted: 0, unbalanced: 0, notTwo: 0, badAfter: 0 });
+    // Two round trips for the money, one for the audit event, one for the payload: never one per row.
+    const moves = sent.statements.filter((sql) => /credit_accounts|ledger_entries|audit_events|transfers/.test(sql));
+    expect(moves).toHaveLength(4);
+    // The viewer, BEGIN, then the accounts locked before anything else.
+    expect(sent.statements[2]).toMatch(/FOR UPDATE/);
+  });
+
+  it("refuses what a client got wrong, with its code, and moves nothing", async () => {
+    const t = app.current;
+    const [admin, reader, writer] = [await signUp(t), await signUp(t), await signUp(t)];
+    await makeAdmin(t, admin);
+    await grant(t, admin, reader, 10);
+    const nobody = Buffer.from("User:2000000000").toString("base64");
+    const cases: Array<[unknown, string, string | undefined]> = [
+      [await send(t, reader, writer, 11), "INSUFFICIENT_CREDITS", "input.amount"],
+      [await send(t, reader, reader, 1), "BAD_USER_INPUT", "input.toUserId"],
+      [await send(t, reader, { id: nobody }, 1), "NOT_FOUND", undefined],
+      [await send(t, reader, writer, 0), "BAD_USER_INPUT", "input.amount"],
+      [await send(t, reader, writer, -5), "BAD_USER_INPUT", "input.amount"],
+      [await send(t, reader, writer, 1_000_001), "BAD_USER_INPUT", "input.amount"],
+      [await grant(t, reader, writer, 5), "FORBIDDEN", undefined],
+    ];
+    for (const [response, code, field] of cases) {
+      const { body } = response as { body: { data: unknown; errors: Array<{ extensions: Record<string, unknown> }> } };
+      expect(body.data).toBeNull();
+      expect(body.errors[0]!.extensions.code).toBe(code);
+      if (field) expect(body.errors[0]!.extensions.field).toBe(field);
+    }
+    const balances = await t.app.database.prisma.creditAccount.findMany({ where: { userId: { in: [rowId(reader.id), rowId(writer.id)] } }, orderBy: { id: "asc" } });
+    expect(balances.map((account) => account.balance)).toEqual([10, 0]);
+  });
+
+  it("shows credits and transfers only to their owners (and admins): to anyone else they do not exist", async () => {
+    const t = app.current;
+    const [admin, reader, writer, stranger] = [await signUp(t), await signUp(t), await signUp(t), await signUp(t)];
+    await makeAdmin(t, admin);
+    await grant(t, admin, reader, 50);
+    const transferId = ((await send(t, reader, writer, 20)).body.data as { sendCredits: { id: string } }).sendCredits.id;
+    const credits = `query($h: String!) { user(handle: $h) { credits { balance } } }`;
+    const node = `query($id: ID!) { node(id: $id) { id } }`;
+    expect((await t.graphql(credits, { token: stranger.token, variables: { h: reader.handle } })).body).toEqual({ data: { user: { credits: null } } });
+    expect((await t.graphql(credits, { variables: { h: reader.handle } })).body).toEqual({ data: { user: { credits: null } } });
+    expect((await t.graphql(credits, { token: admin.token, variables: { h: reader.handle } })).body).toEqual({ data: { user: { credits: { balance: 30 } } } });
+    for (const viewer of [reader, writer, admin]) {
+      expect((await t.graphql(node, { token: viewer.token, variables: { id: transferId } })).body).toEqual({ data: { node: { id: transferId } } });
+    }
+    const missing = Buffer.from("Transfer:2000000000").toString("base64");
+    expect((await t.graphql(node, { token: stranger.token, variables: { id: transferId } })).body).toEqual(
+      (await t.graphql(node, { token: stranger.token, variables: { id: missing } })).body,
+    );
+  });
+
+  it("keeps ledger entries immutable and balances non-negative in the database itself", async () => {
+    const t = app.current;
+    const prisma = t.app.database.prisma;
+    const [admin, reader] = [await signUp(t), await signUp(t)];
+    await makeAdmin(t, admin);
+    expectNoErrors(await grant(t, admin, reader, 5));
+    await expect(prisma.$executeRawUnsafe(`UPDATE ledger_entries SET amount = amount + 1`)).rejects.toThrow(/immutable/);
+    await expect(prisma.$executeRawUnsafe(`DELETE FROM ledger_entries`)).rejects.toThrow(/immutable/);
+    await expect(prisma.$executeRawUnsafe(`UPDATE credit_accounts SET balance = -1 WHERE user_id = ${rowId(reader.id)}`)).rejects.toThrow(/balance_check/);
+    await expect(prisma.$executeRawUnsafe(`INSERT INTO transfers (kind, from_account_id, to_account_id, amount) VALUES ('SEND', 1, 1, 5)`)).rejects.toThrow(/accounts_check/);
+    await expect(prisma.$executeRawUnsafe(`INSERT INTO transfers (kind, from_account_id, to_account_id, amount) SELECT 'SEND', 1, max(id), 0 FROM credit_accounts`)).rejects.toThrow(/amount_check/);
+  });
+
+  describe("with an Idempotency-Key", () => {
+    it("replays the same request's response and writes nothing; another request with the key is IDEMPOTENCY_KEY_REUSED", async () => {
+      const t = app.current;
+      const prisma = t.app.database.prisma;
+      const [admin, reader, writer] = [await signUp(t), await signUp(t), await signUp(t)];
+      await makeAdmin(t, admin);
+      await grant(t, admin, reader, 100);
+      const key = { "idempotency-key": `pay-${reader.handle}` };
+      const first = await send(t, reader, writer, 25, key);
+      expectNoErrors(first);
+      const transfers = await prisma.transfer.count();
+      const replay = await send(t, reader, writer, 25, key);
+      expect(replay.body).toEqual(first.body);
+      expect(replay.headers.get("idempotent-replayed")).toBe("true");
+      expect(first.headers.get("idempotent-replayed")).toBeNull();
+      expect(await prisma.transfer.count()).toBe(transfers);
+      // Replays write nothing at all: the transaction rolls back.
+      expect(replay.statements.at(-1)).toBe("ROLLBACK");
+
+      const other = await send(t, reader, writer, 26, key);
+      expect(other.status).toBe(422);
+      expect(errorCodes(other)).toEqual(["IDEMPOTENCY_KEY_REUSED"]);
+      expect(await prisma.transfer.count()).toBe(transfers);
+      // Keys are per user: the same key from someone else is theirs.
+      await grant(t, admin, writer, 10);
+      expectNoErrors(await send(t, writer, reader, 5, key));
+    });
+
+    it("stores nothing for a failed operation, so the key can be used again", async () => {
+      const t = app.current;
+      const [admin, reader, writer] = [await signUp(t), await signUp(t), await signUp(t)];
+      await makeAdmin(t, admin);
+      const key = { "idempotency-key": `retry-${reader.handle}` };
+      expect(errorCodes(await send(t, reader, writer, 5, key))).toEqual(["INSUFFICIENT_CREDITS"]);
+      await grant(t, admin, reader, 5);
+      const second = await send(t, reader, writer, 5, key);
+      expectNoErrors(second);
+      expect(second.headers.get("idempotent-replayed")).toBeNull();
+    });
+
+    it("forgets a key when it expires, and needs a signed-in viewer and a sane key", async () => {
+      const t = app.current;
+      const prisma = t.app.database.prisma;
+      const [admin, reader, writer] = [await signUp(t), await signUp(t), await signUp(t)];
+      await makeAdmin(t, admin);
+      await grant(t, admin, reader, 10);
+      const key = { "idempotency-key": `old-${reader.handle}` };
+      expectNoErrors(await send(t, reader, writer, 1, key));
+      await prisma.idempotencyKey.updateMany({ where: { userId: rowId(reader.id) }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+      const again = await send(t, reader, writer, 1, key);
+      expectNoErrors(again);
+      expect(again.headers.get("idempotent-replayed")).toBeNull();
+      expect((await prisma.creditAccount.findUnique({ where: { userId: rowId(reader.id) } }))!.balance).toBe(8);
+
+      const anonymous = await t.graphql(SEND, { variables: { input: { toUserId: writer.id, amount: 1 } }, headers: key });
+      expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
+      const tooLong = await send(t, reader, writer, 1, { "idempotency-key": "x".repeat(256) });
+      expect(tooLong.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "Idempotency-Key" } }]);
+    });
+  });
+});
