@@ -25,6 +25,7 @@ import { openDatabase } from "../src/db/client.js";
 import { seedDatabase, type SeedOptions } from "../src/db/seed.js";
 import { createLogger } from "../src/logger.js";
 import { CEILING_SQL, ceilingParameters } from "./systems/ceiling.js";
+import { creditsBenchmark, renderCredits } from "./lib/credits.js";
 import { benchmarkInputs, collectCursors, DATASETS, describeSeed, idCursors, requestBodies, type Inputs } from "./lib/inputs.js";
 import { countStatements, measure, type Measurement, type MeasureSettings, type System } from "./lib/measure.js";
 import { NODE_FLAGS, pinProcesses, startServer } from "./lib/processes.js";
@@ -174,7 +175,17 @@ async function main() {
       }
     }
 
-    const report = renderReport(results, {
+    console.log("\n# W6: sendCredits against its ceiling, and three ways to lock");
+    const credits = await creditsBenchmark({
+      adminUrl: ADMIN_URL,
+      quick: QUICK,
+      serverCore: SERVER_CORE,
+      poolSize: POOL_SIZE,
+      authSecret: AUTH_SECRET,
+      inkwellEnv: inkwellEnv(),
+    });
+
+    const report = `${renderReport(results, {
       facts,
       setup:
         `Servers pinned to core ${SERVER_CORE}; PostgreSQL and autocannon to core ${LOAD_CORE}. Pool size ${POOL_SIZE} for every system; ` +
@@ -184,7 +195,7 @@ async function main() {
       datasets: { standard: describeSeed(DATASETS.standard.seed), deep: describeSeed(DATASETS.deep.seed) },
       plans,
       seconds: (Date.now() - started) / 1000,
-    });
+    })}\n\n${renderCredits(credits)}`;
     console.log(`\n${report}`);
     if (QUICK) {
       console.log("BENCH_QUICK=1: a check of the harness; nothing written.");
@@ -192,7 +203,7 @@ async function main() {
     }
     const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, "-");
     await writeFile(path.join("bench/results", `${stamp}.md`), `${report}\n`);
-    await writeFile(path.join("bench/results", `${stamp}.json`), `${JSON.stringify({ facts, results }, null, 2)}\n`);
+    await writeFile(path.join("bench/results", `${stamp}.json`), `${JSON.stringify({ facts, results, credits }, null, 2)}\n`);
     await updateReadme(report);
     console.log(`Wrote bench/results/${stamp}.md and the README's Performance section.`);
   } finally {

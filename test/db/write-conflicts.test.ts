@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isWriteConflict } from "../../src/db/conflicts.js";
 import { UnitOfWork } from "../../src/db/unit-of-work.js";
 import { testDatabaseKinds } from "../support/databases.js";
-import { signUp } from "../support/fixtures.js";
+import { createPost, signUp } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
 
 /** Two serializable transactions that each wait for the other to reach `step` before going on. */
@@ -115,4 +115,36 @@ describe.each(testDatabaseKinds)("the unit of work's after-commit queue on %s", 
     await rolledBack.finish(false);
     expect(seen).toEqual(["first", "third"]);
   });
+});
+
+// Two operations that update the same two posts in opposite orders deadlock on PostgreSQL;
+// PostgreSQL aborts one, and its unit of work runs it again from the start.
+describe.runIf(testDatabaseKinds.includes("postgres"))("the unit of work's retries on PostgreSQL", () => {
+  const app = useTestApp("postgres", { env: { DB_POOL_SIZE: "10" } });
+
+  it("runs an operation that lost a deadlock again, so both operations succeed", async () => {
+    const t = app.current;
+    const author = await signUp(t);
+    const update = `mutation($a: ID!, $b: ID!, $ta: String!, $tb: String!) {
+      first: updatePost(input: { id: $a, title: $ta }) { id }
+      second: updatePost(input: { id: $b, title: $tb }) { id }
+    }`;
+    t.logs.length = 0;
+    const outcomes: unknown[] = [];
+    // One pair at a time: the loser of a deadlock runs again once the winner has committed.
+    for (let round = 0; round < 20 && !t.logs.some((line) => line.message === "unit of work retried"); round++) {
+      const [p1, p2] = [await createPost(t, author), await createPost(t, author)];
+      const results = await Promise.all(
+        Array.from({ length: 2 }, (_, i) =>
+          t.graphql(update, {
+            token: author.token,
+            variables: i % 2 ? { a: p1.id, b: p2.id, ta: `A${i}`, tb: `B${i}` } : { a: p2.id, b: p1.id, ta: `B${i}`, tb: `A${i}` },
+          }),
+        ),
+      );
+      outcomes.push(...results.map((result) => result.body));
+    }
+    expect(outcomes.filter((body) => (body as { errors?: unknown }).errors !== undefined)).toEqual([]);
+    expect(t.logs.filter((line) => line.message === "unit of work retried").length).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -1,7 +1,6 @@
 import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
-import { recordAuditEvent } from "../../audit/record-audit-event.js";
 import { BadUserInputError, InsufficientCreditsError, NotFoundError } from "../../errors.js";
 import { singleLineText } from "../text.js";
 
@@ -13,13 +12,6 @@ export interface TransferInput {
   toUserId: number;
   amount: number;
   note?: string | null;
-}
-
-interface LockedAccount {
-  id: number;
-  userId: number | null;
-  kind: "USER" | "SYSTEM";
-  balance: number;
 }
 
 function validTransfer(input: TransferInput): { amount: number; note: string | null } {
@@ -44,53 +36,61 @@ export async function grantCredits(db: Db, admin: Viewer, input: TransferInput):
 }
 
 /**
- * Moves `amount` between two accounts inside the caller's transaction:
- * 1. locks both accounts, always in the order of their ids (`FOR UPDATE`),
- *    so two opposite transfers wait for each other instead of deadlocking;
- * 2. checks the sender's balance (the CHECK constraint is the backstop);
- * 3. in one statement, records the transfer, moves the balances and writes
- *    the two ledger entries (summing to 0), each with the balance after it.
- * Two round trips, whatever the accounts. `fromUserId: null` is the system
- * account (a grant), which may go below zero.
+ * Moves `amount` between two accounts inside the caller's transaction, in
+ * one statement, so the accounts stay locked only from this statement to
+ * COMMIT:
+ * 1. it locks both accounts, always in the order of their ids
+ *    (`FOR UPDATE`), so two opposite transfers wait for each other instead
+ *    of deadlocking;
+ * 2. it goes on only if the recipient exists and the sender has the amount
+ *    (the system account, the source of grants, may go below zero; the
+ *    CHECK constraint is the backstop for user accounts);
+ * 3. it records the transfer, moves both balances, writes the two ledger
+ *    entries (summing to 0, each with the balance after it) and the audit
+ *    event.
+ * `fromUserId: null` is the system account (a grant).
  */
 export async function transfer(
   db: Db,
   request: { kind: "SEND" | "GRANT"; fromUserId: number | null; toUserId: number; amount: number; note: string | null; actorId: number },
 ): Promise<{ id: number }> {
   const { kind, fromUserId, toUserId, amount, note } = request;
-  const fromCondition = fromUserId === null ? Prisma.sql`"kind" = 'SYSTEM'` : Prisma.sql`"user_id" = ${fromUserId}`;
-  const accounts = await db.$queryRaw<LockedAccount[]>`
-    SELECT "id", "user_id" AS "userId", "kind"::text AS "kind", "balance" FROM "credit_accounts"
-    WHERE ${fromCondition} OR "user_id" = ${toUserId}
-    ORDER BY "id" FOR UPDATE`;
-  const from = accounts.find((account) => (fromUserId === null ? account.kind === "SYSTEM" : account.userId === fromUserId));
-  const to = accounts.find((account) => account.userId === toUserId);
-  if (!to) throw new NotFoundError("The recipient");
-  if (!from) throw new Error(`no credit account for user ${fromUserId}`);
-  if (from.kind === "USER" && from.balance < amount) throw new InsufficientCreditsError(from.balance, amount);
-
-  const [moved] = await db.$queryRaw<{ transferId: number }[]>`
-    WITH "t" AS (
+  const isSource = fromUserId === null ? Prisma.sql`"kind" = 'SYSTEM'` : Prisma.sql`"user_id" = ${fromUserId}`;
+  const action = kind === "SEND" ? "credits.send" : "credits.grant";
+  const [outcome] = await db.$queryRaw<{ fromBalance: number | null; recipientFound: boolean; transferId: number | null }[]>`
+    WITH "locked" AS (
+      SELECT "id", "user_id", "kind", "balance" FROM "credit_accounts"
+      WHERE ${isSource} OR "user_id" = ${toUserId}
+      ORDER BY "id" FOR UPDATE
+    ), "src" AS (
+      SELECT * FROM "locked" WHERE ${isSource}
+    ), "dst" AS (
+      SELECT * FROM "locked" WHERE "user_id" = ${toUserId}
+    ), "t" AS (
       INSERT INTO "transfers" ("kind", "from_account_id", "to_account_id", "amount", "note")
-      VALUES (${kind}::"TransferKind", ${from.id}, ${to.id}, ${amount}, ${note})
-      RETURNING "id", "created_at"
+      SELECT ${kind}::"TransferKind", "src"."id", "dst"."id", ${amount}, ${note} FROM "src", "dst"
+      WHERE "src"."kind" = 'SYSTEM' OR "src"."balance" >= ${amount}
+      RETURNING "id", "created_at", "from_account_id", "to_account_id"
     ), "f" AS (
-      UPDATE "credit_accounts" SET "balance" = "balance" - ${amount} WHERE "id" = ${from.id} RETURNING "balance"
+      UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" - ${amount} FROM "t" WHERE "c"."id" = "t"."from_account_id" RETURNING "c"."balance"
     ), "r" AS (
-      UPDATE "credit_accounts" SET "balance" = "balance" + ${amount} WHERE "id" = ${to.id} RETURNING "balance"
+      UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" + ${amount} FROM "t" WHERE "c"."id" = "t"."to_account_id" RETURNING "c"."balance"
+    ), "e" AS (
+      INSERT INTO "ledger_entries" ("account_id", "transfer_id", "amount", "balance_after", "created_at")
+      SELECT "t"."from_account_id", "t"."id", ${-amount}::int, "f"."balance", "t"."created_at" FROM "t", "f"
+      UNION ALL
+      SELECT "t"."to_account_id", "t"."id", ${amount}::int, "r"."balance", "t"."created_at" FROM "t", "r"
+    ), "a" AS (
+      INSERT INTO "audit_events" ("actor_id", "action", "entity_type", "entity_id", "data")
+      SELECT ${request.actorId}, ${action}, 'Transfer', "t"."id"::text, ${JSON.stringify({ toUserId, amount })}::jsonb FROM "t"
     )
-    INSERT INTO "ledger_entries" ("account_id", "transfer_id", "amount", "balance_after", "created_at")
-    SELECT ${from.id}::int, "t"."id", ${-amount}::int, "f"."balance", "t"."created_at" FROM "t", "f"
-    UNION ALL
-    SELECT ${to.id}::int, "t"."id", ${amount}::int, "r"."balance", "t"."created_at" FROM "t", "r"
-    RETURNING "transfer_id" AS "transferId"`;
-  const id = moved!.transferId;
-  await recordAuditEvent(db, {
-    actorId: request.actorId,
-    action: kind === "SEND" ? "credits.send" : "credits.grant",
-    entityType: "Transfer",
-    entityId: id,
-    data: { toUserId, amount },
-  });
-  return { id };
+    SELECT (SELECT "balance" FROM "src") AS "fromBalance",
+           EXISTS (SELECT 1 FROM "dst") AS "recipientFound",
+           (SELECT "id" FROM "t") AS "transferId"`;
+  if (!outcome?.recipientFound) throw new NotFoundError("The recipient");
+  if (outcome.transferId === null) {
+    if (outcome.fromBalance === null) throw new Error(`no credit account for user ${fromUserId}`);
+    throw new InsufficientCreditsError(outcome.fromBalance, amount);
+  }
+  return { id: outcome.transferId };
 }
