@@ -4,6 +4,7 @@ import "./post/types.js";
 import "./post/queries.js";
 import "./post/mutations.js";
 import "./post/import-mutation.js";
+import "./post/search.js";
 import "./user/types.js";
 import "./user/queries.js";
 import "./user/mutations.js";

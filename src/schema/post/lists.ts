@@ -1,5 +1,5 @@
 import { Prisma, type PostStatus } from "../../db/generated/prisma/client.js";
-import { containsPattern, utcTimestamp } from "../../db/sql/values.js";
+import { utcTimestamp } from "../../db/sql/values.js";
 import { sortKey, type SortKey } from "../../paging/keyset.js";
 import type { RowSource } from "../../paging/lookup.js";
 import type { PageBranch, PageSource } from "../../paging/page-query.js";
@@ -82,8 +82,8 @@ export const feedPosts: PageSource<FeedArgs> = {
       where.push(Prisma.sql`"x"."author_id" = (SELECT "id" FROM "users" WHERE "handle" = ${filter.authorHandle})`);
     }
     if (filter.search) {
-      const pattern = containsPattern(filter.search);
-      where.push(Prisma.sql`("x"."title" ILIKE ${pattern} OR "x"."body" ILIKE ${pattern})`);
+      // Full-text, through posts_search_vector_idx; websearch syntax never fails to parse.
+      where.push(Prisma.sql`"x"."search_vector" @@ websearch_to_tsquery('english', ${filter.search})`);
     }
     if (filter.publishedAfter) where.push(Prisma.sql`"x"."published_at" > ${utcTimestamp(filter.publishedAfter)}`);
     if (filter.publishedBefore) where.push(Prisma.sql`"x"."published_at" < ${utcTimestamp(filter.publishedBefore)}`);

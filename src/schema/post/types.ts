@@ -21,7 +21,10 @@ export const PostFilter = builder.inputType("PostFilter", {
   fields: (t) => ({
     authorHandle: t.string({ extensions: { maxLength: TEXT_LIMITS.handle } }),
     tag: t.string({ extensions: { maxLength: TEXT_LIMITS.tag } }),
-    search: t.string({ description: "Matches text in the title or body, ignoring case.", extensions: { maxLength: TEXT_LIMITS.search } }),
+    search: t.string({
+      description: 'Full-text search of title and body, in English with stemming ("running" finds "run"); web-search syntax: "quoted phrases", or, -not.',
+      extensions: { maxLength: TEXT_LIMITS.search },
+    }),
     publishedAfter: t.field({ type: "DateTime" }),
     publishedBefore: t.field({ type: "DateTime" }),
   }),
