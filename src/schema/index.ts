@@ -5,6 +5,7 @@ import "./post/queries.js";
 import "./post/mutations.js";
 import "./post/import-mutation.js";
 import "./post/search.js";
+import "./stats/types.js";
 import "./user/types.js";
 import "./user/queries.js";
 import "./user/mutations.js";
