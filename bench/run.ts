@@ -20,10 +20,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createTokenService } from "../src/auth/tokens.js";
-import { loadConfig } from "../src/config.js";
-import { openDatabase } from "../src/db/client.js";
+import { withDatabase } from "../src/db/lifecycle.js";
 import { seedDatabase, type SeedOptions } from "../src/db/seed.js";
-import { createLogger } from "../src/logger.js";
 import { CEILING_SQL, ceilingParameters } from "./systems/ceiling.js";
 import { creditsBenchmark, renderCredits } from "./lib/credits.js";
 import { benchmarkInputs, collectCursors, DATASETS, describeSeed, idCursors, requestBodies, type Inputs } from "./lib/inputs.js";
@@ -244,14 +242,10 @@ async function machineFacts(admin: pg.Client): Promise<RunFacts> {
 
 /** The project's own migrations and seed command, so the benchmark reads what users would load. */
 async function seed(env: Record<string, string>, options: SeedOptions) {
-  const config = loadConfig({ ...process.env, ...env, LOG_LEVEL: "warn" });
-  const database = await openDatabase(config.database, createLogger("warn"));
-  try {
-    await database.migrate();
-    await seedDatabase(database.prisma, options);
-  } finally {
-    await database.close();
-  }
+  await withDatabase(({ database }) => seedDatabase(database.prisma, options).then(() => undefined), {
+    migrate: "always",
+    env: { ...process.env, ...env, LOG_LEVEL: "warn" },
+  });
 }
 
 async function firstUser(url: string): Promise<number> {

@@ -8,9 +8,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { transfer } from "../../src/schema/credits/service.js";
 import { createTokenService } from "../../src/auth/tokens.js";
-import { loadConfig } from "../../src/config.js";
-import { openDatabase } from "../../src/db/client.js";
-import { createLogger } from "../../src/logger.js";
+import { withDatabase } from "../../src/db/lifecycle.js";
 import { startServer } from "./processes.js";
 
 const USERS = 1_000;
@@ -66,23 +64,21 @@ function plan(userIds: number[], count: number): Planned[] {
 }
 
 async function setUp(url: string): Promise<number[]> {
-  const config = loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" });
-  const database = await openDatabase(config.database, createLogger("warn"));
-  try {
-    await database.migrate();
-    const users = await database.prisma.user.createManyAndReturn({
-      data: Array.from({ length: USERS }, (_, i) => ({ handle: `payer${i}`, email: `payer${i}@example.com`, name: `Payer ${i}`, passwordHash: "x" })),
-      select: { id: true },
-    });
-    for (const user of users) {
-      await database.prisma.$transaction((tx) =>
-        transfer(tx, { kind: "GRANT", fromUserId: null, toUserId: user.id, amount: START_BALANCE, note: null, actorId: user.id }),
-      );
-    }
-    return users.map((user) => user.id);
-  } finally {
-    await database.close();
-  }
+  return withDatabase(
+    async ({ database }) => {
+      const users = await database.prisma.user.createManyAndReturn({
+        data: Array.from({ length: USERS }, (_, i) => ({ handle: `payer${i}`, email: `payer${i}@example.com`, name: `Payer ${i}`, passwordHash: "x" })),
+        select: { id: true },
+      });
+      for (const user of users) {
+        await database.prisma.$transaction((tx) =>
+          transfer(tx, { kind: "GRANT", fromUserId: null, toUserId: user.id, amount: START_BALANCE, note: null, actorId: user.id }),
+        );
+      }
+      return users.map((user) => user.id);
+    },
+    { migrate: "always", env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" } },
+  );
 }
 
 async function counts(client: pg.Client): Promise<{ transfers: number; deadlocks: number }> {

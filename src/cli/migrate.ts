@@ -8,10 +8,8 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { loadConfig } from "../config.js";
-import { openDatabase } from "../db/client.js";
+import { withDatabase } from "../db/lifecycle.js";
 import { createMigration } from "../db/migrations.js";
-import { createLogger } from "../logger.js";
 
 async function main(argv: string[]): Promise<void> {
   const [command, name] = argv;
@@ -27,15 +25,14 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command !== "deploy") throw new Error(`unknown command "${command ?? ""}"; use deploy or create`);
-  const config = loadConfig();
-  const database = await openDatabase(config.database, createLogger("warn"));
-  try {
-    const applied = await database.migrate();
-    const where = config.database.kind === "postgres" ? "PostgreSQL" : `PGlite at ${config.database.dir}`;
-    console.log(applied.length ? `Applied to ${where}: ${applied.join(", ")}` : `${where} is up to date.`);
-  } finally {
-    await database.close();
-  }
+  await withDatabase(
+    async ({ database, config }) => {
+      const applied = await database.migrate();
+      const where = config.database.kind === "postgres" ? "PostgreSQL" : `PGlite at ${config.database.dir}`;
+      console.log(applied.length ? `Applied to ${where}: ${applied.join(", ")}` : `${where} is up to date.`);
+    },
+    { migrate: "never" },
+  );
 }
 
 // Exit when done: the WASM schema engine leaves a timer behind that would

@@ -9,11 +9,9 @@
  * --reset to empty the database first.
  */
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.js";
-import { openDatabase } from "../db/client.js";
+import { withDatabase } from "../db/lifecycle.js";
 import { DEMO_SEED, seedDatabase } from "../db/seed.js";
 import { SEED_PASSWORD } from "../db/seed-password.js";
-import { createLogger } from "../logger.js";
 
 function count(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -43,10 +41,7 @@ async function main(): Promise<void> {
     hotPostComments: count(values["hot-post-comments"], "hot-post-comments", 0),
     admins: count(values.admins, "admins", 0),
   };
-  const config = loadConfig();
-  const database = await openDatabase(config.database, createLogger("warn"));
-  try {
-    if (database.kind === "pglite") await database.migrate();
+  await withDatabase(async ({ database }) => {
     if (values.reset) {
       // CASCADE reaches the credit accounts (and their ledger) too; the system account is made again.
       await database.prisma.$executeRaw`TRUNCATE users, tags, audit_events, credit_accounts RESTART IDENTITY CASCADE`;
@@ -59,9 +54,7 @@ async function main(): Promise<void> {
       `Seeded ${counts.users} users, ${counts.posts} posts, ${counts.comments} comments, ${counts.tags} tags in ${seconds} s. ` +
         `Every user's password is "${SEED_PASSWORD}".`,
     );
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 // Exit when done: the WASM schema engine leaves a timer behind that would
