@@ -3,29 +3,20 @@ import { testDatabaseKinds } from "../support/databases.js";
 import type { TestUser } from "../support/fixtures.js";
 import { unique } from "../support/fixtures.js";
 import { useTestApp, type TestApp } from "../support/test-app.js";
-import { ledgerInvariants, SEND } from "./support.js";
+import { ledgerInvariants, SEND, usersWithTokens } from "./support.js";
 
-const globalUserId = (id: number) => Buffer.from(`User:${id}`).toString("base64");
-
+/** `count` users with `credits` each, granted through the API by an admin. */
 async function people(t: TestApp, count: number, credits: number): Promise<TestUser[]> {
-  const handles = Array.from({ length: count }, () => unique("c"));
-  const users = await t.app.database.prisma.user.createManyAndReturn({
-    data: handles.map((handle) => ({ handle, email: `${handle}@example.com`, name: handle, passwordHash: "x" })),
-    select: { id: true, handle: true, email: true },
-  });
-  const [admin] = await t.app.database.prisma.user.createManyAndReturn({
-    data: [{ handle: unique("a"), email: `${unique("a")}@example.com`, name: "Admin", passwordHash: "x", role: "ADMIN" }],
-    select: { id: true },
-  });
-  const adminToken = await t.app.services.tokens.issue(admin!.id);
+  const [admin] = await usersWithTokens(t, 1, "ADMIN");
+  const users = await usersWithTokens(t, count);
   for (const user of users) {
     const response = await t.graphql(`mutation($i: GrantCreditsInput!) { grantCredits(input: $i) { id } }`, {
-      token: adminToken,
-      variables: { i: { toUserId: globalUserId(user.id), amount: credits } },
+      token: admin!.token,
+      variables: { i: { toUserId: user.id, amount: credits } },
     });
     expect(response.body.errors).toBeUndefined();
   }
-  return Promise.all(users.map(async (user) => ({ ...user, id: globalUserId(user.id), password: "", token: await t.app.services.tokens.issue(user.id) })));
+  return users;
 }
 
 /** Runs `work` for each item with at most `clients` at a time. */

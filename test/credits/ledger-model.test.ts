@@ -2,9 +2,8 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { testDatabaseKinds } from "../support/databases.js";
 import type { TestUser } from "../support/fixtures.js";
-import { unique } from "../support/fixtures.js";
 import { useTestApp, type TestApp } from "../support/test-app.js";
-import { GRANT, ledgerInvariants, SEND } from "./support.js";
+import { GRANT, ledgerInvariants, SEND, usersWithTokens } from "./support.js";
 
 /**
  * Model-based: random sequences of grants, sends, overdrafts, zero and
@@ -87,22 +86,12 @@ const commands = [
 describe.each(testDatabaseKinds)("the ledger against a model on %s", (kind) => {
   const app = useTestApp(kind);
 
-  /** Users made straight in the database (no password hashing), with tokens from the server's own service. */
-  async function newPeople(t: TestApp, count: number, role: "USER" | "ADMIN" = "USER"): Promise<TestUser[]> {
-    const handles = Array.from({ length: count }, () => unique("m"));
-    const users = await t.app.database.prisma.user.createManyAndReturn({
-      data: handles.map((handle) => ({ handle, email: `${handle}@example.com`, name: handle, passwordHash: "x", role })),
-      select: { id: true, handle: true, email: true },
-    });
-    return Promise.all(users.map(async (user) => ({ ...user, id: globalUserId(user.id), password: "", token: await t.app.services.tokens.issue(user.id) })));
-  }
-
   test.prop([fc.commands(commands, { maxCommands: 25 })], { numRuns: Number(process.env.LEDGER_RUNS ?? 15) })(
     "answers and balances as the model says, and keeps every invariant after every step",
     async (cmds) => {
       const t = app.current;
-      const [admin] = await newPeople(t, 1, "ADMIN");
-      const people = await newPeople(t, PEOPLE);
+      const [admin] = await usersWithTokens(t, 1, "ADMIN");
+      const people = await usersWithTokens(t, PEOPLE);
       await fc.asyncModelRun(() => ({ model: { balances: people.map(() => 0) }, real: { t, admin: admin!, people } }), cmds);
     },
     120_000,

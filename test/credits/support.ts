@@ -1,5 +1,5 @@
 import type { TestApp, GraphQLResponse } from "../support/test-app.js";
-import type { TestUser } from "../support/fixtures.js";
+import { unique, type TestUser } from "../support/fixtures.js";
 
 export const SEND = `mutation Send($input: SendCreditsInput!) { sendCredits(input: $input) { id amount note from { handle } to { handle } } }`;
 export const GRANT = `mutation Grant($input: GrantCreditsInput!) { grantCredits(input: $input) { id amount from { handle } to { handle } } }`;
@@ -41,4 +41,16 @@ export async function ledgerInvariants(t: TestApp) {
     notTwo: Number(check!.notTwo),
     badAfter: Number(check!.badAfter),
   };
+}
+
+/** Users made straight in the database (no password hashing, which would dominate these tests), with tokens from the server's own service. */
+export async function usersWithTokens(t: TestApp, count: number, role: "USER" | "ADMIN" = "USER"): Promise<TestUser[]> {
+  const handles = Array.from({ length: count }, () => unique("m"));
+  const users = await t.app.database.prisma.user.createManyAndReturn({
+    data: handles.map((handle) => ({ handle, email: `${handle}@example.com`, name: handle, passwordHash: "x", role })),
+    select: { id: true, handle: true, email: true },
+  });
+  return Promise.all(
+    users.map(async (user) => ({ ...user, id: Buffer.from(`User:${user.id}`).toString("base64"), password: "", token: await t.app.services.tokens.issue(user.id) })),
+  );
 }
