@@ -78,6 +78,13 @@ interface SharedDbConfig {
 }
 
 export interface PoolConfig extends SharedDbConfig {
+  /**
+   * The PostgreSQL schema that holds all of Inkwell's tables (DATABASE_SCHEMA,
+   * `public` by default): migrations create them there, and every pooled
+   * connection's search_path names only it, so two instances with different
+   * schemas share a database without seeing each other's rows.
+   */
+  schema: string;
   poolSize: number;
   /**
    * Prepare each distinct statement once per connection and run it by name
@@ -107,6 +114,15 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** A plain lower-case identifier, so it is safe in a connection's startup options and needs no quoting. */
+function schemaName(env: Env): string {
+  const schema = env.DATABASE_SCHEMA?.trim() || "public";
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema) || schema.startsWith("pg_")) {
+    throw new ConfigError("DATABASE_SCHEMA", "must be a lower-case identifier: letters, digits and underscores, at most 63, not starting with a digit or pg_");
+  }
+  return schema;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
   const dataDir = path.resolve(env.DATA_DIR ?? ".data");
@@ -133,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
       kind: "postgres",
       url,
       ...shared,
+      schema: schemaName(env),
       poolSize: integer(env, "DB_POOL_SIZE", 10, { min: 1, max: 1000 }),
       preparedStatements: boolean(env, "DB_PREPARED_STATEMENTS", true),
       // 0 would mean "wait forever" in pg; a request must fail instead.
@@ -141,6 +158,9 @@ export function loadConfig(env: Env = process.env): Config {
       maxLifetimeSeconds: integer(env, "DB_MAX_LIFETIME_S", 3_600, { min: 0 }),
     };
   } else {
+    if (env.DATABASE_SCHEMA?.trim()) {
+      throw new ConfigError("DATABASE_SCHEMA", "needs DATABASE_URL: the embedded database is Inkwell's alone, so its tables stay in public");
+    }
     const dir = env.PGLITE_DIR?.trim() || path.join(dataDir, "pglite");
     // `memory://` is PGlite's in-memory database, not a folder name to resolve.
     database = { kind: "pglite", dir: dir.startsWith("memory://") ? dir : path.resolve(dir), ...shared };

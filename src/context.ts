@@ -53,6 +53,8 @@ export interface Context {
   readonly sqlLog: SqlLog | null;
   /** The request's Idempotency-Key header (src/plugins/unit-of-work.ts); null without one. */
   readonly idempotencyKey: string | null;
+  /** Aborted when the client goes away: long work (a streamed export) stops reading. */
+  readonly signal: AbortSignal;
   readonly services: AppServices;
 }
 
@@ -71,6 +73,7 @@ export async function createContext(services: AppServices, initial: YogaInitialC
     pages: new PageLoaders({ cache: true }),
     sqlLog,
     idempotencyKey: initial.request.headers.get("idempotency-key"),
+    signal: initial.request.signal,
     services,
   };
 }
@@ -95,7 +98,7 @@ export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork): C
 /**
  * The viewer a bearer token names, as the database has them now: their
  * role is read on every request, so a demoted admin is no longer one, and a
- * token of a deleted account signs nobody in. A missing, malformed, forged
+ * token of a deleted or suspended account signs nobody in. A missing, malformed, forged
  * or expired token, or one of an account that is gone, means "signed out",
  * not an error: public data stays readable, and what needs a viewer says
  * UNAUTHENTICATED.
@@ -106,7 +109,7 @@ async function viewerFrom(request: Request, services: AppServices): Promise<View
   const userId = match?.[1] ? await services.tokens.verify(match[1]) : null;
   if (userId === null) return null;
   const [user] = await services.sql.query<Viewer>(
-    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId}`,
+    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL`,
   );
   return user ?? null;
 }

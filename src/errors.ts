@@ -3,29 +3,31 @@ import { GraphQLError } from "graphql";
 import { Prisma } from "./db/generated/prisma/client.js";
 
 /**
- * The few errors a client may see, each with a stable `extensions.code`.
- * Anything else is an unexpected error: masked for the client as
- * INTERNAL_SERVER_ERROR and logged with the request id.
+ * The few errors a client may see, each with a stable `extensions.code` and
+ * what it means to a client. Anything else is an unexpected error: masked
+ * for the client as INTERNAL_SERVER_ERROR and logged with the request id.
+ * The schema's ErrorCode enum carries these descriptions.
  */
-export const ERROR_CODES = [
-  "BAD_USER_INPUT",
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "CONFLICT",
-  "RATE_LIMITED",
-  // The sender's balance is below the amount.
-  "INSUFFICIENT_CREDITS",
-  // An Idempotency-Key used before with a different request (HTTP 422).
-  "IDEMPOTENCY_KEY_REUSED",
-  "DATABASE_UNAVAILABLE",
-  "DATABASE_BUSY",
-  "DATABASE_TIMEOUT",
-  // Answered by the HTTP server itself to a request still running when the shutdown grace period ends (503).
-  "SHUTTING_DOWN",
-  "INTERNAL_SERVER_ERROR",
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ERROR_CODE_DESCRIPTIONS = {
+  BAD_USER_INPUT:
+    "The client's mistake: a bad argument (extensions.field names it), a malformed or foreign cursor, text or a list over its limit, or a document refused before it ran (extensions.reason says why: GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, DEPTH_LIMIT, COST_LIMIT, …). Fix the request; retrying it unchanged fails again.",
+  UNAUTHENTICATED: "The operation needs a signed-in viewer, the email or password is wrong, or the token is expired, forged or of an account that is gone or suspended.",
+  FORBIDDEN: "The viewer may not do this to something it can see (someone else's published post, an admin-only field).",
+  NOT_FOUND: "The thing does not exist, or the viewer may not know that it does: both answer the same, word for word.",
+  CONFLICT: "The write collides with existing data, like a taken handle or email (extensions.field names it).",
+  RATE_LIMITED: "Too many attempts; extensions.retryAfter gives the seconds to wait (HTTP 429 with Retry-After).",
+  ACCOUNT_SUSPENDED: "logIn with the right password to an account an admin suspended.",
+  INSUFFICIENT_CREDITS: "sendCredits for more credits than the viewer's balance (extensions.field: input.amount).",
+  IDEMPOTENCY_KEY_REUSED: "An Idempotency-Key this user already used for a different request (HTTP 422).",
+  DATABASE_UNAVAILABLE: "The database cannot be reached (HTTP 503 with Retry-After); retry later. Nothing was written.",
+  DATABASE_BUSY: "Every database connection stayed busy, or a write kept conflicting after retries (HTTP 503); retry later. Nothing was written.",
+  DATABASE_TIMEOUT: "A statement ran past its time limit (HTTP 503); retry later. Nothing was written.",
+  SHUTTING_DOWN: "The server was shutting down while the request ran (HTTP 503); retry on another instance.",
+  INTERNAL_SERVER_ERROR: "Anything unexpected: the message is \"Unexpected error.\", and extensions.requestId finds the full error in the server's log.",
+} as const;
+
+export const ERROR_CODES = Object.keys(ERROR_CODE_DESCRIPTIONS) as (keyof typeof ERROR_CODE_DESCRIPTIONS)[];
+export type ErrorCode = keyof typeof ERROR_CODE_DESCRIPTIONS;
 
 export class AppError extends GraphQLError {
   constructor(code: Exclude<ErrorCode, "INTERNAL_SERVER_ERROR">, message: string, extensions: Record<string, unknown> = {}) {
@@ -66,6 +68,13 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, field?: string) {
     super("CONFLICT", message, field ? { field } : {});
+  }
+}
+
+/** The credentials are right, but an admin suspended the account (suspendUsers). */
+export class AccountSuspendedError extends AppError {
+  constructor() {
+    super("ACCOUNT_SUSPENDED", "This account is suspended.");
   }
 }
 

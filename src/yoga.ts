@@ -7,6 +7,7 @@ import { expectedError, maskError } from "./errors.js";
 import { corsFromAllowList } from "./plugins/cors.js";
 import { useNoIntrospection } from "./plugins/introspection.js";
 import { useClientErrorCodes } from "./plugins/client-error-codes.js";
+import { useIncrementalDelivery } from "./plugins/defer-stream.js";
 import { useResultErrors } from "./plugins/result-errors.js";
 import { useRequestFormat } from "./plugins/request-format.js";
 import { useOperationLog, wasLoggedWithRequest } from "./plugins/operation-log.js";
@@ -76,6 +77,7 @@ export function createYogaApp({ services, database, settings }: YogaDeps) {
       useRequestFormat(),
       useResultErrors(services.logger),
       useReadiness("/readyz", () => database.ready()),
+      ...useIncrementalDelivery(),
       useUnitOfWork(),
       useOperationLog(),
     ],

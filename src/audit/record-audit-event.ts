@@ -20,3 +20,21 @@ export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<
     VALUES (${event.actorId}, ${event.action}, ${event.entityType}, ${String(event.entityId)},
             ${JSON.stringify(event.data ?? {})}::jsonb)`;
 }
+
+/**
+ * Appends one audit event per entity of a bulk write in one multi-row
+ * insert, on the caller's transaction: the same action by the same actor on
+ * many entities, each with its own data.
+ */
+export async function recordAuditEvents(
+  db: Db,
+  events: { actorId: number | null; action: string; entityType: string; entities: readonly { id: number; data?: Record<string, unknown> }[] },
+): Promise<void> {
+  if (!events.entities.length) return;
+  const ids = events.entities.map((entity) => String(entity.id));
+  const data = events.entities.map((entity) => JSON.stringify(entity.data ?? {}));
+  await db.$executeRaw`
+    INSERT INTO audit_events (actor_id, action, entity_type, entity_id, data)
+    SELECT ${events.actorId}, ${events.action}, ${events.entityType}, "e"."id", "e"."data"::jsonb
+    FROM unnest(${ids}::text[], ${data}::text[]) AS "e"("id", "data")`;
+}

@@ -63,6 +63,9 @@ async function openPostgres(
     // Client side: a database that stops answering fails the query instead of holding it.
     query_timeout: config.queryTimeoutMs,
     application_name: "inkwell",
+    // Every connection of the pool resolves unqualified names (our raw SQL, the
+    // migrations' DDL, trigger bodies) in Inkwell's schema, and only there.
+    options: searchPathOption(config.schema),
   };
   const pool = new pg.Pool(poolConfig);
   // An idle client that the server drops emits 'error' on the pool; without
@@ -71,11 +74,12 @@ async function openPostgres(
   const names = config.preparedStatements ? statementNames() : null;
   const adapterFactory = instrumentAdapterFactory(
     // Typed as always returning a name; pg runs a statement unnamed when it gets none.
-    new PrismaPg(pool, names ? { statementNameGenerator: names as (query: SqlQuery) => string } : {}),
+    // `schema`: Prisma qualifies its own table names with it.
+    new PrismaPg(pool, { schema: config.schema, ...(names ? { statementNameGenerator: names as (query: SqlQuery) => string } : {}) }),
     onStatement,
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
-  const readiness = postgresReadiness(config.url);
+  const readiness = postgresReadiness(config.url, { options: searchPathOption(config.schema) });
   return {
     kind: "postgres",
     prisma,
@@ -83,7 +87,10 @@ async function openPostgres(
     sql: postgresRunner(pool, names, onStatement),
     // The engine borrows the same pool; it is not instrumented, so migration
     // statements never count against a request.
-    migrate: () => applyMigrations(postgresMigrationAdapter(pool)),
+    migrate: async () => {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`);
+      return applyMigrations(postgresMigrationAdapter(pool, config.schema));
+    },
     ready: () => withTimeout(readiness.check(), READINESS_TIMEOUT_MS),
     close: once(async () => {
       await readiness.close();
@@ -91,6 +98,11 @@ async function openPostgres(
       await pool.end();
     }),
   };
+}
+
+/** The startup option that sets a connection's search_path (the schema name is a checked identifier: src/config.ts). */
+export function searchPathOption(schema: string): string {
+  return `-c search_path=${schema}`;
 }
 
 async function openPglite(

@@ -14,8 +14,8 @@ import type pg from "pg";
  * whole, a migration also runs as one implicit transaction, so a failed one
  * leaves nothing half-applied.
  */
-export function postgresMigrationAdapter(pool: pg.Pool): SqlMigrationAwareDriverAdapterFactory {
-  const inner = new PrismaPg(pool);
+export function postgresMigrationAdapter(pool: pg.Pool, schema = "public"): SqlMigrationAwareDriverAdapterFactory {
+  const inner = new PrismaPg(pool, { schema });
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,

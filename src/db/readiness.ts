@@ -40,7 +40,10 @@ export async function checkReadiness(query: ReadinessQuery): Promise<void> {
  * connection is opened on first use and replaced after any failure; checks
  * that arrive while one runs share its answer.
  */
-export function postgresReadiness(connectionString: string, timeoutMs = READINESS_TIMEOUT_MS): { check(): Promise<void>; close(): Promise<void> } {
+export function postgresReadiness(
+  connectionString: string,
+  { timeoutMs = READINESS_TIMEOUT_MS, options }: { timeoutMs?: number; options?: string } = {},
+): { check(): Promise<void>; close(): Promise<void> } {
   let client: Promise<pg.Client> | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
@@ -51,6 +54,8 @@ export function postgresReadiness(connectionString: string, timeoutMs = READINES
       connectionTimeoutMillis: timeoutMs,
       query_timeout: timeoutMs,
       application_name: "inkwell-readiness",
+      // The same search_path as the pool's, so it checks this instance's schema.
+      options,
     });
     // A dropped connection emits 'error'; it is replaced on the next check.
     fresh.on("error", () => discard());

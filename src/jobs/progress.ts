@@ -10,7 +10,8 @@ export interface Progress {
 export function createProgress(label: string, total: number, out: NodeJS.WriteStream | { isTTY?: boolean; write(text: string): unknown } = process.stderr): Progress {
   const startedAt = performance.now();
   let done = 0;
-  let lastLine = 0;
+  // The first plain line after a second: a short job prints only its final one.
+  let lastLine = startedAt;
   const rate = () => Math.round(done / Math.max(0.001, (performance.now() - startedAt) / 1000));
   const render = (final: boolean) => {
     const share = total > 0 ? Math.min(1, done / total) : 1;

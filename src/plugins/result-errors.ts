@@ -1,5 +1,5 @@
 import type { ExecutionResult, GraphQLError } from "graphql";
-import type { Plugin } from "graphql-yoga";
+import { isAsyncIterable, mapAsyncIterator, type Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
 import { requestIdOf } from "../request-id.js";
 
@@ -7,7 +7,8 @@ import { requestIdOf } from "../request-id.js";
 const SERVER_SIDE = new Set(["INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "DATABASE_BUSY", "DATABASE_TIMEOUT"]);
 
 /**
- * The last look at every answer, after masking:
+ * The last look at every answer, after masking (every part of one answered
+ * in parts, with `@defer` or `@stream`):
  * - every error that was the server's fault (masked as "Unexpected
  *   error.", or a database fault) carries the request id, so a client can
  *   quote it and an operator find the log line that has the details;
@@ -17,7 +18,11 @@ const SERVER_SIDE = new Set(["INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "D
  */
 export function useResultErrors(logger: Logger): Plugin {
   return {
-    onResultProcess({ request, result }) {
+    onResultProcess({ request, result, setResult }) {
+      if (isAsyncIterable(result)) {
+        setResult(mapAsyncIterator(result, (part) => stampRequestId(part, request)));
+        return;
+      }
       if (Array.isArray(result) || !("errors" in (result as object))) return;
       const { errors } = result as ExecutionResult;
       if (!errors?.length) return;
@@ -36,6 +41,15 @@ export function useResultErrors(logger: Logger): Plugin {
       }
     },
   };
+}
+
+/** Server-side errors in one part of an incremental answer carry the request id, as whole answers' do. */
+function stampRequestId<T>(part: T, request: Request): T {
+  const { errors = [], incremental = [] } = part as { errors?: readonly GraphQLError[]; incremental?: { errors?: readonly GraphQLError[] }[] };
+  for (const error of [...errors, ...incremental.flatMap((entry) => entry.errors ?? [])]) {
+    if (SERVER_SIDE.has(String(error.extensions?.code))) (error.extensions as Record<string, unknown>).requestId = requestIdOf(request);
+  }
+  return part;
 }
 
 function reasonOf(error: GraphQLError): string {

@@ -1,3 +1,5 @@
+import { GraphQLDeferDirective, GraphQLStreamDirective } from "@graphql-tools/utils";
+import { specifiedDirectives } from "graphql";
 import { builder } from "../builder.js";
 
 import "./post/types.js";
@@ -17,6 +19,8 @@ import "./tag/types.js";
 import "./tag/queries.js";
 import "./credits/types.js";
 import "./credits/mutations.js";
+import "./admin/mutations.js";
+import "./admin/export.js";
 
 builder.queryType({});
 builder.mutationType({});
@@ -25,6 +29,8 @@ let schema: ReturnType<typeof builder.toSchema> | undefined;
 
 /** The executable schema, built once on first use (not on import). */
 export function buildSchema() {
-  schema ??= builder.toSchema({ sortSchema: true });
+  // @defer and @stream are part of the schema (and of schema.graphql), so SDK generators accept
+  // documents that use them; useIncrementalDelivery (src/plugins/defer-stream.ts) executes them.
+  schema ??= builder.toSchema({ sortSchema: true, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] });
   return schema;
 }

@@ -3,7 +3,7 @@ import { recordAuditEvent } from "../../audit/record-audit-event.js";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "../../auth/passwords.js";
 import type { TokenService } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
-import { BadUserInputError, ConflictError, UnauthenticatedError } from "../../errors.js";
+import { AccountSuspendedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../errors.js";
 import { TEXT_LIMITS } from "../text.js";
 import { validName } from "../user/service.js";
 
@@ -80,10 +80,12 @@ export async function signUp(db: Db, deps: AuthDeps, input: SignUpInput): Promis
 export async function logIn(db: Db, deps: AuthDeps, input: LogInInput): Promise<AuthResult> {
   const email = input.email.trim().toLowerCase();
   await deps.attempts.logIn(deps.address, email);
-  const user = await deps.reader.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+  const user = await deps.reader.user.findUnique({ where: { email }, select: { id: true, passwordHash: true, suspendedAt: true } });
   // Verify against a decoy when the email is unknown, so both failures take as long.
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), input.password);
   if (!user || !valid) throw new UnauthenticatedError("Wrong email or password.");
+  // Said only to whoever knows the password: to anyone else a suspended account answers as any wrong password does.
+  if (user.suspendedAt) throw new AccountSuspendedError();
   await recordAuditEvent(db, { actorId: user.id, action: "user.logIn", entityType: "User", entityId: user.id });
   return { token: await deps.tokens.issue(user.id), userId: user.id };
 }

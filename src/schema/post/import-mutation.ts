@@ -1,5 +1,6 @@
 import { builder } from "../../builder.js";
-import { ERROR_CODES } from "../../errors.js";
+import type { ErrorCode as ErrorCodeValue } from "../../errors.js";
+import { ErrorCode } from "../errors.js";
 import { TEXT_LIMITS } from "../text.js";
 import { requireViewer } from "../viewer.js";
 import { importPosts, MAX_IMPORT_ITEMS, type ImportResult } from "./import.js";
@@ -23,15 +24,10 @@ const ImportPostsInput = builder.inputType("ImportPostsInput", {
   }),
 });
 
-const ErrorCodeEnum = builder.enumType("ErrorCode", {
-  description: "Every `extensions.code` an error can carry (the README's Errors section says when each is used).",
-  values: ERROR_CODES,
-});
-
-const ItemError = builder.objectRef<{ code: (typeof ERROR_CODES)[number]; message: string; field: string | null }>("ItemError").implement({
+const ItemError = builder.objectRef<{ code: ErrorCodeValue; message: string; field: string | null }>("ItemError").implement({
   description: "Why one item of a batch was not done. The rest of the batch was.",
   fields: (t) => ({
-    code: t.field({ type: ErrorCodeEnum, resolve: (error) => error.code }),
+    code: t.field({ type: ErrorCode, resolve: (error) => error.code }),
     message: t.exposeString("message"),
     field: t.exposeString("field", { nullable: true, description: "The input field at fault, like `input.posts.2.slug`." }),
   }),

@@ -23,6 +23,13 @@ export const User = builder.prismaNode("User", {
       select: { email: true },
       resolve: (user, _args, ctx) => (ctx.viewer?.id === user.id || ownAccounts.has(user) ? user.email : null),
     }),
+    suspendedAt: t.field({
+      type: "DateTime",
+      nullable: true,
+      description: "When an admin suspended the account (suspendUsers); null when it is not suspended, and for everyone but admins.",
+      select: { suspendedAt: true },
+      resolve: (user, _args, ctx) => (ctx.viewer?.role === "ADMIN" ? user.suspendedAt : null),
+    }),
     profile: t.relation("profile", { nullable: true }),
     postCount: t.int({
       description: "Posts the viewer can see.",

@@ -1,0 +1,89 @@
+import { useDeferStream } from "@graphql-yoga/plugin-defer-stream";
+import { GraphQLError, Kind, type ASTVisitor, type OperationDefinitionNode, type ValidationContext } from "graphql";
+import { isAsyncIterable, type Plugin } from "graphql-yoga";
+import { demandOf } from "../streaming/demand.js";
+
+const INCREMENTAL = new Set(["defer", "stream"]);
+
+/**
+ * `@defer` and `@stream` are for reads. A mutation operation is one unit of
+ * work that commits before its answer leaves (src/plugins/unit-of-work.ts):
+ * a deferred part would run after the commit, outside the transaction, or
+ * hold the transaction open while the client reads slowly. So a mutation (or
+ * subscription) that uses either directive, directly or through any
+ * fragment it spreads, fails validation before anything runs.
+ */
+export function NoIncrementalDeliveryOutsideQueriesRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation: OperationDefinitionNode) {
+      if (operation.operation === "query") return false;
+      const nodes = [operation, ...context.getRecursivelyReferencedFragments(operation)];
+      for (const node of nodes) {
+        visitDirectives(node.selectionSet, (name, directive) => {
+          if (!INCREMENTAL.has(name)) return;
+          context.reportError(
+            new GraphQLError(`@${name} cannot be used in a ${operation.operation}: a ${operation.operation} answers in one piece, once its unit of work has committed.`, {
+              nodes: directive,
+            }),
+          );
+        });
+      }
+      return false;
+    },
+  };
+}
+
+type SelectionSet = OperationDefinitionNode["selectionSet"];
+
+function visitDirectives(selectionSet: SelectionSet, found: (name: string, node: import("graphql").DirectiveNode) => void): void {
+  for (const selection of selectionSet.selections) {
+    for (const directive of selection.directives ?? []) found(directive.name.value, directive);
+    if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) visitDirectives(selection.selectionSet, found);
+  }
+}
+
+/**
+ * Yoga's `@defer`/`@stream` support, for queries only, with backpressure:
+ * each part the response pulls is counted on the request's Demand
+ * (src/streaming/demand.ts), which streaming resolvers wait on.
+ */
+export function useIncrementalDelivery(): Plugin[] {
+  return [
+    useDeferStream(),
+    {
+      onValidate({ addValidationRule }) {
+        addValidationRule(NoIncrementalDeliveryOutsideQueriesRule);
+      },
+      onExecute({ args }) {
+        const demand = demandOf(args.contextValue as object);
+        return {
+          onExecuteDone({ result, setResult }) {
+            if (!isAsyncIterable(result)) return;
+            demand.startStreaming();
+            const parts = result[Symbol.asyncIterator]();
+            setResult({
+              [Symbol.asyncIterator]() {
+                return this;
+              },
+              next() {
+                demand.pulled();
+                return parts.next().then((step) => {
+                  if (step.done) demand.close();
+                  return step;
+                });
+              },
+              return() {
+                demand.close();
+                return parts.return?.() ?? Promise.resolve({ done: true, value: undefined });
+              },
+              throw(error: unknown) {
+                demand.close();
+                return parts.throw?.(error) ?? Promise.reject(error);
+              },
+            } as AsyncIterableIterator<never>);
+          },
+        };
+      },
+    },
+  ];
+}
