@@ -11,6 +11,8 @@ import type { PageWindow } from "./window.js";
 export interface Connection<Node> {
   edges: Edge<Node>[];
   pageInfo: PageInfo;
+  /** Counts the whole list when a client asks (nested lists); absent for root lists. */
+  totalCount?: () => Promise<number>;
 }
 
 type Encode = (keys: readonly CursorValue[]) => string;

@@ -21,6 +21,22 @@ export interface NestedList<V> {
 
 export class PageLoaders {
   readonly #lists = new Map<FieldNode, Map<string, NestedList<unknown>>>();
+  readonly #counters = new Map<FieldNode, Map<string, DataLoader<number, number>>>();
+
+  /** The batch loader of a nested list's total counts, one per list occurrence like `list`. */
+  counter(field: FieldNode, parentType: string, batch: (parentKeys: readonly number[]) => Promise<number[]>): DataLoader<number, number> {
+    let byParent = this.#counters.get(field);
+    if (!byParent) {
+      byParent = new Map();
+      this.#counters.set(field, byParent);
+    }
+    let counter = byParent.get(parentType);
+    if (!counter) {
+      counter = new DataLoader<number, number>(batch, this.options);
+      byParent.set(parentType, counter);
+    }
+    return counter;
+  }
 
   constructor(private readonly options: LoaderOptions) {}
 

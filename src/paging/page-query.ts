@@ -96,6 +96,34 @@ export function pageStatement<Args>(
     FROM (${rows}) AS "t" ORDER BY ${outerOrder}${branches.length > 1 ? Prisma.sql` LIMIT ${limit}` : Prisma.empty}`;
 }
 
+/**
+ * One statement counting the whole list under each of `parentKeys`, with
+ * the same branches (and so the same visibility rule and filters) as its
+ * pages: a count per parent over the list's index, summed across branches,
+ * which are mutually exclusive.
+ */
+export function countStatement<Args>(source: PageSource<Args>, args: Args, viewer: Viewer | null, parentKeys: readonly number[]): Prisma.Sql {
+  const counts = source.branches({ parent: PARENT, viewer, args }).map(
+    (branch) => Prisma.sql`(SELECT count(*) FROM ${branch.from} WHERE ${branch.where.length ? Prisma.join(branch.where, " AND ") : TRUE})`,
+  );
+  return Prisma.sql`SELECT "p"."key" AS "__parent", (${Prisma.join(counts, " + ")})::int AS "count"
+    FROM unnest(${parentKeys}::int[]) AS "p"("key")`;
+}
+
+/** Runs a nested list's count statement for many parents; the counts in `parentKeys` order. */
+export async function loadCounts<Args>(
+  sql: SqlRunner,
+  source: PageSource<Args>,
+  args: Args,
+  viewer: Viewer | null,
+  parentKeys: readonly number[],
+): Promise<number[]> {
+  const distinct = [...new Set(parentKeys)];
+  const rows = await sql.query<{ __parent: number; count: number }>(countStatement(source, args, viewer, distinct));
+  const byParent = new Map(rows.map((row) => [row.__parent, row.count]));
+  return parentKeys.map((key) => byParent.get(key) ?? 0);
+}
+
 /** Runs a root list's page statement. */
 export async function loadPage<Args>(
   sql: SqlRunner,

@@ -4,7 +4,7 @@ import { connectionOf, type Connection } from "./connection.js";
 import type { CursorValue } from "./cursors.js";
 import { listPlan } from "./list-plans.js";
 import { recordNodePlan } from "./node-plan.js";
-import { loadPage, loadPages, type PageRow, type PageSource } from "./page-query.js";
+import { loadCounts, loadPage, loadPages, type PageRow, type PageSource } from "./page-query.js";
 import { pageWindow, type PageArgs } from "./window.js";
 
 /**
@@ -57,5 +57,8 @@ function resolvePage<SourceArgs>(
     (plan) => (parentKeys) => loadPages(ctx.sql, source, args, ctx.viewer, window, plan.selection, parentKeys),
   );
   recordNodePlan(ctx, info, list.plan.nodes);
-  return list.loader.load(parentKey).then((rows) => connectionOf(rows, window, encode));
+  // Counted only when asked for, for every parent at this place in one statement.
+  const totalCount = () =>
+    ctx.pages.counter(info.fieldNodes[0]!, info.parentType.name, (parentKeys) => loadCounts(ctx.sql, source, args, ctx.viewer, parentKeys)).load(parentKey);
+  return list.loader.load(parentKey).then((rows) => ({ ...connectionOf(rows, window, encode), totalCount }));
 }

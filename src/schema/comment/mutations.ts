@@ -3,11 +3,18 @@ import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
 import { requireViewer } from "../viewer.js";
 import { TEXT_LIMITS } from "../text.js";
-import { addComment, deleteComment } from "./service.js";
+import { addComment, deleteComment, updateComment } from "./service.js";
 
 const AddCommentInput = builder.inputType("AddCommentInput", {
   fields: (t) => ({
     postId: t.id({ required: true }),
+    body: t.string({ required: true, extensions: { maxLength: TEXT_LIMITS.commentBody } }),
+  }),
+});
+
+const UpdateCommentInput = builder.inputType("UpdateCommentInput", {
+  fields: (t) => ({
+    id: t.id({ required: true }),
     body: t.string({ required: true, extensions: { maxLength: TEXT_LIMITS.commentBody } }),
   }),
 });
@@ -20,6 +27,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AddCommentInput, required: true }) },
     resolve: (query, _root, { input }, ctx) =>
       addComment(ctx.db, requireViewer(ctx), databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query),
+  }),
+  updateComment: t.prismaField({
+    type: "Comment",
+    description: "Rewrites a comment's body: its author (or an admin) only.",
+    authScopes: { signedIn: true },
+    args: { input: t.arg({ type: UpdateCommentInput, required: true }) },
+    resolve: (query, _root, { input }, ctx) =>
+      updateComment(ctx.db, requireViewer(ctx), databaseIdOf(String(input.id), "Comment", "input.id"), input.body, query),
   }),
   deleteComment: t.id({
     description: "Deletes a comment; returns its id.",

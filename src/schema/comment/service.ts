@@ -4,7 +4,7 @@ import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../errors.js";
 import { multiLineText, TEXT_LIMITS } from "../text.js";
-import { visiblePostSql, visiblePosts } from "../post/visibility.js";
+import { canDeleteComment, canEditComment, visiblePostSql, visiblePosts } from "../post/visibility.js";
 
 type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSelect };
 
@@ -31,6 +31,17 @@ export async function addComment(db: Db, viewer: Viewer, postId: number, rawBody
   return comment;
 }
 
+/** A comment's author (or an admin) rewrites its body; a comment on a post the viewer cannot see is NOT_FOUND. */
+export async function updateComment(db: Db, viewer: Viewer, id: number, rawBody: string, query: CommentQuery = {}) {
+  const body = multiLineText(rawBody, "input.body", "A comment", TEXT_LIMITS.commentBody);
+  const comment = await db.comment.findFirst({ where: { id, post: visiblePosts(viewer) }, select: { authorId: true, postId: true } });
+  if (!comment) throw new NotFoundError("Comment");
+  if (!canEditComment(viewer, comment)) throw new ForbiddenError("Only the comment's author may change it.");
+  const updated = await db.comment.update({ ...query, where: { id }, data: { body } });
+  await recordAuditEvent(db, { actorId: viewer.id, action: "comment.update", entityType: "Comment", entityId: id, data: { postId: comment.postId } });
+  return updated;
+}
+
 /** The comment's author, the post's author and admins may delete a comment. */
 export async function deleteComment(db: Db, viewer: Viewer, id: number): Promise<void> {
   const comment = await db.comment.findFirst({
@@ -38,8 +49,7 @@ export async function deleteComment(db: Db, viewer: Viewer, id: number): Promise
     select: { authorId: true, postId: true, post: { select: { authorId: true } } },
   });
   if (!comment) throw new NotFoundError("Comment");
-  const allowed = viewer.role === "ADMIN" || comment.authorId === viewer.id || comment.post.authorId === viewer.id;
-  if (!allowed) throw new ForbiddenError("Only the comment's author or the post's author may delete it.");
+  if (!canDeleteComment(viewer, comment)) throw new ForbiddenError("Only the comment's author or the post's author may delete it.");
   await db.comment.delete({ where: { id }, select: { id: true } });
   await recordAuditEvent(db, {
     actorId: viewer.id,

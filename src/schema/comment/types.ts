@@ -2,6 +2,8 @@ import { builder } from "../../builder.js";
 import { nestedListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
 import { Post } from "../post/types.js";
+import { canCommentOn, canDeleteComment, canEditComment } from "../post/visibility.js";
+import { totalCountField } from "../connections.js";
 import { User } from "../user/types.js";
 import { commentsOfAuthor, commentsOfPost } from "./lists.js";
 
@@ -17,11 +19,26 @@ export const Comment = builder.prismaNode("Comment", {
     author: t.relation("author"),
     post: t.relation("post"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
+    viewerCanEdit: t.boolean({
+      description: "Whether updateComment would accept this comment from the viewer.",
+      resolve: (comment, _args, ctx) => canEditComment(ctx.viewer, comment),
+    }),
+    // The post's author and status come with the comment's row (planned into its query), not one lookup each.
+    viewerCanDelete: t.boolean({
+      description: "Whether deleteComment would accept this comment from the viewer: its author, the post's author or an admin.",
+      select: { post: { select: { authorId: true } } },
+      resolve: (comment, _args, ctx) => canDeleteComment(ctx.viewer, comment),
+    }),
+    viewerCanComment: t.boolean({
+      description: "Whether addComment would accept another comment on this comment's post from the viewer.",
+      select: { post: { select: { status: true } } },
+      resolve: (comment, _args, ctx) => canCommentOn(ctx.viewer, comment.post),
+    }),
   }),
 });
 
 export const CommentConnection = builder.connectionObject(
-  { type: Comment, name: "CommentConnection" },
+  { type: Comment, name: "CommentConnection", fields: (t) => ({ totalCount: totalCountField(t) }) },
   { name: "CommentEdge" },
 );
 

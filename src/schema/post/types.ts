@@ -3,9 +3,11 @@ import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.
 import { nestedListResolver } from "../../paging/paged-connection.js";
 import { PAGING_RULES } from "../../paging/window.js";
 import { Tag } from "../tag/types.js";
+import { totalCountField } from "../connections.js";
 import { TEXT_LIMITS } from "../text.js";
 import { User } from "../user/types.js";
 import { postsOfAuthor, postsOfTag } from "./lists.js";
+import { canCommentOn, canEditPost } from "./visibility.js";
 
 export const PostStatus = builder.enumType(PostStatusValues, { name: "PostStatus" });
 
@@ -61,13 +63,30 @@ export const Post = builder.prismaNode("Post", {
       resolve: (post) => post.tagLinks.map((link) => link.tag).sort((a, b) => (a.name < b.name ? -1 : 1)),
     }),
     commentCount: t.int({ resolve: (post) => post.commentCount }),
+    // What the viewer may do, so a client shows only the buttons that work. Each is the
+    // same rule the mutation checks, read from columns every post row carries.
+    viewerCanEdit: t.boolean({
+      description: "Whether updatePost and publishPost would accept this post from the viewer.",
+      resolve: (post, _args, ctx) => ctx.viewer !== null && canEditPost(ctx.viewer, post),
+    }),
+    viewerCanDelete: t.boolean({
+      description: "Whether deletePost would accept this post from the viewer.",
+      resolve: (post, _args, ctx) => ctx.viewer !== null && canEditPost(ctx.viewer, post),
+    }),
+    viewerCanComment: t.boolean({
+      description: "Whether addComment would accept a comment on this post from the viewer: signed in, and the post published.",
+      resolve: (post, _args, ctx) => canCommentOn(ctx.viewer, post),
+    }),
     publishedAt: t.expose("publishedAt", { type: "DateTime", nullable: true }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
   }),
 });
 
-export const PostConnection = builder.connectionObject({ type: Post, name: "PostConnection" }, { name: "PostEdge" });
+export const PostConnection = builder.connectionObject(
+  { type: Post, name: "PostConnection", fields: (t) => ({ totalCount: totalCountField(t) }) },
+  { name: "PostEdge" },
+);
 
 // The lists of posts under other types live with the posts they return.
 builder.prismaObjectFields(User, (t) => ({

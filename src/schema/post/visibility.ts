@@ -32,3 +32,18 @@ export function isPostVisible(viewer: Viewer | null, post: { status: string; aut
 export function canEditPost(viewer: Viewer, post: { authorId: number }): boolean {
   return viewer.role === "ADMIN" || post.authorId === viewer.id;
 }
+
+/** Comments go on published posts, by signed-in viewers (addComment's rule). */
+export function canCommentOn(viewer: Viewer | null, post: { status: string }): boolean {
+  return viewer !== null && post.status === "PUBLISHED";
+}
+
+/** A comment's author edits it (updateComment); admins may too. */
+export function canEditComment(viewer: Viewer | null, comment: { authorId: number }): boolean {
+  return viewer !== null && (viewer.role === "ADMIN" || comment.authorId === viewer.id);
+}
+
+/** The comment's author, the post's author and admins may delete a comment (deleteComment's rule). */
+export function canDeleteComment(viewer: Viewer | null, comment: { authorId: number; post: { authorId: number } }): boolean {
+  return viewer !== null && (viewer.role === "ADMIN" || comment.authorId === viewer.id || comment.post.authorId === viewer.id);
+}
