@@ -7,6 +7,7 @@ import { openDatabase, type Database } from "./db/client.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createCursorCodec } from "./paging/cursors.js";
+import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
 
 export interface App {
@@ -49,10 +50,18 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
       countStatements: config.database.countStatements,
     };
+    const { mode, manifestPath } = config.trustedDocuments;
+    const documents = manifestPath ? await loadTrustedDocuments(manifestPath) : new Map<string, string>();
+    if (manifestPath) logger.info("trusted documents", { mode, manifest: manifestPath, documents: documents.size });
     const yoga = createYogaApp({
       services,
       database,
-      settings: { graphiql: config.graphiql, introspection: config.introspection, corsOrigins: config.corsOrigins },
+      settings: {
+        graphiql: config.graphiql,
+        introspection: config.introspection,
+        corsOrigins: config.corsOrigins,
+        trustedDocuments: { mode, documents },
+      },
     });
     const close = async () => {
       await attempts.close();

@@ -25,6 +25,11 @@ export interface Config {
   graphiql: boolean;
   /** Answer introspection queries. */
   introspection: boolean;
+  /**
+   * Trusted documents: `only` runs nothing but the manifest's documents,
+   * `allow` runs those by id and anything else too, `off` ignores ids.
+   */
+  trustedDocuments: { mode: "off" | "allow" | "only"; manifestPath: string | null };
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
   /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
@@ -193,6 +198,13 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
+  const manifestPath = env.TRUSTED_DOCUMENTS_MANIFEST?.trim() ? path.resolve(env.TRUSTED_DOCUMENTS_MANIFEST.trim()) : null;
+  // With a manifest, production accepts nothing else unless told to; without one there is nothing to trust.
+  const trustedMode = oneOf(env, "TRUSTED_DOCUMENTS", ["off", "allow", "only"] as const, manifestPath ? (production ? "only" : "allow") : "off");
+  if (trustedMode !== "off" && !manifestPath) {
+    throw new ConfigError("TRUSTED_DOCUMENTS", `"${trustedMode}" needs TRUSTED_DOCUMENTS_MANIFEST, the persisted-documents.json that npm run codegen writes`);
+  }
+
   return {
     nodeEnv,
     host: env.HOST ?? "0.0.0.0",
@@ -207,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphiql: boolean(env, "GRAPHIQL", !production),
     introspection: boolean(env, "INTROSPECTION", !production),
     corsOrigins,
+    trustedDocuments: { mode: trustedMode, manifestPath },
     trustProxy: boolean(env, "TRUST_PROXY", false),
     rateLimits: {
       windowSeconds: integer(env, "RATE_LIMIT_WINDOW_S", 60, { min: 1 }),

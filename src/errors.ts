@@ -17,6 +17,9 @@ export const ERROR_CODE_DESCRIPTIONS = {
   CONFLICT: "The write collides with existing data, like a taken handle or email (extensions.field names it).",
   RATE_LIMITED: "Too many attempts; extensions.retryAfter gives the seconds to wait (HTTP 429 with Retry-After).",
   ACCOUNT_SUSPENDED: "logIn with the right password to an account an admin suspended.",
+  PERSISTED_QUERY_NOT_FOUND:
+    "The request named a trusted document (documentId or extensions.persistedQuery.sha256Hash) that the server's manifest does not have (HTTP 404). Regenerate the client, or send the document where the server allows it.",
+  PERSISTED_QUERY_ONLY: "The server runs trusted documents only (TRUSTED_DOCUMENTS=only) and the request sent a document as text (HTTP 403).",
   INSUFFICIENT_CREDITS: "sendCredits for more credits than the viewer's balance (extensions.field: input.amount).",
   IDEMPOTENCY_KEY_REUSED: "An Idempotency-Key this user already used for a different request (HTTP 422).",
   DATABASE_UNAVAILABLE: "The database cannot be reached (HTTP 503 with Retry-After); retry later. Nothing was written.",

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { createYoga } from "graphql-yoga";
+import { createYoga, type Plugin } from "graphql-yoga";
 import type { AppServices, Context } from "./context.js";
 import { createContext } from "./context.js";
 import type { Database } from "./db/client.js";
@@ -16,35 +16,19 @@ import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBodyLimit } from "./plugins/request-body-limit.js";
 import { useRequestIdHeader } from "./plugins/request-id-header.js";
 import { useUnitOfWork } from "./plugins/unit-of-work.js";
+import { GRAPHIQL_OPTIONS, graphiqlPage } from "./graphiql.js";
+import { useTrustedDocuments, type TrustedDocuments, type TrustedDocumentsMode } from "./plugins/trusted-documents.js";
 import { buildSchema } from "./schema/index.js";
 
 /** Far above any real operation (a post body is at most 100,000 characters), far below what hurts. */
 export const MAX_REQUEST_BODY_BYTES = 1_048_576;
-
-const EXAMPLE_QUERY = /* GraphQL */ `# Welcome to Inkwell. Press the run button to see the newest posts.
-query NewestPosts {
-  posts(first: 5) {
-    edges {
-      node {
-        title
-        slug
-        excerpt
-        publishedAt
-        author { handle name }
-        tags { name }
-        commentCount
-      }
-    }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-`;
 
 /** The switches that differ between development and production (src/config.ts has their defaults). */
 export interface YogaSettings {
   graphiql: boolean;
   introspection: boolean;
   corsOrigins: readonly string[];
+  trustedDocuments: { mode: TrustedDocumentsMode; documents: TrustedDocuments };
 }
 
 export interface YogaDeps {
@@ -60,7 +44,10 @@ export function createYogaApp({ services, database, settings }: YogaDeps) {
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthz",
     landingPage: false,
-    graphiql: settings.graphiql ? { title: "Inkwell GraphiQL", defaultQuery: EXAMPLE_QUERY } : false,
+    graphiql: settings.graphiql ? GRAPHIQL_OPTIONS : false,
+    renderGraphiQL: () => graphiqlPage().html,
+    // GraphQL over HTTP's way to name a trusted document (src/plugins/trusted-documents.ts).
+    extraParamNames: ["documentId"],
     cors: corsFromAllowList(settings.corsOrigins),
     maskedErrors: { maskError },
     logging: yogaLogger(services.logger),
@@ -71,6 +58,8 @@ export function createYogaApp({ services, database, settings }: YogaDeps) {
     plugins: [
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useRequestIdHeader(),
+      ...(settings.graphiql ? [useGraphiQLSecurityPolicy()] : []),
+      ...(settings.trustedDocuments.mode === "off" ? [] : [useTrustedDocuments(settings.trustedDocuments.mode, settings.trustedDocuments.documents)]),
       useQueryLimits({ suggestFields: settings.introspection }),
       ...(settings.introspection ? [] : [useNoIntrospection()]),
       useClientErrorCodes(),
@@ -82,6 +71,17 @@ export function createYogaApp({ services, database, settings }: YogaDeps) {
       useOperationLog(),
     ],
   });
+}
+
+/** GraphiQL's page goes out with the policy that keeps it on this server (src/graphiql.ts). */
+function useGraphiQLSecurityPolicy(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (response.headers.get("content-type")?.startsWith("text/html")) {
+        response.headers.set("content-security-policy", graphiqlPage().contentSecurityPolicy);
+      }
+    },
+  };
 }
 
 /**

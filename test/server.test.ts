@@ -19,6 +19,9 @@ describe.each(testDatabaseKinds)("HTTP surface on %s", (kind) => {
     const html = await response.text();
     expect(html).toContain("Inkwell GraphiQL");
     expect(html).toContain("query NewestPosts");
+    // Served whole: no script, style or icon from a CDN, and a policy that allows none.
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//);
+    expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'self'; script-src 'self' blob: 'sha256-[^']+';.*connect-src 'self'/);
   });
 
   it("answers GraphQL over GET and POST", async () => {

@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import type { GraphiQLOptions } from "graphql-yoga";
+
+/**
+ * GraphiQL served whole by Inkwell: @graphql-yoga/render-graphiql carries
+ * GraphiQL's scripts, styles and workers inline, so the page makes no
+ * request to anything but this server (no CDN, which offline, on a
+ * locked-down network or under a strict Content-Security-Policy would leave
+ * a blank page). The page is rendered once, and sent with a CSP that lets
+ * it reach nothing else: its two inline scripts by hash, workers from blob
+ * URLs, connections to this origin only.
+ */
+const FEED = /* GraphQL */ `# Welcome to Inkwell. Press Run (the pink button)
+# to see the newest posts. Each tab above holds
+# another example; the Me tab shows how to send
+# a token.
+query NewestPosts {
+  posts(first: 5) {
+    edges {
+      node {
+        title
+        slug
+        excerpt
+        publishedAt
+        author { handle name }
+        tags { name }
+        # @defer: sent in a second part.
+        ... @defer { commentCount }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;
+
+const LOG_IN = /* GraphQL */ `# The demo users' password is inkwell-password;
+# writer1 is an admin. Copy the token into the
+# Headers pane of the Me tab.
+mutation LogIn {
+  logIn(input: { email: "writer1@example.com", password: "inkwell-password" }) {
+    token
+    user { handle email }
+  }
+}
+`;
+
+const ME = /* GraphQL */ `# Needs the Authorization header (Headers pane):
+# "Bearer <token from the LogIn tab>".
+query Me {
+  viewer {
+    handle
+    email
+    credits { balance }
+    posts(first: 5) { totalCount edges { node { title status viewerCanEdit } } }
+  }
+}
+`;
+
+const SEARCH = /* GraphQL */ `query Search {
+  search(query: "quiet draft", first: 5) {
+    edges { rank highlight node { title slug } }
+  }
+}
+`;
+
+const EXPORT = /* GraphQL */ `# Admins only (an admin's token, like writer1's):
+# every post, streamed in parts as it is read.
+query Export {
+  exportPosts @stream(initialCount: 5) { title slug status author { handle } }
+}
+`;
+
+const BEARER_EXAMPLE = JSON.stringify({ Authorization: "Bearer <paste the token from the LogIn tab>" }, null, 2);
+
+export const GRAPHIQL_OPTIONS: GraphiQLOptions = {
+  title: "Inkwell GraphiQL",
+  defaultQuery: FEED,
+  defaultTabs: [
+    { query: FEED },
+    { query: LOG_IN },
+    { query: ME, headers: BEARER_EXAMPLE },
+    { query: SEARCH },
+    { query: EXPORT, headers: BEARER_EXAMPLE },
+  ],
+  // A token typed into the headers pane stays in the browser's memory only.
+  shouldPersistHeaders: false,
+};
+
+export interface GraphiQLPage {
+  html: string;
+  contentSecurityPolicy: string;
+}
+
+let page: GraphiQLPage | undefined;
+
+/** The page and its CSP, made on first use. */
+export function graphiqlPage(): GraphiQLPage {
+  if (page) return page;
+  const html = renderGraphiQL(GRAPHIQL_OPTIONS);
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => `'sha256-${createHash("sha256").update(body!).digest("base64")}'`);
+  const contentSecurityPolicy = [
+    "default-src 'self'",
+    `script-src 'self' blob: ${scripts.join(" ")}`,
+    "worker-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  page = { html, contentSecurityPolicy };
+  return page;
+}

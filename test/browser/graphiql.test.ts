@@ -1,0 +1,99 @@
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_SEED, seedDatabase } from "../../src/db/seed.js";
+import { startTestApp, type TestApp } from "../support/test-app.js";
+
+/**
+ * GraphiQL in a real browser: Debian's Chromium (never a downloaded one),
+ * with every request to anything but the server blocked and recorded. Runs
+ * in `npm test` where /usr/bin/chromium exists and as `npm run
+ * test:browser`; screenshots go to artifacts/browser/.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = path.resolve("artifacts/browser");
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+if (!existsSync(CHROMIUM)) console.warn(`browser tests skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
+
+describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline", () => {
+  let t: TestApp;
+  let server: Server;
+  let origin: string;
+  let profile: string;
+  let context: BrowserContext;
+  const offHost: string[] = [];
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp("pglite");
+    await seedDatabase(t.app.database.prisma, DEMO_SEED);
+    server = createServer(t.app.yoga);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    profile = await mkdtemp(path.join(tmpdir(), "inkwell-chromium-"));
+    await mkdir(ARTIFACTS, { recursive: true });
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
+    // Anything that is not this server (or the page's own blob: and data: URLs) is blocked and noted.
+    await context.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
+      offHost.push(url);
+      return route.abort("blockedbyclient");
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await t?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it("opens with Inkwell's examples, runs the feed by clicking Run, shows posts and the docs, and asks nothing of any other host", async () => {
+    const page = await context.newPage();
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    page.on("pageerror", (error) => consoleErrors.push(error.message));
+    const response = await page.goto(`${origin}/graphql`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()["content-security-policy"]).toContain("connect-src 'self'");
+    await expect(page.title()).resolves.toBe("Inkwell GraphiQL");
+
+    // The editor holds Inkwell's example, not Yoga's welcome text; the tabs hold the rest.
+    await page.locator(".graphiql-query-editor").getByText("query NewestPosts").waitFor({ timeout: 30_000 });
+    const tabs = await page.locator(".graphiql-tab").allInnerTexts();
+    expect(tabs.join(" ")).toMatch(/NewestPosts[\s\S]*LogIn[\s\S]*Me[\s\S]*Search[\s\S]*Export/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "1-opened.png") });
+
+    await page.locator(".graphiql-execute-button").click();
+    const result = page.locator(".graphiql-response");
+    // Monaco draws spaces as no-break spaces.
+    const resultText = async () => (await result.innerText()).replace(/\u00a0/g, " ");
+    // The demo data's newest post, and the deferred commentCount once its part arrives.
+    await expect.poll(resultText, { timeout: 30_000 }).toMatch(/"title": "[^"]+"[\s\S]*"commentCount": \d+/);
+    const text = await resultText();
+    expect(text).toContain('"posts"');
+    expect(text).toContain('"handle": "writer');
+    await page.screenshot({ path: path.join(ARTIFACTS, "2-result.png") });
+
+    await page.getByRole("button", { name: /documentation explorer/i }).click();
+    const docs = page.locator(".graphiql-doc-explorer");
+    await docs.getByText("Root Types").waitFor({ timeout: 10_000 });
+    await docs.getByText("Query", { exact: true }).first().click();
+    await docs.getByText("exportPosts").first().waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "3-docs.png") });
+
+    expect(offHost).toEqual([]);
+    expect(consoleErrors.filter((message) => /Content Security Policy|Refused to/i.test(message))).toEqual([]);
+  }, 120_000);
+});
