@@ -22,9 +22,9 @@ export const ERROR_CODE_DESCRIPTIONS = {
   PERSISTED_QUERY_ONLY: "The server runs trusted documents only (TRUSTED_DOCUMENTS=only) and the request sent a document as text (HTTP 403).",
   INSUFFICIENT_CREDITS: "sendCredits for more credits than the viewer's balance (extensions.field: input.amount).",
   IDEMPOTENCY_KEY_REUSED: "An Idempotency-Key this user already used for a different request (HTTP 422).",
-  DATABASE_UNAVAILABLE: "The database cannot be reached (HTTP 503 with Retry-After); retry later. Nothing was written.",
-  DATABASE_BUSY: "Every database connection stayed busy, or a write kept conflicting after retries (HTTP 503); retry later. Nothing was written.",
-  DATABASE_TIMEOUT: "A statement ran past its time limit (HTTP 503); retry later. Nothing was written.",
+  DATABASE_UNAVAILABLE: "The database cannot be reached (HTTP 503 with Retry-After); retry later.",
+  DATABASE_BUSY: "Every database connection stayed busy, or a write kept conflicting after retries (HTTP 503); retry later. The mutation did not commit.",
+  DATABASE_TIMEOUT: "A statement ran past its time limit, or the database stopped answering (HTTP 503); retry later.",
   SHUTTING_DOWN: "The server was shutting down while the request ran (HTTP 503); retry on another instance.",
   INTERNAL_SERVER_ERROR: "Anything unexpected: the message is \"Unexpected error.\", and extensions.requestId finds the full error in the server's log.",
 } as const;

@@ -24,7 +24,7 @@ const FLAGS = [
 
 if (!existsSync(CHROMIUM)) console.warn(`browser tests skipped: no ${CHROMIUM} (apt-get install -y chromium)`);
 
-describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline", () => {
+describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUSTED_DOCUMENTS=allow", () => {
   let t: TestApp;
   let server: Server;
   let origin: string;
@@ -34,7 +34,8 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline", () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp("pglite");
+    // In `allow`, as a development server with a manifest runs: GraphiQL's own documents are text.
+    t = await startTestApp("pglite", { env: { TRUSTED_DOCUMENTS: "allow", TRUSTED_DOCUMENTS_MANIFEST: path.resolve("client/gql/persisted-documents.json") } });
     await seedDatabase(t.app.database.prisma, DEMO_SEED);
     server = createServer(t.app.yoga);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
