@@ -4,14 +4,14 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Prisma } from "../db/generated/prisma/client.js";
 import type { SqlRunner } from "../db/sql-runner.js";
-import { streamInChunks } from "../schema/admin/post-stream.js";
+import { streamInChunks } from "../streaming/chunks.js";
 import { createProgress, type Progress } from "./progress.js";
 
 /**
  * `npm run export -- posts`: the whole posts table, oldest first, as NDJSON
  * (one JSON object per line) or CSV (RFC 4180, a header line first). Rows
  * are read in keyset chunks, one statement each, through the same
- * generator as `exportPosts` (src/schema/admin/post-stream.ts), and written
+ * generator as `exportPosts` (src/streaming/chunks.ts), and written
  * through a stream with backpressure: the next chunk is read only when the
  * output has taken the last, so memory stays flat whatever the table's size
  * and however slow the output. Values are written as stored: a spreadsheet

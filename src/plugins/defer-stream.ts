@@ -5,6 +5,11 @@ import { demandOf } from "../streaming/demand.js";
 
 const INCREMENTAL = new Set(["defer", "stream"]);
 
+const NOT_ACCEPTABLE = new GraphQLError(
+  "This operation answers in parts (@defer or @stream): send Accept: multipart/mixed or text/event-stream, or leave the directives out.",
+  { extensions: { code: "BAD_USER_INPUT", reason: "NOT_ACCEPTABLE" } },
+);
+
 /**
  * `@defer` and `@stream` are for reads. A mutation operation is one unit of
  * work that commits before its answer leaves (src/plugins/unit-of-work.ts):
@@ -53,6 +58,14 @@ export function useIncrementalDelivery(): Plugin[] {
     {
       onValidate({ addValidationRule }) {
         addValidationRule(NoIncrementalDeliveryOutsideQueriesRule);
+      },
+      // An answer in parts to a client that accepts only whole answers: Yoga's bare 406
+      // would leave the stream open, parked on its demand. Close it, and say why in JSON.
+      onResultProcess({ result, resultProcessor, setResult, setResultProcessor }) {
+        if (resultProcessor || !isAsyncIterable(result)) return;
+        void result[Symbol.asyncIterator]().return?.();
+        setResult({ errors: [NOT_ACCEPTABLE] });
+        setResultProcessor((answer, fetchAPI) => new fetchAPI.Response(JSON.stringify(answer), { status: 406, headers: { "content-type": "application/json; charset=utf-8" } }), "application/json");
       },
       onExecute({ args }) {
         const demand = demandOf(args.contextValue as object);

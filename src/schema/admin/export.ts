@@ -6,6 +6,8 @@ import { columnRef } from "../../db/sql/model.js";
 import type { CompiledSelection } from "../../db/sql/selection.js";
 import { listPlan } from "../../paging/list-plans.js";
 import { recordNodePlan } from "../../paging/node-plan.js";
+import { streamInChunks } from "../../streaming/chunks.js";
+import { demandOf } from "../../streaming/demand.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../errors.js";
 import { databaseIdOf } from "../ids.js";
@@ -13,8 +15,6 @@ import { Post } from "../post/types.js";
 import { requireViewer } from "../viewer.js";
 import { AdminPostFilter } from "./inputs.js";
 import { postChunk, type AdminPostFilter as Filter } from "./post-filter.js";
-import { streamInChunks } from "./post-stream.js";
-import { demandOf } from "../../streaming/demand.js";
 
 /** What a Post's fields read from its row (the type-level select in src/schema/post/types.ts), plus what was planned. */
 type PostRow = Prisma.PostGetPayload<{ select: { id: true; authorId: true; status: true; title: true; slug: true; commentCount: true } }>;

@@ -1,6 +1,6 @@
 /**
- * Every post a filter matches, one row at a time, read in keyset chunks:
- * the caller holds one chunk in memory however many rows there are, and a
+ * Rows one at a time, read in keyset chunks of ids (exportPosts, the posts
+ * exporter): the caller holds one chunk in memory however many rows there are, and a
  * consumer that stops early (an aborted request, Ctrl-C) stops the reads,
  * since the next chunk is read only when the last row of this one is taken
  * and `ready` (the response's demand, src/streaming/demand.ts) says so.
