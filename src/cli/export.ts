@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { withDatabase } from "../db/lifecycle.js";
 import { exportPosts, type ExportFormat } from "../jobs/export-posts.js";
+import { runScript } from "./run-script.js";
 
 const TABLES = ["posts"];
 const FORMATS: ExportFormat[] = ["ndjson", "csv"];
@@ -39,11 +40,4 @@ async function main(): Promise<number> {
   });
 }
 
-// Exit when done: the WASM schema engine (PGlite's migrations) leaves a timer behind.
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -13,6 +13,7 @@ import { withDatabase } from "../db/lifecycle.js";
 import type { JobReport } from "../jobs/chunked-job.js";
 import { parseAge, purgeDrafts } from "../jobs/purge-drafts.js";
 import { recount } from "../jobs/recount.js";
+import { runScript } from "./run-script.js";
 
 const JOBS = ["recount", "purge-drafts", "reindex-search"];
 
@@ -59,11 +60,4 @@ async function main(): Promise<number> {
   });
 }
 
-// Exit when done: the WASM schema engine (PGlite's migrations) leaves a timer behind.
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -10,6 +10,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { withDatabase } from "../db/lifecycle.js";
 import { createMigration } from "../db/migrations.js";
+import { runScript } from "./run-script.js";
 
 async function main(argv: string[]): Promise<void> {
   const [command, name] = argv;
@@ -35,12 +36,4 @@ async function main(argv: string[]): Promise<void> {
   );
 }
 
-// Exit when done: the WASM schema engine leaves a timer behind that would
-// keep the process idle for another 10 s.
-main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(() => main(process.argv.slice(2)));

@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { withDatabase } from "../db/lifecycle.js";
 import { DEMO_SEED, seedDatabase } from "../db/seed.js";
 import { SEED_PASSWORD } from "../db/seed-password.js";
+import { runScript } from "./run-script.js";
 
 function count(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -57,12 +58,4 @@ async function main(): Promise<void> {
   });
 }
 
-// Exit when done: the WASM schema engine leaves a timer behind that would
-// keep the process idle for another 10 s.
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runScript(main);

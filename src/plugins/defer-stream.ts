@@ -68,10 +68,11 @@ export function useIncrementalDelivery(): Plugin[] {
         setResultProcessor((answer, fetchAPI) => new fetchAPI.Response(JSON.stringify(answer), { status: 406, headers: { "content-type": "application/json; charset=utf-8" } }), "application/json");
       },
       onExecute({ args }) {
-        const demand = demandOf(args.contextValue as object);
         return {
           onExecuteDone({ result, setResult }) {
             if (!isAsyncIterable(result)) return;
+            // Made here, not per request: only answers in parts need one.
+            const demand = demandOf(args.contextValue as object);
             demand.startStreaming();
             const parts = result[Symbol.asyncIterator]();
             setResult({
