@@ -1,9 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../support/databases.js";
 import type { TestUser } from "../support/fixtures.js";
 import { unique } from "../support/fixtures.js";
 import { useTestApp, type TestApp } from "../support/test-app.js";
-import { ledgerInvariants, SEND, usersWithTokens } from "./support.js";
+import { grant, ledgerInvariants, rowId, SEND, usersWithTokens } from "./support.js";
 
 /** `count` users with `credits` each, granted through the API by an admin. */
 async function people(t: TestApp, count: number, credits: number): Promise<TestUser[]> {
@@ -95,6 +96,57 @@ describe.runIf(testDatabaseKinds.includes("postgres"))("credits under concurrenc
     expect(gaveUp).toBe(0);
     expect(t.logs.filter((line) => line.level === "error")).toEqual([]);
     console.info(`5,000 transfers: ${JSON.stringify(tally)}, ${retries} retries`);
+  }, 300_000);
+});
+
+// Accounts near empty, so that transfers each affordable alone overdraw together.
+describe.runIf(testDatabaseKinds.includes("postgres"))("overdrafts under concurrency on PostgreSQL", () => {
+  const app = useTestApp("postgres", { env: { DB_POOL_SIZE: "20" } });
+
+  /** One burst of transfers: from hot senders, in opposite pairs, and for more than anyone has. */
+  const burst = fc.array(
+    fc.oneof(
+      fc.record({ kind: fc.constant("hot" as const), sender: fc.nat(2), recipient: fc.nat(5), amount: fc.integer({ min: 5, max: 30 }) }),
+      fc.record({ kind: fc.constant("pair" as const), sender: fc.nat(5), recipient: fc.nat(5), amount: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({ kind: fc.constant("overdraft" as const), sender: fc.nat(5), recipient: fc.nat(5), amount: fc.integer({ min: 41, max: 500 }) }),
+    ),
+    { minLength: 48, maxLength: 144 },
+  );
+
+  it("48 clients sending from accounts of 40 credits answer only OK or INSUFFICIENT_CREDITS, and every balance is what the committed transfers say", async () => {
+    const t = app.current;
+    const [admin] = await usersWithTokens(t, 1, "ADMIN");
+    const prisma = t.app.database.prisma;
+    await fc.assert(
+      fc.asyncProperty(burst, async (plan) => {
+        const users = await usersWithTokens(t, 6);
+        for (const user of users) expect((await grant(t, admin!, user, 40)).body.errors).toBeUndefined();
+        const transfers = plan.flatMap(({ kind, sender, recipient, amount }) => {
+          const from = users[sender]!;
+          const to = users[recipient === sender ? (recipient + 1) % users.length : recipient]!;
+          return kind === "pair" ? [{ from, to, amount }, { from: to, to: from, amount }] : [{ from, to, amount }];
+        });
+        t.logs.length = 0;
+        const answers = await withClients(transfers, 48, async ({ from, to, amount }) => {
+          const response = await t.graphql(SEND, { token: from.token, variables: { input: { toUserId: to.id, amount } } });
+          return response.body.errors?.[0]?.extensions?.code ?? "OK";
+        });
+        expect(new Set(answers).size).toBeLessThanOrEqual(2);
+        expect(answers.filter((code) => code !== "OK" && code !== "INSUFFICIENT_CREDITS")).toEqual([]);
+        expect(t.logs.filter((line) => line.level === "error")).toEqual([]);
+        // Every balance is 40 plus what the committed transfers brought in, less what they took out.
+        const expected = new Map(users.map((user) => [rowId(user.id), 40]));
+        transfers.forEach(({ from, to, amount }, index) => {
+          if (answers[index] !== "OK") return;
+          expected.set(rowId(from.id), expected.get(rowId(from.id))! - amount);
+          expected.set(rowId(to.id), expected.get(rowId(to.id))! + amount);
+        });
+        const accounts = await prisma.creditAccount.findMany({ where: { userId: { in: [...expected.keys()] } }, select: { userId: true, balance: true } });
+        expect(new Map(accounts.map((account) => [account.userId!, account.balance]))).toEqual(expected);
+        expect(await ledgerInvariants(t)).toMatchObject({ negative: 0, drifted: 0, unbalanced: 0, notTwo: 0, badAfter: 0 });
+      }),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 500) >= 5_000 ? 25 : 8 },
+    );
   }, 300_000);
 });
 

@@ -42,12 +42,18 @@ export async function grantCredits(db: Db, admin: Viewer, input: TransferInput):
  * 1. it locks both accounts, always in the order of their ids
  *    (`FOR UPDATE`), so two opposite transfers wait for each other instead
  *    of deadlocking;
- * 2. it goes on only if the recipient exists and the sender has the amount
- *    (the system account, the source of grants, may go below zero; the
- *    CHECK constraint is the backstop for user accounts);
- * 3. it records the transfer, moves both balances, writes the two ledger
- *    entries (summing to 0, each with the balance after it) and the audit
- *    event.
+ * 2. it debits the sender only where the row it updates still has the
+ *    amount: the test is in the UPDATE's own WHERE, which PostgreSQL
+ *    evaluates on the newest version of the row it writes. A test on the
+ *    balance the locking step returned is not enough: under concurrent
+ *    transfers that value was seen to be older than the row the UPDATE then
+ *    changed, and the CHECK constraint fired instead (23514, an internal
+ *    error for the client; test/credits/overdraft-race.test.ts). The system
+ *    account, the source of grants, may go below zero; the CHECK constraint
+ *    stays the backstop for user accounts;
+ * 3. only after a debit does it credit the recipient, record the transfer,
+ *    write the two ledger entries (summing to 0, each with the balance after
+ *    it, from the UPDATEs' RETURNING) and the audit event.
  * `fromUserId: null` is the system account (a grant).
  */
 export async function transfer(
@@ -57,40 +63,46 @@ export async function transfer(
   const { kind, fromUserId, toUserId, amount, note } = request;
   const isSource = fromUserId === null ? Prisma.sql`"kind" = 'SYSTEM'` : Prisma.sql`"user_id" = ${fromUserId}`;
   const action = kind === "SEND" ? "credits.send" : "credits.grant";
-  const [outcome] = await db.$queryRaw<{ fromBalance: number | null; recipientFound: boolean; transferId: number | null }[]>`
+  const [outcome] = await db.$queryRaw<{ sourceFound: boolean; recipientFound: boolean; transferId: number | null }[]>`
     WITH "locked" AS (
-      SELECT "id", "user_id", "kind", "balance" FROM "credit_accounts"
+      SELECT "id", "user_id", "kind" FROM "credit_accounts"
       WHERE ${isSource} OR "user_id" = ${toUserId}
       ORDER BY "id" FOR UPDATE
     ), "src" AS (
-      SELECT * FROM "locked" WHERE ${isSource}
+      SELECT "id" FROM "locked" WHERE ${isSource}
     ), "dst" AS (
-      SELECT * FROM "locked" WHERE "user_id" = ${toUserId}
+      SELECT "id" FROM "locked" WHERE "user_id" = ${toUserId}
+    ), "f" AS (
+      UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" - ${amount}
+      FROM "src", "dst"
+      WHERE "c"."id" = "src"."id" AND ("c"."kind" = 'SYSTEM' OR "c"."balance" >= ${amount})
+      RETURNING "c"."id", "c"."balance"
+    ), "r" AS (
+      UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" + ${amount}
+      FROM "f", "dst" WHERE "c"."id" = "dst"."id"
+      RETURNING "c"."id", "c"."balance"
     ), "t" AS (
       INSERT INTO "transfers" ("kind", "from_account_id", "to_account_id", "amount", "note")
-      SELECT ${kind}::"TransferKind", "src"."id", "dst"."id", ${amount}, ${note} FROM "src", "dst"
-      WHERE "src"."kind" = 'SYSTEM' OR "src"."balance" >= ${amount}
-      RETURNING "id", "created_at", "from_account_id", "to_account_id"
-    ), "f" AS (
-      UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" - ${amount} FROM "t" WHERE "c"."id" = "t"."from_account_id" RETURNING "c"."balance"
-    ), "r" AS (
-      UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" + ${amount} FROM "t" WHERE "c"."id" = "t"."to_account_id" RETURNING "c"."balance"
+      SELECT ${kind}::"TransferKind", "f"."id", "r"."id", ${amount}, ${note} FROM "f", "r"
+      RETURNING "id", "created_at"
     ), "e" AS (
       INSERT INTO "ledger_entries" ("account_id", "transfer_id", "amount", "balance_after", "created_at")
-      SELECT "t"."from_account_id", "t"."id", ${-amount}::int, "f"."balance", "t"."created_at" FROM "t", "f"
+      SELECT "f"."id", "t"."id", ${-amount}::int, "f"."balance", "t"."created_at" FROM "t", "f"
       UNION ALL
-      SELECT "t"."to_account_id", "t"."id", ${amount}::int, "r"."balance", "t"."created_at" FROM "t", "r"
+      SELECT "r"."id", "t"."id", ${amount}::int, "r"."balance", "t"."created_at" FROM "t", "r"
     ), "a" AS (
       INSERT INTO "audit_events" ("actor_id", "action", "entity_type", "entity_id", "data")
       SELECT ${request.actorId}, ${action}, 'Transfer', "t"."id"::text, ${JSON.stringify({ toUserId, amount })}::jsonb FROM "t"
     )
-    SELECT (SELECT "balance" FROM "src") AS "fromBalance",
+    SELECT EXISTS (SELECT 1 FROM "src") AS "sourceFound",
            EXISTS (SELECT 1 FROM "dst") AS "recipientFound",
            (SELECT "id" FROM "t") AS "transferId"`;
   if (!outcome?.recipientFound) throw new NotFoundError("The recipient");
+  if (!outcome.sourceFound) throw new Error(`no credit account for user ${fromUserId}`);
   if (outcome.transferId === null) {
-    if (outcome.fromBalance === null) throw new Error(`no credit account for user ${fromUserId}`);
-    throw new InsufficientCreditsError(outcome.fromBalance, amount);
+    // The sender's row is locked by this transaction now, so this is the balance the debit was refused on.
+    const [sender] = await db.$queryRaw<{ balance: number }[]>`SELECT "balance" FROM "credit_accounts" WHERE ${isSource}`;
+    throw new InsufficientCreditsError(sender?.balance ?? 0, amount);
   }
   return { id: outcome.transferId };
 }
