@@ -6,6 +6,9 @@ import { claimKey, IDEMPOTENCY_KEY_PATTERN, requestHash, storeResponse } from ".
 import { withSqlLog } from "../db/sql-log.js";
 import { transactionRunner } from "../db/sql-runner.js";
 import { UnitOfWork, type IsolationLevel } from "../db/unit-of-work.js";
+import type { PrismaTransaction } from "../db/client.js";
+import { Prisma } from "../db/generated/prisma/client.js";
+import type { Viewer } from "../auth/tokens.js";
 import { BadUserInputError, IdempotencyKeyReusedError, UnauthenticatedError } from "../errors.js";
 import { operationOf } from "./operation.js";
 
@@ -36,6 +39,14 @@ const RETRY_BASE_MS = 10;
  *   same request replays that response and writes nothing; with another
  *   request it is IDEMPOTENCY_KEY_REUSED; a concurrent duplicate waits for
  *   the first and replays it; a failed operation stores nothing;
+ * - the acting account is read again, and locked (`FOR SHARE`), by the
+ *   unit's first statement, so what the operation was authorised as holds
+ *   until COMMIT: an account suspended or deleted meanwhile fails the
+ *   operation with UNAUTHENTICATED, and one whose role changed runs the
+ *   operation again as it is now. A suspension (or demotion) waits for the
+ *   units of the account it changes, and those that start after it see it.
+ *   Two admins suspending each other deadlock on these locks; PostgreSQL
+ *   aborts one, whose retry finds its admin suspended: one admin remains;
  * - effects queued with `unitOfWork.afterCommit` run after COMMIT only.
  * Queries never open a transaction.
  */
@@ -73,8 +84,14 @@ async function executeAsUnit(execute: Execute, args: ExecutionArgs, ctx: Context
     idempotency = { userId: ctx.viewer.id, key: ctx.idempotencyKey, hash };
   }
   const isolationLevel = declaredIsolationLevel(args.schema, operation);
+  let viewer = ctx.viewer;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptUnit(execute, args, ctx, isolationLevel, idempotency);
+    const outcome = await attemptUnit(execute, args, { ...ctx, viewer }, isolationLevel, idempotency);
+    if (outcome.viewerNow) {
+      // Authorised as a role the account no longer has: run it again as it is now.
+      viewer = outcome.viewerNow;
+      if (attempt < MAX_ATTEMPTS) continue;
+    }
     if (!outcome.conflict || attempt === MAX_ATTEMPTS) {
       if (outcome.conflict) ctx.services.logger.warn("unit of work gave up after write conflicts", { requestId: ctx.requestId, attempts: attempt });
       return outcome.result;
@@ -94,12 +111,14 @@ async function attemptUnit(
   ctx: Context,
   isolationLevel: IsolationLevel | undefined,
   idempotency: Idempotency | null,
-): Promise<{ result: ExecutionResult; conflict: boolean }> {
+): Promise<{ result: ExecutionResult; conflict: boolean; viewerNow?: Viewer }> {
   const { prisma, transaction, logger } = ctx.services;
+  const check = ctx.viewer ? new ViewerCheck(ctx.viewer) : null;
   const unit = new UnitOfWork(prisma, {
     maxWait: transaction.maxWaitMs,
     timeout: transaction.timeoutMs,
     isolationLevel,
+    onOpen: check ? (tx) => check.run(tx) : undefined,
     onEffectError: (error) => logger.error("after-commit effect failed", { requestId: ctx.requestId, error }),
   });
   const sql = transactionRunner(unit.client);
@@ -120,8 +139,16 @@ async function attemptUnit(
     }
   } catch (error) {
     await unit.finish(false);
+    const refused = check?.outcome();
+    if (refused) return refused;
     if (isWriteConflict(error)) return { result: failed(asGraphQLError(error)), conflict: true };
     throw error;
+  }
+  // A resolver may catch what a statement threw (a savepoint per item does); the check's outcome stands anyway.
+  const refused = check?.outcome();
+  if (refused) {
+    await unit.finish(false);
+    return refused;
   }
   if (result.errors?.length) {
     await unit.finish(false);
@@ -135,6 +162,39 @@ async function attemptUnit(
     return { result: failed(asGraphQLError(error)), conflict: isWriteConflict(error) };
   }
   return { result, conflict: false };
+}
+
+/**
+ * The acting account as the unit's first statement finds it, locked until
+ * COMMIT. `failure` when it is gone or suspended; `viewerNow` when its role
+ * is not the one the operation was authorised with.
+ */
+class ViewerCheck {
+  failure: GraphQLError | undefined;
+  viewerNow: Viewer | undefined;
+
+  constructor(private readonly viewer: Viewer) {}
+
+  /** What the attempt answers when the check refused it; undefined when it passed or never ran. */
+  outcome(): { result: ExecutionResult; conflict: false; viewerNow?: Viewer } | undefined {
+    if (this.failure) return { result: failed(this.failure), conflict: false };
+    if (this.viewerNow) return { result: failed(new UnauthenticatedError("Your account changed while this ran; send it again.")), conflict: false, viewerNow: this.viewerNow };
+    return undefined;
+  }
+
+  async run(tx: PrismaTransaction): Promise<void> {
+    const [row] = await tx.$queryRaw<Viewer[]>(
+      Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${this.viewer.id} AND "suspended_at" IS NULL FOR SHARE`,
+    );
+    if (!row) {
+      this.failure = new UnauthenticatedError("Your account is no longer active.");
+      throw this.failure;
+    }
+    if (row.role !== this.viewer.role) {
+      this.viewerNow = row;
+      throw new UnauthenticatedError("Your account changed while this ran.");
+    }
+  }
 }
 
 function asGraphQLError(error: unknown): GraphQLError {

@@ -33,8 +33,12 @@ async function postsOf(t: TestApp, authorId: number, count: number, status: "DRA
   return ids;
 }
 
-/** The statements of a bulk mutation, without the viewer lookup, BEGIN and COMMIT. */
-const writes = (response: GraphQLResponse) => response.statements.filter((sql) => !/^(BEGIN|COMMIT)$/.test(sql)).slice(1);
+/** The statements of a bulk mutation, without the viewer lookup, its re-check in the unit of work, BEGIN and COMMIT. */
+const writes = (response: GraphQLResponse) => {
+  const statements = response.statements.filter((sql) => !/^(BEGIN|COMMIT)$/.test(sql));
+  expect(statements[1]).toMatch(/FROM "users" WHERE "id" = \$1 AND "suspended_at" IS NULL FOR SHARE$/);
+  return statements.slice(2);
+};
 
 async function auditCount(t: TestApp, action: string, entityIds: number[]): Promise<number> {
   return t.app.database.prisma.auditEvent.count({ where: { action, entityId: { in: entityIds.map(String) } } });
