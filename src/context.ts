@@ -1,4 +1,6 @@
+import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
+import { databaseFault } from "./errors.js";
 import type { AttemptLimits } from "./auth/attempt-limits.js";
 import type { TokenService, Viewer } from "./auth/tokens.js";
 import type { Db } from "./db/client.js";
@@ -61,7 +63,7 @@ export interface Context {
 export async function createContext(services: AppServices, initial: YogaInitialContext): Promise<Context> {
   const requestId = requestIdOf(initial.request);
   const sqlLog = services.countStatements ? new SqlLog(requestId) : null;
-  const findViewer = () => viewerFrom(initial.request, services);
+  const findViewer = () => viewerFrom(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, requestId, services));
   const viewer = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
   return {
     requestId,
@@ -112,6 +114,19 @@ async function viewerFrom(request: Request, services: AppServices): Promise<View
     Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL`,
   );
   return user ?? null;
+}
+
+/**
+ * A database fault while the viewer is looked up is answered like one in
+ * any resolver (503 with its DATABASE_* code, by maskError) and logged the
+ * same way: at warn, with its cause and the request id. No operation has run
+ * yet, so the operation log cannot report it.
+ */
+function viewerLookupFailed(error: unknown, requestId: string, services: AppServices): never {
+  const fault = databaseFault(error);
+  if (!fault) throw error;
+  services.logger.warn("database fault", { requestId, code: fault, during: "viewer lookup", error });
+  throw new GraphQLError("The database is not available.", { originalError: error instanceof Error ? error : new Error(String(error)) });
 }
 
 function clientAddressOf(initial: YogaInitialContext, trustProxy: boolean): string {

@@ -139,4 +139,27 @@ describe.each(testDatabaseKinds)("unexpected errors on %s", (kind) => {
       await t.close().catch(() => undefined);
     }
   });
+
+  it("answer a database that is gone while the viewer is looked up the same way: 503, the code, the request id, one warning with its cause", async () => {
+    const t = await startTestApp(kind);
+    try {
+      const token = await t.app.services.tokens.issue(1);
+      await t.app.database.close();
+      const response = await t.graphql(`{ viewer { handle } }`, { token, headers: { "x-request-id": "req-down-2" } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("1");
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({
+          message: "The database is not available; try again shortly.",
+          extensions: { code: "DATABASE_UNAVAILABLE", requestId: "req-down-2" },
+        }),
+      ]);
+      expect(t.logs.filter((line) => line.level === "error")).toEqual([]);
+      const warnings = t.logs.filter((line) => line.level === "warn");
+      expect(warnings).toMatchObject([{ message: "database fault", requestId: "req-down-2", code: "DATABASE_UNAVAILABLE", during: "viewer lookup" }]);
+      expect(JSON.stringify(warnings[0]!.error)).toMatch(/closed|terminated|end/i);
+    } finally {
+      await t.close().catch(() => undefined);
+    }
+  });
 });
