@@ -1,5 +1,16 @@
 import { useDeferStream } from "@graphql-yoga/plugin-defer-stream";
-import { GraphQLError, Kind, type ASTVisitor, type OperationDefinitionNode, type ValidationContext } from "graphql";
+import {
+  getDirectiveValues,
+  GraphQLError,
+  Kind,
+  visit,
+  type ASTVisitor,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationContext,
+} from "graphql";
+import { BadUserInputError } from "../errors.js";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { demandOf } from "../streaming/demand.js";
 
@@ -48,6 +59,33 @@ function visitDirectives(selectionSet: SelectionSet, found: (name: string, node:
 }
 
 /**
+ * A `@stream` whose `initialCount` (a literal or a variable) is negative:
+ * the executor would throw a plain error, which masking turns into an
+ * internal one. It is the client's mistake, found here before anything runs.
+ */
+export function negativeInitialCount(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
+  const stream = schema.getDirective("stream");
+  if (!stream) return null;
+  let found: GraphQLError | null = null;
+  visit(document, {
+    Field(field) {
+      const node = field.directives?.find((directive) => directive.name.value === "stream");
+      if (!node || found) return;
+      let initialCount: unknown;
+      try {
+        initialCount = getDirectiveValues(stream, field, variables ?? {})?.initialCount;
+      } catch {
+        return; // a malformed argument is reported by validation or variable coercion, with its own message
+      }
+      if (typeof initialCount === "number" && initialCount < 0) {
+        found = new BadUserInputError(`@stream's initialCount is at least 0; ${field.name.value} got ${initialCount}.`, "initialCount");
+      }
+    },
+  });
+  return found;
+}
+
+/**
  * Yoga's `@defer`/`@stream` support, for queries only, with backpressure:
  * each part the response pulls is counted on the request's Demand
  * (src/streaming/demand.ts), which streaming resolvers wait on.
@@ -67,7 +105,12 @@ export function useIncrementalDelivery(): Plugin[] {
         setResult({ errors: [NOT_ACCEPTABLE] });
         setResultProcessor((answer, fetchAPI) => new fetchAPI.Response(JSON.stringify(answer), { status: 406, headers: { "content-type": "application/json; charset=utf-8" } }), "application/json");
       },
-      onExecute({ args }) {
+      onExecute({ args, setResultAndStopExecution }) {
+        const refused = negativeInitialCount(args.schema, args.document, args.variableValues as Record<string, unknown> | undefined);
+        if (refused) {
+          setResultAndStopExecution({ errors: [refused] });
+          return;
+        }
         return {
           onExecuteDone({ result, setResult }) {
             if (!isAsyncIterable(result)) return;

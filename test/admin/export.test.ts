@@ -33,6 +33,25 @@ function exportRequest(t: TestApp, token: string, query = EXPORT, variables: Rec
 describe.each(testDatabaseKinds)("exportPosts with @stream on %s", (kind) => {
   const app = useTestApp(kind);
 
+  it.each([
+    ["exportPosts, a literal", `{ exportPosts @stream(initialCount: -1) { id } }`, {}],
+    ["exportPosts, a variable", `query($n: Int!) { exportPosts @stream(initialCount: $n) { id } }`, { n: -5 }],
+    ["a connection's edges", `{ posts(first: 2) { edges @stream(initialCount: -1) { cursor } } }`, {}],
+    ["a post's tags, in a fragment", `{ posts(first: 2) { edges { node { ...P } } } } fragment P on Post { tags @stream(initialCount: -2) { name } }`, {}],
+    ["stats", `query($n: Int) { stats(from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z") { postsPerMonth @stream(initialCount: $n) { posts } } }`, { n: -1 }],
+  ])("answers @stream with a negative initialCount (%s) with BAD_USER_INPUT, logged at info", async (_case, query, variables) => {
+    const t = app.current;
+    const [admin] = await usersWithTokens(t, 1, "ADMIN");
+    t.logs.length = 0;
+    const response = await exportRequest(t, admin!.token, query, variables);
+    expect(response.status).toBe(200);
+    const parts = [];
+    for await (const part of eventStreamParts(response)) parts.push(part);
+    expect(parts).toEqual([{ errors: [expect.objectContaining({ extensions: { code: "BAD_USER_INPUT", field: "initialCount" } })] }]);
+    expect(t.logs.filter((line) => line.level === "error" || line.level === "warn")).toEqual([]);
+    expect(t.logs.filter((line) => line.message === "request rejected")).toMatchObject([{ level: "info", reasons: ["BAD_USER_INPUT"] }]);
+  });
+
   it("streams every matching post in id order, drafts included, reading chunks of 500 with planned relations", async () => {
     const t = app.current;
     const [admin, writer] = await usersWithTokens(t, 2);
