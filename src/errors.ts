@@ -234,6 +234,24 @@ export function maskError(error: unknown, message: string): Error {
 }
 
 /**
+ * An error without graphql-js's "Did you mean …?" hints: for field,
+ * argument, type and enum value names alike. They help a developer and map
+ * the schema for anyone else, so they go wherever introspection goes.
+ */
+export function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/\s*Did you mean [^?]*\?/g, "");
+  if (message === error.message) return error;
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
+/**
  * With driver adapters Prisma's P2002 has no `meta.target`; the constraint
  * is in the adapter's cause, shaped per adapter: pg names the index
  * (`users_handle_key`), PGlite lists the fields.

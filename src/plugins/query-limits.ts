@@ -34,7 +34,7 @@ function reportAs(reason: string) {
   };
 }
 
-export function useQueryLimits({ suggestFields }: { suggestFields: boolean }): Plugin {
+export function useQueryLimits(): Plugin {
   return EnvelopArmorPlugin({
     maxDepth: { n: 15, ...reportAs("DEPTH_LIMIT") },
     maxAliases: { n: 20, ...reportAs("ALIAS_LIMIT") },
@@ -43,8 +43,7 @@ export function useQueryLimits({ suggestFields }: { suggestFields: boolean }): P
     // Cost grows with depth and with first/last literals. The benchmark's
     // users(10) -> posts(5) -> comments(5) -> author costs about 62k.
     costLimit: { maxCost: 200_000, ...reportAs("COST_LIMIT") },
-    // Field suggestions ("Did you mean…?") help in development and map the
-    // schema for attackers: they go wherever introspection does.
-    blockFieldSuggestion: { enabled: !suggestFields },
+    // Suggestions are hidden for every kind of name by masking (withoutSuggestions in src/errors.ts).
+    blockFieldSuggestion: { enabled: false },
   }) as Plugin;
 }

@@ -1,4 +1,5 @@
 import type { ExecutionResult, GraphQLError } from "graphql";
+import { withoutSuggestions } from "../errors.js";
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
 import { requestIdOf } from "../request-id.js";
@@ -12,20 +13,25 @@ const SERVER_SIDE = new Set(["INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "D
  * - every error that was the server's fault (masked as "Unexpected
  *   error.", or a database fault) carries the request id, so a client can
  *   quote it and an operator find the log line that has the details;
+ * - without `suggestions`, no message says "Did you mean …?", whichever
+ *   stage wrote it (validation, variable coercion, execution) and whatever
+ *   it names (a field, argument, type, input field or enum value);
  * - a request refused before it ran (unparseable body, syntax, validation,
  *   query limits) is logged at info with its reasons, since no operation
  *   line will tell of it.
  */
-export function useResultErrors(logger: Logger): Plugin {
+export function useResultErrors(logger: Logger, { suggestions }: { suggestions: boolean }): Plugin {
+  const finish = <T>(part: T, request: Request): T => stampRequestId(suggestions ? part : hideSuggestions(part), request);
   return {
     onResultProcess({ request, result, setResult }) {
       if (isAsyncIterable(result)) {
-        setResult(mapAsyncIterator(result, (part) => stampRequestId(part, request)));
+        setResult(mapAsyncIterator(result, (part) => finish(part, request)));
         return;
       }
       if (Array.isArray(result) || !("errors" in (result as object))) return;
-      const { errors } = result as ExecutionResult;
-      if (!errors?.length) return;
+      if (!(result as ExecutionResult).errors?.length) return;
+      if (!suggestions) setResult((result = hideSuggestions(result)));
+      const { errors = [] } = result as ExecutionResult;
       let requestId: string | undefined;
       for (const error of errors) {
         if (SERVER_SIDE.has(String(error.extensions?.code))) {
@@ -40,6 +46,17 @@ export function useResultErrors(logger: Logger): Plugin {
         });
       }
     },
+  };
+}
+
+/** The answer (or one part of it) with every error's suggestions taken out. */
+function hideSuggestions<T>(part: T): T {
+  const { errors, incremental } = part as { errors?: readonly GraphQLError[]; incremental?: { errors?: readonly GraphQLError[] }[] };
+  if (!errors?.length && !incremental?.some((entry) => entry.errors?.length)) return part;
+  return {
+    ...part,
+    ...(errors ? { errors: errors.map(withoutSuggestions) } : {}),
+    ...(incremental ? { incremental: incremental.map((entry) => (entry.errors ? { ...entry, errors: entry.errors.map(withoutSuggestions) } : entry)) } : {}),
   };
 }
 

@@ -29,6 +29,20 @@ describe("production mode (NODE_ENV=production)", () => {
     expect(type.status).toBe(400);
     const typo = await (await app.current.fetch("/graphql", graphqlPost("{ post { titel } }"))).text();
     expect(typo).not.toMatch(/Did you mean/);
+  });
+
+  it.each([
+    ["a field", { query: "{ posts(first: 1) { edges { node { titel } } } }" }],
+    ["an argument", { query: "{ posts(frist: 1) { edges { cursor } } }" }],
+    ["a type", { query: "query($f: PostFiltr) { posts(first: 1) { edges { cursor } } }" }],
+    ["an input field", { query: `{ posts(first: 1, filter: { tga: "x" }) { edges { cursor } } }` }],
+    ["an enum value, literal", { query: "{ posts(first: 1, orderBy: NEWST) { edges { cursor } } }" }],
+    ["an enum value, in a variable", { query: "query($o: PostOrder) { posts(first: 1, orderBy: $o) { edges { cursor } } }", variables: { o: "NEWST" } }],
+  ])("suggests no name for a mistake in %s", async (_case, body) => {
+    const response = await app.current.fetch("/graphql", { ...graphqlPost(""), body: JSON.stringify(body) });
+    const text = await response.text();
+    expect(text).toMatch(/BAD_USER_INPUT/);
+    expect(text).not.toMatch(/Did you mean|NEWEST|title|first|PostFilter"|"tag"/);
     expect(await (await app.current.fetch("/graphql", graphqlPost("{ __typename }"))).json()).toEqual({ data: { __typename: "Query" } });
   });
 
