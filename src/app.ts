@@ -1,7 +1,7 @@
 import { createAttemptLimits } from "./auth/attempt-limits.js";
 import { resolveAuthSecret } from "./auth/secret.js";
 import { createTokenService } from "./auth/tokens.js";
-import type { Config } from "./config.js";
+import { demoPasswordOf, publishedDemoPassword, type Config } from "./config.js";
 import type { AppServices } from "./context.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
@@ -30,7 +30,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       const applied = await database.migrate();
       if (applied.length) logger.info("migrations applied", { migrations: applied });
       if (config.seedDemoData && (await database.prisma.user.count()) === 0) {
-        const counts = await seedDatabase(database.prisma, { ...DEMO_SEED, password: config.demoPassword });
+        const counts = await seedDatabase(database.prisma, { ...DEMO_SEED, password: demoPasswordOf(config) });
         logger.info("demo data loaded", { ...counts });
       }
     }
@@ -57,7 +57,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       services,
       database,
       settings: {
-        graphiql: config.graphiql,
+        graphiql: config.graphiql ? { demoPassword: publishedDemoPassword(config) } : null,
         introspection: config.introspection,
         corsOrigins: config.corsOrigins,
         trustedDocuments: { mode, documents },

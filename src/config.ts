@@ -19,8 +19,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Load a small demo data set into a fresh embedded database. */
   seedDemoData: boolean;
-  /** The demo users' password: the published one, except in production, where it must be set. */
-  demoPassword: string;
+  /** DEMO_PASSWORD, when set; demoPasswordOf() says which password seeded accounts get. */
+  demoPassword: string | null;
   /** Serve GraphiQL on GET /graphql for browsers. */
   graphiql: boolean;
   /** Answer introspection queries. */
@@ -215,7 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     tokenTtlSeconds: integer(env, "AUTH_TOKEN_TTL_S", 7 * 24 * 3600, { min: 60 }),
     logLevel,
     seedDemoData,
-    demoPassword: demoPassword ?? SEED_PASSWORD,
+    demoPassword,
     graphiql: boolean(env, "GRAPHIQL", !production),
     introspection: boolean(env, "INTROSPECTION", !production),
     corsOrigins,
@@ -229,6 +229,25 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl: env.RATE_LIMIT_REDIS_URL?.trim() || null,
     },
   };
+}
+
+/**
+ * The password seeded accounts get (the demo data of `npm start`, and
+ * `npm run db:seed`): DEMO_PASSWORD, or outside production the one the
+ * README publishes. In production there is no default: no production
+ * account may have a published password.
+ */
+export function demoPasswordOf(config: Pick<Config, "demoPassword" | "nodeEnv">): string {
+  if (config.demoPassword) return config.demoPassword;
+  if (config.nodeEnv === "production") {
+    throw new ConfigError("DEMO_PASSWORD", "is required to seed accounts when NODE_ENV=production (12+ characters; the published one is never used there)");
+  }
+  return SEED_PASSWORD;
+}
+
+/** The published demo password, where demo accounts have it, for GraphiQL's LogIn example to show; null where they do not. */
+export function publishedDemoPassword(config: Pick<Config, "demoPassword" | "nodeEnv">): string | null {
+  return config.demoPassword === null && config.nodeEnv !== "production" ? SEED_PASSWORD : null;
 }
 
 function integer(env: Env, name: string, fallback: number, range: { min?: number; max?: number }): number {

@@ -34,16 +34,21 @@ query NewestPosts {
 }
 `;
 
-const LOG_IN = /* GraphQL */ `# The demo users' password is inkwell-password;
-# writer1 is an admin. Copy the token into the
-# Headers pane of the Me tab.
+/** The LogIn example: with the demo password only where demo accounts have the published one. */
+function logInExample(demoPassword: string | null): string {
+  const intro = demoPassword
+    ? `# The demo users' password is ${demoPassword};\n# writer1 is an admin. Copy the token into the\n# Headers pane of the Me tab.`
+    : "# Your account's email and password. Copy the\n# token into the Headers pane of the Me tab.";
+  const [email, password] = demoPassword ? ["writer1@example.com", demoPassword] : ["you@example.com", "your password"];
+  return `${intro}
 mutation LogIn {
-  logIn(input: { email: "writer1@example.com", password: "inkwell-password" }) {
+  logIn(input: { email: ${JSON.stringify(email)}, password: ${JSON.stringify(password)} }) {
     token
     user { handle email }
   }
 }
 `;
+}
 
 const ME = /* GraphQL */ `# Needs the Authorization header (Headers pane):
 # "Bearer <token from the LogIn tab>".
@@ -73,31 +78,35 @@ query Export {
 
 const BEARER_EXAMPLE = JSON.stringify({ Authorization: "Bearer <paste the token from the LogIn tab>" }, null, 2);
 
-export const GRAPHIQL_OPTIONS: GraphiQLOptions = {
-  title: "Inkwell GraphiQL",
-  defaultQuery: FEED,
-  defaultTabs: [
-    { query: FEED },
-    { query: LOG_IN },
-    { query: ME, headers: BEARER_EXAMPLE },
-    { query: SEARCH },
-    { query: EXPORT, headers: BEARER_EXAMPLE },
-  ],
-  // A token typed into the headers pane stays in the browser's memory only.
-  shouldPersistHeaders: false,
-};
+/** GraphiQL's settings; `demoPassword` is the published demo password where demo accounts have it, else null. */
+export function graphiqlOptions(demoPassword: string | null): GraphiQLOptions {
+  return {
+    title: "Inkwell GraphiQL",
+    defaultQuery: FEED,
+    defaultTabs: [
+      { query: FEED },
+      { query: logInExample(demoPassword) },
+      { query: ME, headers: BEARER_EXAMPLE },
+      { query: SEARCH },
+      { query: EXPORT, headers: BEARER_EXAMPLE },
+    ],
+    // A token typed into the headers pane stays in the browser's memory only.
+    shouldPersistHeaders: false,
+  };
+}
 
 export interface GraphiQLPage {
   html: string;
   contentSecurityPolicy: string;
 }
 
-let page: GraphiQLPage | undefined;
+const pages = new WeakMap<GraphiQLOptions, GraphiQLPage>();
 
-/** The page and its CSP, made on first use. */
-export function graphiqlPage(): GraphiQLPage {
-  if (page) return page;
-  const html = renderGraphiQL(GRAPHIQL_OPTIONS);
+/** The page and its CSP, made on first use for these options. */
+export function graphiqlPage(options: GraphiQLOptions): GraphiQLPage {
+  const made = pages.get(options);
+  if (made) return made;
+  const html = renderGraphiQL(options);
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => `'sha256-${createHash("sha256").update(body!).digest("base64")}'`);
   const contentSecurityPolicy = [
     "default-src 'self'",
@@ -111,6 +120,7 @@ export function graphiqlPage(): GraphiQLPage {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join("; ");
-  page = { html, contentSecurityPolicy };
+  const page = { html, contentSecurityPolicy };
+  pages.set(options, page);
   return page;
 }

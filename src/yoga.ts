@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { createYoga, type Plugin } from "graphql-yoga";
+import { createYoga, type GraphiQLOptions, type Plugin } from "graphql-yoga";
 import type { AppServices, Context } from "./context.js";
 import { createContext } from "./context.js";
 import type { Database } from "./db/client.js";
@@ -16,7 +16,7 @@ import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBodyLimit } from "./plugins/request-body-limit.js";
 import { useRequestIdHeader } from "./plugins/request-id-header.js";
 import { useUnitOfWork } from "./plugins/unit-of-work.js";
-import { GRAPHIQL_OPTIONS, graphiqlPage } from "./graphiql.js";
+import { graphiqlOptions, graphiqlPage } from "./graphiql.js";
 import { useTrustedDocuments, type TrustedDocuments, type TrustedDocumentsMode } from "./plugins/trusted-documents.js";
 import { buildSchema } from "./schema/index.js";
 
@@ -25,7 +25,8 @@ export const MAX_REQUEST_BODY_BYTES = 1_048_576;
 
 /** The switches that differ between development and production (src/config.ts has their defaults). */
 export interface YogaSettings {
-  graphiql: boolean;
+  /** GraphiQL, and the demo password its LogIn example may show (publishedDemoPassword in src/config.ts); null: no GraphiQL. */
+  graphiql: { demoPassword: string | null } | null;
   introspection: boolean;
   corsOrigins: readonly string[];
   trustedDocuments: { mode: TrustedDocumentsMode; documents: TrustedDocuments };
@@ -38,14 +39,15 @@ export interface YogaDeps {
 }
 
 export function createYogaApp({ services, database, settings }: YogaDeps) {
+  const graphiql = settings.graphiql ? graphiqlOptions(settings.graphiql.demoPassword) : null;
   return createYoga<Record<string, unknown>, Context>({
     schema: buildSchema(),
     context: (initial) => createContext(services, initial),
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/healthz",
     landingPage: false,
-    graphiql: settings.graphiql ? GRAPHIQL_OPTIONS : false,
-    renderGraphiQL: () => graphiqlPage().html,
+    graphiql: graphiql ?? false,
+    renderGraphiQL: () => graphiqlPage(graphiql!).html,
     // GraphQL over HTTP's way to name a trusted document (src/plugins/trusted-documents.ts).
     extraParamNames: ["documentId"],
     cors: corsFromAllowList(settings.corsOrigins),
@@ -58,7 +60,7 @@ export function createYogaApp({ services, database, settings }: YogaDeps) {
     plugins: [
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useRequestIdHeader(),
-      ...(settings.graphiql ? [useGraphiQLSecurityPolicy()] : []),
+      ...(graphiql ? [useGraphiQLSecurityPolicy(graphiql)] : []),
       ...(settings.trustedDocuments.mode === "off" ? [] : [useTrustedDocuments(settings.trustedDocuments.mode, settings.trustedDocuments.documents)]),
       useQueryLimits(),
       ...(settings.introspection ? [] : [useNoIntrospection()]),
@@ -74,11 +76,11 @@ export function createYogaApp({ services, database, settings }: YogaDeps) {
 }
 
 /** GraphiQL's page goes out with the policy that keeps it on this server (src/graphiql.ts). */
-function useGraphiQLSecurityPolicy(): Plugin {
+function useGraphiQLSecurityPolicy(options: GraphiQLOptions): Plugin {
   return {
     onResponse({ response }) {
       if (response.headers.get("content-type")?.startsWith("text/html")) {
-        response.headers.set("content-security-policy", graphiqlPage().contentSecurityPolicy);
+        response.headers.set("content-security-policy", graphiqlPage(options).contentSecurityPolicy);
       }
     },
   };

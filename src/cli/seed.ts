@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { withDatabase } from "../db/lifecycle.js";
 import { DEMO_SEED, seedDatabase } from "../db/seed.js";
-import { SEED_PASSWORD } from "../db/seed-password.js";
+import { demoPasswordOf } from "../config.js";
 import { runScript } from "./run-script.js";
 
 function count(value: string | undefined, flag: string, fallback: number): number {
@@ -42,18 +42,19 @@ async function main(): Promise<void> {
     hotPostComments: count(values["hot-post-comments"], "hot-post-comments", 0),
     admins: count(values.admins, "admins", 0),
   };
-  await withDatabase(async ({ database }) => {
+  await withDatabase(async ({ database, config }) => {
+    const password = demoPasswordOf(config);
     if (values.reset) {
       // CASCADE reaches the credit accounts (and their ledger) too; the system account is made again.
       await database.prisma.$executeRaw`TRUNCATE users, tags, audit_events, credit_accounts RESTART IDENTITY CASCADE`;
       await database.prisma.$executeRaw`INSERT INTO credit_accounts (kind) VALUES ('SYSTEM')`;
     }
     const started = performance.now();
-    const counts = await seedDatabase(database.prisma, options);
+    const counts = await seedDatabase(database.prisma, { ...options, password });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `Seeded ${counts.users} users, ${counts.posts} posts, ${counts.comments} comments, ${counts.tags} tags in ${seconds} s. ` +
-        `Every user's password is "${SEED_PASSWORD}".`,
+        (config.demoPassword ? "Every user's password is DEMO_PASSWORD." : `Every user's password is "${password}".`),
     );
   });
 }

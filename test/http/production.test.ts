@@ -80,7 +80,11 @@ describe("production switches", () => {
 
   it("turn GraphiQL and introspection back on, and CORS stays off without CORS_ORIGINS", async () => {
     const page = await app.current.fetch("/graphql", { headers: { accept: "text/html" } });
-    expect(await page.text()).toMatch(/Inkwell GraphiQL/);
+    const html = await page.text();
+    expect(html).toMatch(/Inkwell GraphiQL/);
+    // Production accounts never have the published demo password, so the page never tells it.
+    expect(html).not.toMatch(/inkwell-password/);
+    expect(html).toMatch(/your password/);
     const schema = await app.current.fetch("/graphql", graphqlPost(`{ __type(name: "Post") { name } }`, { origin: "https://any.example" }));
     expect(await schema.json()).toEqual({ data: { __type: { name: "Post" } } });
     expect(schema.headers.get("access-control-allow-origin")).toBeNull();
@@ -102,5 +106,20 @@ describe("production configuration", () => {
   it("refuses a CORS origin that is a wildcard or has a path", () => {
     expect(() => loadConfig({ ...secret, CORS_ORIGINS: "*" })).toThrowError(/^CORS_ORIGINS/);
     expect(() => loadConfig({ ...secret, CORS_ORIGINS: "https://app.example.com/path" })).toThrowError(/^CORS_ORIGINS/);
+  });
+});
+
+describe("GraphiQL's LogIn example", () => {
+  const development = useTestApp("pglite", { env: { NODE_ENV: "development" } });
+  const ownPassword = useTestApp("pglite", { env: { NODE_ENV: "development", DEMO_PASSWORD: "a password of our own" } });
+
+  const page = async (t: { fetch: (path: string, init?: RequestInit) => Promise<Response> }) =>
+    (await t.fetch("/graphql", { headers: { accept: "text/html" } })).text();
+
+  it("shows the published demo password where the demo accounts have it, and no password where they do not", async () => {
+    expect(await page(development.current)).toMatch(/inkwell-password/);
+    const own = await page(ownPassword.current);
+    expect(own).not.toMatch(/inkwell-password|a password of our own/);
+    expect(own).toMatch(/your password/);
   });
 });
