@@ -4,7 +4,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from "../../auth/pass
 import type { TokenService } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import { AccountSuspendedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../errors.js";
-import { TEXT_LIMITS } from "../text.js";
+import { emailAddress, TEXT_LIMITS } from "../text.js";
 import { validName } from "../user/service.js";
 
 export interface SignUpInput {
@@ -34,7 +34,6 @@ export interface AuthDeps {
   reader: Db;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HANDLE = new RegExp(`^[a-z0-9_]{3,${TEXT_LIMITS.handle}}$`);
 const MIN_PASSWORD = 8;
 const MAX_PASSWORD = TEXT_LIMITS.password;
@@ -48,8 +47,8 @@ const MAX_PASSWORD = TEXT_LIMITS.password;
  * attempt limit per address (see the README's Authentication section).
  */
 export async function signUp(db: Db, deps: AuthDeps, input: SignUpInput): Promise<AuthResult> {
-  const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email) || email.length > TEXT_LIMITS.email) throw new BadUserInputError("That is not an email address.", "input.email");
+  const email = emailAddress(input.email);
+  if (email === null) throw new BadUserInputError("That is not an email address.", "input.email");
   const handle = input.handle.trim().toLowerCase();
   if (!HANDLE.test(handle)) {
     throw new BadUserInputError(`A handle is 3 to ${TEXT_LIMITS.handle} lower-case letters, digits or underscores.`, "input.handle");
