@@ -1,4 +1,16 @@
-import { GraphQLError, print, type ExecutionArgs, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode } from "graphql";
+import {
+  getNamedType,
+  GraphQLError,
+  isInterfaceType,
+  isObjectType,
+  isUnionType,
+  print,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { bindToUnitOfWork, type Context } from "../context.js";
 import { isWriteConflict } from "../db/conflicts.js";
@@ -77,6 +89,12 @@ async function executeAsUnit(execute: Execute, args: ExecutionArgs, ctx: Context
   if (ctx.idempotencyKey !== null) {
     if (!IDEMPOTENCY_KEY_PATTERN.test(ctx.idempotencyKey)) {
       return failed(new BadUserInputError("An Idempotency-Key is 1 to 255 visible ASCII characters.", "Idempotency-Key"));
+    }
+    const answersCredential = rootFieldsOf(operation).find((name) => credentialAnswering(args.schema).has(name));
+    if (answersCredential) {
+      return failed(
+        new BadUserInputError(`${answersCredential} answers a credential, which is never stored: send it without an Idempotency-Key.`, "Idempotency-Key"),
+      );
     }
     // Keys are kept per user; an anonymous operation has nobody to keep one for.
     if (!ctx.viewer) return failed(new UnauthenticatedError("An Idempotency-Key needs a signed-in viewer."));
@@ -199,6 +217,47 @@ class ViewerCheck {
 
 function asGraphQLError(error: unknown): GraphQLError {
   return error instanceof GraphQLError ? error : new GraphQLError("Unexpected error.", { originalError: error as Error });
+}
+
+function rootFieldsOf(operation: OperationDefinitionNode): string[] {
+  return operation.selectionSet.selections.flatMap((selection) => (selection.kind === "Field" ? [selection.name.value] : []));
+}
+
+const credentialFields = new WeakMap<GraphQLSchema, Set<string>>();
+
+/**
+ * The mutation fields whose answer can hold a credential: a field marked
+ * `extensions: { credential: true }` (a bearer token) anywhere in the types
+ * their answer reaches. An idempotent replay is a stored answer, so these
+ * refuse an Idempotency-Key: a credential is never written to the database.
+ * Worked out once per schema, from the marks, so a new mutation that
+ * answers a token is covered without a list to keep.
+ */
+function credentialAnswering(schema: GraphQLSchema): Set<string> {
+  let found = credentialFields.get(schema);
+  if (found) return found;
+  // Types whose answer holds a credential, to a fixpoint: marked fields first, then whatever reaches them.
+  const holding = new Set<string>();
+  const types = Object.values(schema.getTypeMap());
+  const holds = (type: GraphQLNamedType): boolean => {
+    if (isUnionType(type)) return type.getTypes().some((member) => holding.has(member.name));
+    if (!isObjectType(type) && !isInterfaceType(type)) return false;
+    return Object.values(type.getFields()).some((field) => field.extensions?.credential === true || holding.has(getNamedType(field.type).name));
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const type of types) {
+      if (!holding.has(type.name) && holds(type)) {
+        holding.add(type.name);
+        grew = true;
+      }
+    }
+  }
+  const reaches = (type: GraphQLNamedType) => holding.has(type.name);
+  const fields = Object.values(schema.getMutationType()?.getFields() ?? {});
+  found = new Set(fields.filter((field) => reaches(getNamedType(field.type))).map((field) => field.name));
+  credentialFields.set(schema, found);
+  return found;
 }
 
 const STRICTNESS: IsolationLevel[] = ["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"];

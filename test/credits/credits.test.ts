@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../support/databases.js";
-import { errorCodes, expectNoErrors, signUp } from "../support/fixtures.js";
+import { errorCodes, expectNoErrors, signUp, unique } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
 import { grant, ledgerInvariants, makeAdmin, rowId, send, SEND } from "./support.js";
 
@@ -156,6 +156,32 @@ describe.each(testDatabaseKinds)("credits on %s", (kind) => {
       expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
       const tooLong = await send(t, reader, writer, 1, { "idempotency-key": "x".repeat(256) });
       expect(tooLong.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "Idempotency-Key" } }]);
+    });
+
+    it("refuses a key on an operation that answers a credential (logIn, signUp), signed in or not, and stores no token", async () => {
+      const t = app.current;
+      const prisma = t.app.database.prisma;
+      const reader = await signUp(t);
+      const before = await prisma.idempotencyKey.count();
+      const logIn = `mutation($i: LogInInput!) { logIn(input: $i) { token } }`;
+      const newcomer = unique("n");
+      const attempts = [
+        t.graphql(logIn, { token: reader.token, variables: { i: { email: reader.email, password: reader.password } }, headers: { "idempotency-key": unique("k") } }),
+        t.graphql(logIn, { variables: { i: { email: reader.email, password: reader.password } }, headers: { "idempotency-key": unique("k") } }),
+        t.graphql(`mutation($i: SignUpInput!) { signUp(input: $i) { user { handle } } }`, {
+          token: reader.token,
+          variables: { i: { email: `${newcomer}@example.com`, handle: newcomer, password: "long enough password", name: "N" } },
+          headers: { "idempotency-key": unique("k") },
+        }),
+      ];
+      for (const [index, answer] of (await Promise.all(attempts)).entries()) {
+        expect(answer.body.data, `attempt ${index}`).toBeNull();
+        expect(answer.body.errors, `attempt ${index}`).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "Idempotency-Key" }, message: expect.stringMatching(/credential/) }]);
+      }
+      expect(await prisma.idempotencyKey.count()).toBe(before);
+      expect(await prisma.user.count({ where: { handle: newcomer } })).toBe(0);
+      const stored = await prisma.idempotencyKey.findMany({ select: { response: true } });
+      expect(stored.filter((row) => /token|eyJ/.test(row.response ?? ""))).toEqual([]);
     });
   });
 });
