@@ -19,6 +19,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { deploymentOf } from "../src/auth/deployment.js";
+import { loadConfig } from "../src/config.js";
 import { createTokenService } from "../src/auth/tokens.js";
 import { withDatabase } from "../src/db/lifecycle.js";
 import { seedDatabase, type SeedOptions } from "../src/db/seed.js";
@@ -139,7 +141,7 @@ async function main() {
       if (name === "deep") inputs[name].w3Posts = [];
     }
     const writer = await firstUser(urls.standard);
-    const token = await createTokenService(AUTH_SECRET, 3600).issue(writer);
+    const token = await createTokenService(AUTH_SECRET, 3600, deploymentOf(loadConfig({ DATABASE_URL: urls.standard }).database)).issue(writer);
 
     const results: Measurement[] = [];
     const reference = new Map<string, unknown>();

@@ -1,4 +1,5 @@
 import { createAttemptLimits } from "./auth/attempt-limits.js";
+import { deploymentOf } from "./auth/deployment.js";
 import { resolveAuthSecret } from "./auth/secret.js";
 import { createTokenService } from "./auth/tokens.js";
 import { demoPasswordOf, publishedDemoPassword, type Config } from "./config.js";
@@ -34,15 +35,16 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         logger.info("demo data loaded", { ...counts });
       }
     }
-    const secret = await resolveAuthSecret(config.authSecret, config.dataDir);
+    const secret = await resolveAuthSecret(config.authSecret, config.dataDir, config.database.kind === "postgres" ? config.database.schema : undefined);
+    const deployment = deploymentOf(config.database);
     const attempts = createAttemptLimits(config.rateLimits);
     const services: AppServices = {
       prisma: database.prisma,
       sql: database.sql,
-      tokens: createTokenService(secret, config.tokenTtlSeconds),
+      tokens: createTokenService(secret, config.tokenTtlSeconds, deployment),
       attempts,
       trustProxy: config.trustProxy,
-      cursors: createCursorCodec(secret),
+      cursors: createCursorCodec(secret, deployment),
       logger,
       transaction: {
         maxWaitMs: config.database.transactionMaxWaitMs,

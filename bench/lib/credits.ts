@@ -7,6 +7,8 @@
 import autocannon from "autocannon";
 import pg from "pg";
 import { transfer } from "../../src/schema/credits/service.js";
+import { deploymentOf } from "../../src/auth/deployment.js";
+import { loadConfig } from "../../src/config.js";
 import { createTokenService } from "../../src/auth/tokens.js";
 import { withDatabase } from "../../src/db/lifecycle.js";
 import { startServer } from "./processes.js";
@@ -210,7 +212,7 @@ export async function creditsBenchmark(options: {
     await admin.query(`CREATE DATABASE ${database}`);
     console.log(`Seeding ${database}: ${USERS} users with ${START_BALANCE} credits each`);
     const userIds = await setUp(dbUrl);
-    const tokens = createTokenService(options.authSecret, 3600);
+    const tokens = createTokenService(options.authSecret, 3600, deploymentOf(loadConfig({ DATABASE_URL: dbUrl }).database));
     const tokenOf = new Map(await Promise.all(userIds.map(async (id) => [id, await tokens.issue(id)] as const)));
     const planned = plan(userIds, 100_000);
     const seconds = options.quick ? 2 : 10;

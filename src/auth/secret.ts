@@ -5,11 +5,14 @@ import path from "node:path";
 /**
  * Outside production a missing AUTH_SECRET is generated once and kept under
  * the data directory, so tokens survive restarts of a development server.
- * (In production loadConfig already refused to start without one.)
+ * (In production loadConfig already refused to start without one.) Each
+ * DATABASE_SCHEMA other than public gets a file of its own
+ * (`auth-secret-<schema>`), so two tenants started from one folder never
+ * share one; their keys differ anyway (src/auth/deployment.ts).
  */
-export async function resolveAuthSecret(configured: string | null, dataDir: string): Promise<string> {
+export async function resolveAuthSecret(configured: string | null, dataDir: string, schema = "public"): Promise<string> {
   if (configured) return configured;
-  const file = path.join(dataDir, "auth-secret");
+  const file = path.join(dataDir, schema === "public" ? "auth-secret" : `auth-secret-${schema}`);
   const existing = await readFile(file, "utf8").catch(() => null);
   if (existing?.trim()) return existing.trim();
   const secret = randomBytes(48).toString("base64url");

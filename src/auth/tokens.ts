@@ -1,6 +1,7 @@
 import { createSecretKey } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Role } from "../db/generated/prisma/client.js";
+import { derivedKey } from "./deployment.js";
 
 /**
  * Signed, expiring bearer tokens (JWT, HS256). A token says only who the
@@ -9,7 +10,9 @@ import type { Role } from "../db/generated/prisma/client.js";
  * or a deleted account loses its rights at once. We chose tokens over
  * revocable sessions because they need no session table; the price is that a
  * token stays valid until it expires, so lifetimes are short and rotating
- * AUTH_SECRET revokes every token at once.
+ * AUTH_SECRET revokes every token at once. A token is bound to the
+ * deployment that issued it (src/auth/deployment.ts): its audience names it,
+ * and its key is derived for it.
  */
 export interface Viewer {
   id: number;
@@ -24,22 +27,23 @@ export interface TokenService {
   verify(token: string): Promise<number | null>;
 }
 
-export function createTokenService(secret: string, ttlSeconds: number): TokenService {
+export function createTokenService(secret: string, ttlSeconds: number, deployment: string): TokenService {
   // A KeyObject, imported once: handed raw bytes, jose imports the key again on every verify.
-  const key = createSecretKey(Buffer.from(secret, "utf8"));
+  const key = createSecretKey(derivedKey(secret, deployment, "token signing"));
   return {
     issue: (userId) =>
       new SignJWT({})
         .setProtectedHeader({ alg: "HS256" })
         .setSubject(String(userId))
         .setIssuer(ISSUER)
+        .setAudience(deployment)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key),
     verify: async (token) => {
       try {
         // A token without `exp` would be valid forever.
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: deployment, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
         const id = Number(payload.sub);
         return Number.isSafeInteger(id) && id > 0 ? id : null;
       } catch (error) {

@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { derivedKey } from "../auth/deployment.js";
 import { BadUserInputError } from "../errors.js";
 
 /**
@@ -12,7 +13,7 @@ import { BadUserInputError } from "../errors.js";
  * payload and the list it belongs to, so a cursor that was edited, made up,
  * or taken from another list (another field, order or parent) is rejected as
  * bad input naming the argument. Rotating AUTH_SECRET invalidates cursors,
- * like tokens.
+ * like tokens, and like tokens they are valid in their deployment only.
  */
 export type CursorValue = number | string;
 
@@ -26,9 +27,9 @@ export interface CursorCodec {
   decode(scope: string, cursor: string, field: string): CursorValue[];
 }
 
-export function createCursorCodec(secret: string): CursorCodec {
+export function createCursorCodec(secret: string, deployment: string): CursorCodec {
   // A key of its own, so a cursor MAC can never be replayed as a token signature.
-  const key = Buffer.from(hkdfSync("sha256", secret, "inkwell", "cursor signing key", 32));
+  const key = derivedKey(secret, deployment, "cursor signing");
   const mac = (scope: string, payload: string) =>
     createHmac("sha256", key).update(scope).update("\n").update(payload).digest().subarray(0, MAC_BYTES);
 

@@ -112,4 +112,31 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two instances with their own sche
     const accountsA = await a.app.database.prisma.creditAccount.count();
     expect((await recount(a.app.database.prisma, { progress: quiet })).rows).toBe(1 * 2 + accountsA);
   });
+
+  it("refuses the other tenant's tokens and cursors, though both share AUTH_SECRET: a user or admin of one is nobody in the other", async () => {
+    // Users with the same id in both schemas: the first user made after the test above in each.
+    const [adminA] = await Promise.all([signUp(a), signUp(b)]);
+    const idA = (await a.app.database.prisma.user.findUniqueOrThrow({ where: { handle: adminA.handle } })).id;
+    await a.app.database.prisma.user.update({ where: { id: idA }, data: { role: "ADMIN" } });
+    const twinInB = await b.app.database.prisma.user.findUniqueOrThrow({ where: { id: idA } });
+    const twinId = Buffer.from(`User:${twinInB.id}`).toString("base64");
+
+    const me = await b.graphql(`{ viewer { handle } }`, { token: adminA.token });
+    expect(me.body).toEqual({ data: { viewer: null } });
+    const write = await b.graphql(`mutation { createPost(input: { title: "Cross tenant", body: "No." }) { id } }`, { token: adminA.token });
+    expect(write.body.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    const mint = await b.graphql(`mutation($i: GrantCreditsInput!) { grantCredits(input: $i) { id } }`, {
+      token: adminA.token,
+      variables: { i: { toUserId: twinId, amount: 1_000 } },
+    });
+    expect(mint.body.errors?.map((error) => error.extensions?.code)).toEqual(["UNAUTHENTICATED"]);
+    expect(await b.app.database.prisma.transfer.count()).toBe(0);
+    expect(await b.app.database.prisma.post.count({ where: { title: "Cross tenant" } })).toBe(0);
+    // In its own tenant the token still works.
+    expect((await a.graphql(`{ viewer { handle } }`, { token: adminA.token })).body).toEqual({ data: { viewer: { handle: adminA.handle } } });
+
+    const cursor = (await a.graphql(`{ posts(first: 1) { pageInfo { endCursor } } }`)).body.data!.posts.pageInfo.endCursor as string;
+    const foreign = await b.graphql(`query($c: String) { posts(first: 1, after: $c) { edges { cursor } } }`, { variables: { c: cursor } });
+    expect(foreign.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "after" } }]);
+  });
 });

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createCursorCodec } from "../../src/paging/cursors.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { addComment, createPost, errorCodes, expectNoErrors, signUp, unique, type TestUser } from "../support/fixtures.js";
-import { TEST_AUTH_SECRET, useTestApp } from "../support/test-app.js";
+import { useTestApp } from "../support/test-app.js";
 
 /**
  * Nested connections page like root ones: forward with first/after,
@@ -124,7 +123,6 @@ describe.each(testDatabaseKinds)("nested paging on %s", (kind) => {
   });
 
   describe("cursors it did not issue", () => {
-    const codec = createCursorCodec(TEST_AUTH_SECRET);
     const postsAfter = (cursor: string, handle = author.handle) =>
       app.current.graphql(`query($h: String!, $c: String) { user(handle: $h) { posts(first: 2, after: $c) { edges { node { id } } } } }`, {
         variables: { h: handle, c: cursor },
@@ -160,7 +158,7 @@ describe.each(testDatabaseKinds)("nested paging on %s", (kind) => {
       ["too few keys", [1]],
     ])("refuses a signed cursor with %s, never as an internal error", async (_case, values) => {
       const scope = `User.posts|${await authorId()}|`;
-      const response = await postsAfter(codec.encode(scope, values as (string | number)[]));
+      const response = await postsAfter(app.current.app.services.cursors.encode(scope, values as (string | number)[]));
       expect(response.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "after" } }]);
     });
 
