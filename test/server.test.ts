@@ -1,13 +1,16 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "./support/databases.js";
 import { signUp } from "./support/fixtures.js";
 import { startTestApp, useTestApp } from "./support/test-app.js";
 import { MAX_REQUEST_BODY_BYTES } from "../src/yoga.js";
+
+const run = promisify(execFile);
 
 describe.each(testDatabaseKinds)("HTTP surface on %s", (kind) => {
   const app = useTestApp(kind);
@@ -208,6 +211,63 @@ describe("the server process", () => {
       expect(server.output()).toContain('"message":"demo data loaded"');
       expect(server.output()).toContain('"message":"stopped"');
     } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  /** The PID of a process's only child, or null once it has none. */
+  async function childOf(pid: number): Promise<number | null> {
+    const { stdout } = await run("ps", ["-o", "pid=", "--ppid", String(pid)]).catch(() => ({ stdout: "" }));
+    const pids = stdout.split("\n").map((line) => Number(line.trim())).filter(Boolean);
+    return pids[0] ?? null;
+  }
+
+  function isRunning(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // Process managers and containers signal the process they started, which
+  // for the documented command is npm, not the server: the server must get
+  // the signal, drain, and be gone (port and all) when npm exits.
+  it.each(["SIGTERM", "SIGINT"] as const)("`npm start` sent %s: the server drains and exits 0, leaving no process and a free port", async (signal) => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "inkwell-"));
+    const npm = spawn("npm", ["start"], {
+      env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let output = "";
+      npm.stdout.on("data", (chunk) => (output += chunk));
+      npm.stderr.on("data", (chunk) => (output += chunk));
+      const exited = new Promise<number | null>((resolve) => npm.on("exit", (code) => resolve(code)));
+      const url = await new Promise<string>((resolve, reject) => {
+        npm.stdout.on("data", () => {
+          const match = output.match(/"message":"listening","url":"(http:[^"]+)"/);
+          if (match) resolve(match[1]!);
+        });
+        void exited.then((code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
+      });
+      const server = await childOf(npm.pid!);
+      expect(server).not.toBeNull();
+      expect((await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query":"{ __typename }"}' })).status).toBe(200);
+
+      npm.kill(signal);
+      expect(await exited).toBe(0);
+      expect(output).toContain(`"message":"shutting down","signal":"${signal}"`);
+      expect(output).toContain('"message":"stopped"');
+      expect(isRunning(server!)).toBe(false);
+      await expect(fetch(url)).rejects.toMatchObject({ cause: { code: "ECONNREFUSED" } });
+    } finally {
+      if (npm.pid) {
+        const server = await childOf(npm.pid);
+        if (server) process.kill(server, "SIGKILL");
+      }
+      npm.kill("SIGKILL");
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
