@@ -8,9 +8,11 @@ import { startTestApp, TEST_AUTH_SECRET } from "../support/test-app.js";
 /**
  * SIGTERM while 200 requests are in flight, against the real server
  * process: every request it accepted gets its answer (no resets), and the
- * process exits 0 within its 10 s grace period.
+ * process exits 0 within its 10 s grace period, with a margin for a
+ * loaded machine whose timers fire late.
  */
 const GRACE_MS = 10_000;
+const MARGIN_MS = 500;
 let cluster: PrivateCluster;
 
 beforeAll(async () => {
@@ -101,30 +103,34 @@ describe("SIGTERM", () => {
       expect(results.filter((result) => result.status !== 200)).toEqual([]);
       expect(results.every((result) => result.edges === 20 && result.errors === undefined)).toBe(true);
       expect(code).toBe(0);
-      expect(at - signalledAt).toBeLessThan(GRACE_MS);
+      expect(at - signalledAt).toBeLessThan(GRACE_MS - MARGIN_MS);
       expect(server.output()).toContain('"message":"stopped"');
     } finally {
       server.child.kill("SIGKILL");
     }
   }, 60_000);
 
-  it("with the database frozen: answers the request it holds 503 SHUTTING_DOWN and exits within the grace period", async () => {
+  it("with the database frozen under load: answers every request (503 SHUTTING_DOWN where it had to), and exits 0 inside the grace period", async () => {
     // The server's own defaults: a frozen database would hold a request for 12 s (DB_QUERY_TIMEOUT_MS).
     const server = await startServer();
     try {
       expect((await ask(server.url)).edges).toBe(20);
       await cluster.freeze();
-      const held = ask(server.url);
+      // More than the pool holds: some wait inside the database, the rest for a connection.
+      const held = Array.from({ length: 40 }, () => ask(server.url));
       await new Promise((resolve) => setTimeout(resolve, 300));
       const signalledAt = performance.now();
       server.child.kill("SIGTERM");
-      const answer = await held;
+      const answers = await Promise.all(held);
       const { code, at } = await server.exited;
       await cluster.thaw();
 
-      expect(answer).toMatchObject({ status: 503, retryAfter: "1", errors: [{ extensions: { code: "SHUTTING_DOWN" } }] });
-      expect(at - signalledAt).toBeLessThan(GRACE_MS);
-      expect(code).toBe(1);
+      expect(answers.filter((answer) => answer.status === 0)).toEqual([]);
+      expect(answers[0]).toMatchObject({ status: 503, retryAfter: "1", errors: [{ extensions: { code: "SHUTTING_DOWN" } }] });
+      expect(answers.every((answer) => answer.status === 503 && answer.retryAfter !== null)).toBe(true);
+      expect(at - signalledAt).toBeLessThan(GRACE_MS - MARGIN_MS);
+      expect(code).toBe(0);
+      expect(server.output()).toContain("its connections end with the process");
     } finally {
       await cluster.thaw();
       server.child.kill("SIGKILL");
