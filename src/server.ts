@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { EmbeddedDatabaseInUseError } from "./db/embedded-lock.js";
 import { createLogger } from "./logger.js";
 import { shutDownGracefully, trackResponses } from "./shutdown.js";
 
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`Invalid configuration: ${error.message}\n`);
-  } else if (error instanceof PortInUseError) {
+  } else if (error instanceof PortInUseError || error instanceof EmbeddedDatabaseInUseError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -10,6 +10,7 @@ import { instrumentAdapterFactory, type StatementListener } from "./instrumented
 import { applyMigrations } from "./migrations.js";
 import { pgliteAdapterFactory } from "./pglite-adapter.js";
 import { postgresMigrationAdapter } from "./postgres-migrations.js";
+import { lockEmbeddedDatabase } from "./embedded-lock.js";
 import { checkReadiness, postgresReadiness, READINESS_TIMEOUT_MS } from "./readiness.js";
 import { pgliteRunner, postgresRunner, type SqlRunner } from "./sql-runner.js";
 import { statementNames } from "./statement-names.js";
@@ -45,7 +46,7 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger): Prom
     ? (sql: string, durationMs: number, requestId: string | undefined) =>
         logger.info("sql", { requestId, sql, durationMs: round(durationMs) })
     : undefined;
-  return config.kind === "postgres" ? openPostgres(config, logger, onStatement) : openPglite(config, onStatement);
+  return config.kind === "postgres" ? openPostgres(config, logger, onStatement) : openPglite(config, logger, onStatement);
 }
 
 async function openPostgres(
@@ -107,13 +108,29 @@ export function searchPathOption(schema: string): string {
 
 async function openPglite(
   config: Extract<DatabaseConfig, { kind: "pglite" }>,
+  logger: Logger,
   onStatement?: StatementListener,
 ): Promise<Database> {
-  if (!config.dir.startsWith("memory://")) await mkdir(config.dir, { recursive: true });
+  const inMemory = config.dir.startsWith("memory://");
+  let unlock = async (): Promise<void> => {};
+  if (!inMemory) {
+    await mkdir(config.dir, { recursive: true });
+    // Before PGlite touches a file: a second process on the same directory
+    // is refused here instead of corrupting it (src/db/embedded-lock.ts).
+    unlock = await lockEmbeddedDatabase(config.dir, (error) =>
+      logger.error("the embedded database's lock was lost; another process may open it", { cause: error.message }),
+    );
+  }
   // No statement_timeout here: PGlite runs in this thread and has no timer
   // signal to cancel a statement with, so the setting would be a promise it
   // cannot keep. DB_STATEMENT_TIMEOUT_MS applies to PostgreSQL.
-  const pglite = await PGlite.create({ dataDir: config.dir });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir: config.dir });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
   // PGlite is one connection in this process: the schema engine must use the
   // same instance the server then serves from.
   const baseFactory = pgliteAdapterFactory(pglite);
@@ -132,8 +149,12 @@ async function openPglite(
         READINESS_TIMEOUT_MS,
       ),
     close: once(async () => {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        await unlock();
+      }
     }),
   };
 }
