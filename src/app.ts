@@ -5,6 +5,7 @@ import { createTokenService } from "./auth/tokens.js";
 import { demoPasswordOf, publishedDemoPassword, type Config } from "./config.js";
 import type { AppServices } from "./context.js";
 import { openDatabase, type Database } from "./db/client.js";
+import { NotReadyError } from "./db/readiness.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createCursorCodec } from "./paging/cursors.js";
@@ -35,6 +36,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         logger.info("demo data loaded", { ...counts });
       }
     }
+    const migrated = await checkMigrated(database, logger);
     const secret = await resolveAuthSecret(config.authSecret, config.dataDir, config.database.kind === "postgres" ? config.database.schema : undefined);
     const deployment = deploymentOf(config.database);
     const attempts = createAttemptLimits(config.rateLimits);
@@ -58,6 +60,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const yoga = createYogaApp({
       services,
       database,
+      migrated,
       settings: {
         graphiql: config.graphiql ? { demoPassword: publishedDemoPassword(config) } : null,
         introspection: config.introspection,
@@ -73,5 +76,24 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   } catch (error) {
     await database.close();
     throw error;
+  }
+}
+
+/**
+ * Whether the database has every migration this code expects. An embedded
+ * one was just migrated; a PostgreSQL server that was not is said at start
+ * in one line, and the server still starts (the deploy's migration step may
+ * come next) but refuses GraphQL requests until it is (useMigrationGate).
+ */
+async function checkMigrated(database: Database, logger: Logger): Promise<boolean> {
+  if (database.kind === "pglite") return true;
+  try {
+    await database.ready();
+    return true;
+  } catch (error) {
+    if (error instanceof NotReadyError) {
+      logger.warn(`${error.message}; until then GraphQL requests are answered 503 DATABASE_NOT_MIGRATED`);
+    }
+    return false;
   }
 }

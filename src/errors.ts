@@ -25,6 +25,8 @@ export const ERROR_CODE_DESCRIPTIONS = {
   DATABASE_UNAVAILABLE: "The database cannot be reached (HTTP 503 with Retry-After); retry later.",
   DATABASE_BUSY: "Every database connection stayed busy, or a write kept conflicting after retries (HTTP 503); retry later. The mutation did not commit.",
   DATABASE_TIMEOUT: "A statement ran past its time limit, or the database stopped answering (HTTP 503); retry later.",
+  DATABASE_NOT_MIGRATED:
+    "The database lacks migrations this server needs (HTTP 503 with Retry-After): a deployment is under way, or its `npm run db:migrate` step was skipped. Nothing ran; retry later.",
   SHUTTING_DOWN: "The server was shutting down while the request ran (HTTP 503); retry on another instance.",
   INTERNAL_SERVER_ERROR: "Anything unexpected: the message is \"Unexpected error.\", and extensions.requestId finds the full error in the server's log.",
 } as const;
@@ -104,6 +106,15 @@ export class IdempotencyKeyReusedError extends AppError {
     super("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request.", {
       field: "Idempotency-Key",
       http: { status: 422 },
+    });
+  }
+}
+
+/** The database is missing migrations this server needs: every GraphQL request is refused until they are applied (src/plugins/migration-gate.ts). */
+export class DatabaseNotMigratedError extends AppError {
+  constructor() {
+    super("DATABASE_NOT_MIGRATED", "The database is not migrated for this version of the server; try again shortly.", {
+      http: { status: 503, headers: { "Retry-After": "5" } },
     });
   }
 }

@@ -12,6 +12,7 @@ import { useResultErrors } from "./plugins/result-errors.js";
 import { useRequestFormat } from "./plugins/request-format.js";
 import { useOperationLog, wasLoggedWithRequest } from "./plugins/operation-log.js";
 import { useQueryLimits } from "./plugins/query-limits.js";
+import { useMigrationGate } from "./plugins/migration-gate.js";
 import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBodyLimit } from "./plugins/request-body-limit.js";
 import { useRequestIdHeader } from "./plugins/request-id-header.js";
@@ -35,10 +36,12 @@ export interface YogaSettings {
 export interface YogaDeps {
   services: AppServices;
   database: Pick<Database, "ready">;
+  /** Whether the database had every migration when the app was built; if not, requests wait for it (useMigrationGate). */
+  migrated: boolean;
   settings: YogaSettings;
 }
 
-export function createYogaApp({ services, database, settings }: YogaDeps) {
+export function createYogaApp({ services, database, migrated, settings }: YogaDeps) {
   const graphiql = settings.graphiql ? graphiqlOptions(settings.graphiql.demoPassword) : null;
   return createYoga<Record<string, unknown>, Context>({
     schema: buildSchema(),
@@ -60,6 +63,7 @@ export function createYogaApp({ services, database, settings }: YogaDeps) {
     plugins: [
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useRequestIdHeader(),
+      useMigrationGate(() => database.ready(), { migrated }),
       ...(graphiql ? [useGraphiQLSecurityPolicy(graphiql)] : []),
       ...(settings.trustedDocuments.mode === "off" ? [] : [useTrustedDocuments(settings.trustedDocuments.mode, settings.trustedDocuments.documents)]),
       useQueryLimits(),

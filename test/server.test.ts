@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { testDatabaseKinds } from "./support/databases.js";
+import { testDatabaseKinds, uniqueDatabaseName, urlForDatabase, withAdminClient } from "./support/databases.js";
 import { signUp } from "./support/fixtures.js";
 import { startTestApp, useTestApp } from "./support/test-app.js";
 import { MAX_REQUEST_BODY_BYTES } from "../src/yoga.js";
@@ -139,6 +139,40 @@ describe.each(testDatabaseKinds)("readiness on %s", (kind) => {
       expect(await (await t.fetch("/readyz")).text()).toMatch(/not migrated/);
     } finally {
       await t.close().catch(() => undefined);
+    }
+  });
+});
+
+describe.runIf(testDatabaseKinds.includes("postgres"))("an unmigrated PostgreSQL", () => {
+  it("is said at start in one line, answers 503 DATABASE_NOT_MIGRATED until migrated, then serves", async () => {
+    const name = uniqueDatabaseName("inkwell_unmigrated");
+    await withAdminClient((client) => client.query(`CREATE DATABASE "${name}"`));
+    const t = await startTestApp("postgres", { databaseUrl: urlForDatabase(name), migrate: false });
+    try {
+      const said = t.logs.filter((line) => /migrat/i.test(JSON.stringify(line)));
+      expect(said).toEqual([
+        expect.objectContaining({
+          level: "warn",
+          message: "the database is not migrated (run npm run db:migrate); until then GraphQL requests are answered 503 DATABASE_NOT_MIGRATED",
+        }),
+      ]);
+
+      for (const query of [`{ posts(first: 1) { edges { node { title } } } }`, `mutation { logIn(input: { email: "a@example.com", password: "x" }) { token } }`]) {
+        const refused = await t.graphql(query);
+        expect({ status: refused.status, retryAfter: refused.headers.get("retry-after"), body: refused.body }).toEqual({
+          status: 503,
+          retryAfter: "5",
+          body: { errors: [{ message: "The database is not migrated for this version of the server; try again shortly.", extensions: { code: "DATABASE_NOT_MIGRATED" } }] },
+        });
+      }
+      expect(t.logs.filter((line) => line.level === "error")).toEqual([]);
+
+      await t.app.database.migrate();
+      const served = await t.graphql(`{ posts(first: 1) { edges { node { title } } } }`);
+      expect({ status: served.status, body: served.body }).toEqual({ status: 200, body: { data: { posts: { edges: [] } } } });
+    } finally {
+      await t.close().catch(() => undefined);
+      await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     }
   });
 });

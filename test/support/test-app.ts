@@ -43,6 +43,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** A PostgreSQL database of the caller's (migrated here, never dropped) instead of a fresh one. */
   databaseUrl?: string;
+  /** false: leave the caller's PostgreSQL database as it is, unmigrated. */
+  migrate?: boolean;
 }
 
 export const TEST_AUTH_SECRET = "test-secret-that-is-at-least-32-characters-long";
@@ -81,7 +83,7 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
   });
   const logs: LogLine[] = [];
   const app = await createApp(config, createLogger("debug", (line) => logs.push(JSON.parse(line) as LogLine)));
-  if (kind === "postgres") await app.database.migrate();
+  if (kind === "postgres" && options.migrate !== false) await app.database.migrate();
 
   const fetchApp = (path: string, init: RequestInit = {}) =>
     Promise.resolve(app.yoga.fetch(new URL(path, "http://inkwell.test"), init));
