@@ -54,7 +54,8 @@ async function main(): Promise<number> {
     }
     console.log(
       `${name}: ${report.rows} rows in ${report.chunks} chunks, ${seconds.toFixed(1)} s (${Math.round(report.rows / Math.max(seconds, 0.001))} rows/s)` +
-        `${report.resumed ? ", resumed" : ""}${params ? ` (${params})` : ""}. ${verb}: ${changed}.`,
+        `${report.resumed ? ", resumed" : ""}${params ? ` (${params})` : ""}. ${verb}: ${changed}.` +
+        (report.analyzed.length ? ` Statistics refreshed: ${report.analyzed.join(", ")}.` : ""),
     );
     return 0;
   });

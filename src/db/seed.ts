@@ -1,6 +1,7 @@
 import { hashPassword } from "../auth/passwords.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { SEED_PASSWORD } from "./seed-password.js";
+import { refreshStatistics } from "./statistics.js";
 
 export interface SeedOptions {
   users: number;
@@ -136,6 +137,9 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions): 
                            ${chunk.map((row) => row.body)}::text[], ${chunk.map((row) => iso(row.createdAt))}::timestamp(3)[])`;
   }
 
+  // A fresh load: without this the planner still believes the tables are
+  // empty, and may walk every comment of a deep post to find one page.
+  await refreshStatistics(prisma, ["users", "profiles", "credit_accounts", "tags", "posts", "post_tags", "comments"]);
   return { users: users.length, posts: posts.length, comments: commentRows.length, tags: tags.length };
 }
 

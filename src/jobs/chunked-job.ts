@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../db/generated/prisma/client.js";
 import { Prisma } from "../db/generated/prisma/client.js";
+import { refreshStatistics, type TableName } from "../db/statistics.js";
 import { createProgress, type Progress } from "./progress.js";
 
 /**
@@ -12,6 +13,8 @@ import { createProgress, type Progress } from "./progress.js";
 export interface JobPhase {
   /** What the phase walks, for the progress bar and the counts, like `posts.comment_count`. */
   name: string;
+  /** The tables its chunks write, cascades and triggers included: their statistics are refreshed after a run that changed rows. */
+  writes: readonly TableName[];
   /** How many rows the phase will look at, for the progress bar. */
   total(prisma: PrismaClient, params: JobParams): Promise<number>;
   /**
@@ -46,6 +49,8 @@ export interface JobReport {
   /** Chunks this run committed. */
   chunks: number;
   interrupted: boolean;
+  /** The tables this run changed rows in, whose statistics it refreshed (ANALYZE) on its way out. */
+  analyzed: TableName[];
 }
 
 export interface JobOptions {
@@ -68,14 +73,22 @@ export async function runChunkedJob(
     changed: Object.fromEntries(names.map((name) => [name, 0])),
     params: job.params ?? {},
   };
-  const report = (interrupted: boolean): JobReport => ({
-    resumed: Boolean(saved),
-    params: position.params,
-    rows: position.rows,
-    changed: position.changed,
-    chunks,
-    interrupted,
-  });
+  // A run that rewrote many rows leaves the planner's statistics behind
+  // (PGlite has no autovacuum to catch up): refreshed before the report,
+  // interrupted or not, for what this run changed.
+  const touched = new Set<TableName>();
+  const report = async (interrupted: boolean): Promise<JobReport> => {
+    await refreshStatistics(prisma, touched);
+    return {
+      resumed: Boolean(saved),
+      params: position.params,
+      rows: position.rows,
+      changed: position.changed,
+      chunks,
+      interrupted,
+      analyzed: [...touched],
+    };
+  };
   let chunks = 0;
   for (const phase of job.phases.slice(Math.max(0, names.indexOf(position.phase)))) {
     if (phase.name !== position.phase) position = { ...position, phase: phase.name, lastId: 0 };
@@ -100,6 +113,7 @@ export async function runChunkedJob(
         return moved;
       });
       if (!next) break;
+      if ((next.changed[phase.name] ?? 0) > (position.changed[phase.name] ?? 0)) for (const table of phase.writes) touched.add(table);
       position = next;
       chunks += 1;
     }

@@ -30,6 +30,8 @@ export async function purgeDrafts(prisma: PrismaClient, { olderThanMs, now = new
       phases: [
         {
           name: "posts",
+          // Comments and tag links go with their post (ON DELETE CASCADE); one audit event per post.
+          writes: ["posts", "comments", "post_tags", "audit_events"],
           total: (client, params) => client.post.count({ where: { status: "DRAFT", updatedAt: { lt: new Date(String(params.cutoff)) } } }),
           async chunk(tx, { after, size, params }) {
             const cutoff = new Date(String(params.cutoff));

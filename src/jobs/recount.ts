@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../db/generated/prisma/client.js";
 import { Prisma } from "../db/generated/prisma/client.js";
+import type { TableName } from "../db/statistics.js";
 import { runChunkedJob, type JobOptions, type JobPhase } from "./chunked-job.js";
 
 /**
@@ -19,6 +20,8 @@ export interface RecountReport {
   fixed: Record<Phase, number>;
   chunks: number;
   interrupted: boolean;
+  /** The tables whose statistics the run refreshed, having changed rows in them. */
+  analyzed: TableName[];
 }
 
 /** The next chunk of ids of a table after `after`: its last id and its size, or null when none are left. */
@@ -33,6 +36,7 @@ async function idChunk(tx: Prisma.TransactionClient, table: "posts" | "credit_ac
 const PHASES: JobPhase[] = [
   {
     name: "posts.comment_count",
+    writes: ["posts"],
     total: (prisma) => prisma.post.count(),
     async chunk(tx, { after, size }) {
       const ids = await idChunk(tx, "posts", after, size);
@@ -47,6 +51,7 @@ const PHASES: JobPhase[] = [
   },
   {
     name: "post_tags.published_at",
+    writes: ["post_tags"],
     total: (prisma) => prisma.post.count(),
     async chunk(tx, { after, size }) {
       const ids = await idChunk(tx, "posts", after, size);
@@ -61,6 +66,7 @@ const PHASES: JobPhase[] = [
   },
   {
     name: "credit_accounts.balance",
+    writes: ["credit_accounts"],
     total: (prisma) => prisma.creditAccount.count(),
     async chunk(tx, { after, size }) {
       const ids = await idChunk(tx, "credit_accounts", after, size);
@@ -78,5 +84,5 @@ const PHASES: JobPhase[] = [
 
 export async function recount(prisma: PrismaClient, options: JobOptions = {}): Promise<RecountReport> {
   const report = await runChunkedJob(prisma, { name: "recount", phases: PHASES }, options);
-  return { resumed: report.resumed, rows: report.rows, fixed: report.changed as Record<Phase, number>, chunks: report.chunks, interrupted: report.interrupted };
+  return { resumed: report.resumed, rows: report.rows, fixed: report.changed as Record<Phase, number>, chunks: report.chunks, interrupted: report.interrupted, analyzed: report.analyzed };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { seedDatabase } from "../../src/db/seed.js";
-import { startTestApp, type TestApp } from "../support/test-app.js";
+import { testDatabaseKinds } from "../support/databases.js";
+import { analyzeCounts, analyzedSince } from "../support/statistics.js";
+import { startTestApp, useTestApp, type TestApp } from "../support/test-app.js";
 
 async function snapshot(t: TestApp) {
   const prisma = t.app.database.prisma;
@@ -36,4 +38,20 @@ describe("the seed command's data", () => {
     }
     // Two embedded databases, each migrated by the WASM schema engine: slow on a busy machine.
   }, 120_000);
+});
+
+describe.each(testDatabaseKinds)("statistics after the seed on %s", (kind) => {
+  const app = useTestApp(kind);
+
+  it("are refreshed for every table the seed loaded, so the planner sees the deep data it just got", async () => {
+    const prisma = app.current.app.database.prisma;
+    const tables = ["users", "profiles", "credit_accounts", "tags", "posts", "post_tags", "comments"] as const;
+    const before = await analyzeCounts(prisma, tables);
+    await seedDatabase(prisma, { users: 3, postsPerUser: 4, commentsPerPost: 1, hotPosts: 1, hotPostComments: 2_000 });
+    expect(await analyzedSince(prisma, before)).toEqual([...tables].sort());
+    // The planner's row count for comments is the real one, not the empty table's.
+    const [planned] = await prisma.$queryRaw<{ reltuples: number }[]>`
+      SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = 'comments'::regclass`;
+    expect(planned!.reltuples).toBe(await prisma.comment.count());
+  });
 });

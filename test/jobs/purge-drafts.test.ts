@@ -9,6 +9,7 @@ import { rowId, usersWithTokens } from "../credits/support.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { unique } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
+import { analyzeCounts, analyzedSince } from "../support/statistics.js";
 
 const quiet = (): Progress => ({ advance: () => undefined, done: () => undefined });
 const DAY = 86_400_000;
@@ -38,7 +39,11 @@ describe.each(testDatabaseKinds)("the purge-drafts job on %s", (kind) => {
     expect(first).toMatchObject({ interrupted: true, rows: 3, changed: { posts: 3 }, chunks: 1 });
 
     // Resumed with a looser age, as a careless rerun might: the saved cutoff wins.
+    const tables = ["posts", "comments", "post_tags", "audit_events"] as const;
+    const before = await analyzeCounts(prisma, tables);
     const second = await purgeDrafts(prisma, { olderThanMs: 1 * DAY, chunkSize: 3, progress: quiet });
+    expect(await analyzedSince(prisma, before)).toEqual([...tables].sort());
+    expect([...second.analyzed].sort()).toEqual([...tables].sort());
     expect(second).toMatchObject({ interrupted: false, resumed: true, rows: 7, changed: { posts: 7 }, params: first.params });
     const left = await prisma.post.findMany({ where: { authorId }, orderBy: { id: "asc" }, select: { id: true } });
     expect(left.map((post) => post.id)).toEqual([...fresh, ...published].sort((a, b) => a - b));

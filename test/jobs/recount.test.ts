@@ -8,6 +8,7 @@ import { recount } from "../../src/jobs/recount.js";
 import type { Progress } from "../../src/jobs/progress.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { useTestApp } from "../support/test-app.js";
+import { analyzeCounts, analyzedSince } from "../support/statistics.js";
 
 const quiet = (): Progress => ({ advance: () => undefined, done: () => undefined });
 
@@ -43,6 +44,8 @@ describe.each(testDatabaseKinds)("the recount job on %s", (kind) => {
     expect(first).toMatchObject({ interrupted: true, rows: 6, chunks: 2 });
     expect(await prisma.jobCheckpoint.count()).toBe(1);
 
+    const tables = ["posts", "post_tags", "credit_accounts", "comments"] as const;
+    const before = await analyzeCounts(prisma, tables);
     const second = await recount(prisma, { chunkSize: 3, progress: quiet });
     const accounts = await prisma.creditAccount.count();
     // Every post twice (two phases), every account once, each exactly once across both runs.
@@ -53,14 +56,18 @@ describe.each(testDatabaseKinds)("the recount job on %s", (kind) => {
       fixed: { "posts.comment_count": 3, "post_tags.published_at": 2, "credit_accounts.balance": 1 },
     });
     expect(await prisma.jobCheckpoint.count()).toBe(0);
+    // Statistics refreshed for the tables it rewrote rows in, and only those.
+    expect([...second.analyzed].sort()).toEqual(["credit_accounts", "post_tags", "posts"]);
+    expect(await analyzedSince(prisma, before)).toEqual(["credit_accounts", "post_tags", "posts"]);
     const after = await prisma.post.findMany({ orderBy: { id: "asc" }, select: { id: true, commentCount: true } });
     expect(after).toEqual(posts);
     expect(await prisma.postTag.count({ where: { postId: posts[3]!.id, publishedAt: null } })).toBe(0);
 
-    // Nothing left to fix: a fresh run starts over and fixes nothing.
+    // Nothing left to fix: a fresh run starts over, fixes nothing and analyzes nothing.
     expect(await recount(prisma, { chunkSize: 50, progress: quiet })).toMatchObject({
       resumed: false,
       fixed: { "posts.comment_count": 0, "post_tags.published_at": 0, "credit_accounts.balance": 0 },
+      analyzed: [],
     });
   });
 });
