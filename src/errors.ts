@@ -125,6 +125,26 @@ export interface ClientErrorShape {
   extensions: { code: ErrorCode } & Record<string, unknown>;
 }
 
+/** Requests that are not GraphQL over HTTP at all (a body that is not JSON, a malformed parameter): 4xx for every client. */
+const MALFORMED_REQUEST_REASONS = new Set(["BAD_REQUEST", "UNSUPPORTED_MEDIA_TYPE"]);
+
+/**
+ * The HTTP status of an answer refused before execution (it has no
+ * `data`), as GraphQL over HTTP asks: a well-formed request whose document
+ * is refused (syntax, validation, query limits, operation name, variables)
+ * is a 400 for a client that accepts application/graphql-response+json and
+ * a 200 for one that accepts only application/json (Yoga's `spec` flag); a
+ * request that is not GraphQL over HTTP at all stays a 400 for both; an
+ * error with a status of its own (404, 413, 415, 503, …) keeps it.
+ */
+export function statusOfRefusal(error: GraphQLError): void {
+  const extensions = error.extensions as Record<string, unknown>;
+  const http = (extensions.http ?? {}) as { status?: number; spec?: boolean; headers?: Record<string, string> };
+  if (http.status !== undefined && http.status !== 400) return;
+  const malformed = MALFORMED_REQUEST_REASONS.has(String(extensions.reason));
+  extensions.http = { ...http, status: 400, spec: !malformed };
+}
+
 /** The extension keys a client may see; anything else a library attached (an original error, say) stays inside. */
 const PUBLIC_EXTENSIONS = ["code", "reason", "field", "retryAfter", "http"] as const;
 
@@ -132,8 +152,8 @@ function publicExtensions(extensions: Record<string, unknown>): Record<string, u
   const kept: Record<string, unknown> = {};
   for (const key of PUBLIC_EXTENSIONS) if (extensions[key] !== undefined) kept[key] = extensions[key];
   // Yoga marks some request errors `spec`, which turns their 400 into a 200
-  // for `Accept: application/json`; a malformed request is a 400 whatever
-  // the client accepts.
+  // for `Accept: application/json`, an unreadable body among them; which
+  // refusals get it is decided once, by statusOfRefusal.
   if (kept.http && typeof kept.http === "object") {
     const { spec: _spec, ...http } = kept.http as Record<string, unknown>;
     kept.http = http;

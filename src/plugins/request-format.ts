@@ -12,7 +12,9 @@ import type { Plugin } from "graphql-yoga";
  *   `application/graphql-response+json`) or a GraphQL document
  *   (`application/graphql`); anything else, multipart included, since
  *   Inkwell takes no uploads, is HTTP 415 with reason
- *   UNSUPPORTED_MEDIA_TYPE.
+ *   UNSUPPORTED_MEDIA_TYPE;
+ * - `operationName`, when given, must be a string (Yoga would ignore any
+ *   other value and run the document): HTTP 400, BAD_USER_INPUT naming it.
  */
 export function useRequestFormat(): Plugin {
   return {
@@ -34,9 +36,17 @@ export function useRequestFormat(): Plugin {
         }
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
           throw new GraphQLError(`The "${name}" parameter must be a JSON object.`, {
-            extensions: { code: "BAD_USER_INPUT", field: name, http: { status: 400 } },
+            extensions: { code: "BAD_USER_INPUT", reason: "BAD_REQUEST", field: name, http: { status: 400 } },
           });
         }
+      }
+    },
+    onParams({ params }) {
+      const { operationName } = params as { operationName?: unknown };
+      if (operationName != null && typeof operationName !== "string") {
+        throw new GraphQLError(`The "operationName" parameter must be a string.`, {
+          extensions: { code: "BAD_USER_INPUT", reason: "BAD_REQUEST", field: "operationName", http: { status: 400 } },
+        });
       }
     },
   };

@@ -1,5 +1,5 @@
 import type { ExecutionResult, GraphQLError } from "graphql";
-import { withoutSuggestions } from "../errors.js";
+import { statusOfRefusal, withoutSuggestions } from "../errors.js";
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
 import { requestIdOf } from "../request-id.js";
@@ -17,8 +17,8 @@ const SERVER_SIDE = new Set(["INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "D
  *   stage wrote it (validation, variable coercion, execution) and whatever
  *   it names (a field, argument, type, input field or enum value);
  * - a request refused before it ran (unparseable body, syntax, validation,
- *   query limits) is logged at info with its reasons, since no operation
- *   line will tell of it.
+ *   query limits) gets GraphQL over HTTP's status (statusOfRefusal), and is
+ *   logged at info with its reasons, since no operation line will tell of it.
  */
 export function useResultErrors(logger: Logger, { suggestions }: { suggestions: boolean }): Plugin {
   const finish = <T>(part: T, request: Request): T => stampRequestId(suggestions ? part : hideSuggestions(part), request);
@@ -39,6 +39,7 @@ export function useResultErrors(logger: Logger, { suggestions }: { suggestions: 
         }
       }
       if (!("data" in result)) {
+        for (const error of errors) statusOfRefusal(error);
         logger.info("request rejected", {
           requestId: requestId ?? requestIdOf(request),
           reasons: [...new Set(errors.map(reasonOf))],
