@@ -8,6 +8,7 @@
  * committed output is stale.
  */
 import type { CodegenConfig } from "@graphql-codegen/cli";
+import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 
 const config: CodegenConfig = {
   schema: "schema.graphql",
@@ -16,6 +17,12 @@ const config: CodegenConfig = {
   generates: {
     "client/gql/": {
       preset: "client",
+      // Every selection set asks for __typename, as normalising caches (Apollo
+      // Client's, urql's graphcache, Relay's store) add it before they send a
+      // document. With it already there they send the document unchanged, so
+      // the hash codegen stored on it (`__meta__.hash`) is the hash of what
+      // the manifest holds, and Apollo's persisted-query link can send it.
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       presetConfig: {
         // Results typed whole: a fragment's fields are read straight off the result.
         fragmentMasking: false,

@@ -54,9 +54,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
       countStatements: config.database.countStatements,
     };
-    const { mode, manifestPath } = config.trustedDocuments;
-    const documents = manifestPath ? await loadTrustedDocuments(manifestPath) : new Map<string, string>();
-    if (manifestPath) logger.info("trusted documents", { mode, manifest: manifestPath, documents: documents.size });
+    const { mode, manifestPaths } = config.trustedDocuments;
+    const documents = await loadTrustedDocuments(manifestPaths);
+    if (manifestPaths.length) logger.info("trusted documents", { mode, manifests: manifestPaths, documents: documents.size });
     const yoga = createYogaApp({
       services,
       database,

@@ -29,7 +29,8 @@ export interface Config {
    * Trusted documents: `only` runs nothing but the manifest's documents,
    * `allow` runs those by id and anything else too, `off` ignores ids.
    */
-  trustedDocuments: { mode: "off" | "allow" | "only"; manifestPath: string | null };
+  /** The manifests are every client's: codegen's, and a Relay app's persisted_queries.json, say. */
+  trustedDocuments: { mode: "off" | "allow" | "only"; manifestPaths: string[] };
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
   /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
@@ -198,10 +199,10 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const manifestPath = env.TRUSTED_DOCUMENTS_MANIFEST?.trim() ? path.resolve(env.TRUSTED_DOCUMENTS_MANIFEST.trim()) : null;
+  const manifestPaths = (env.TRUSTED_DOCUMENTS_MANIFEST ?? "").split(",").map((entry) => entry.trim()).filter(Boolean).map((entry) => path.resolve(entry));
   // With a manifest, production accepts nothing else unless told to; without one there is nothing to trust.
-  const trustedMode = oneOf(env, "TRUSTED_DOCUMENTS", ["off", "allow", "only"] as const, manifestPath ? (production ? "only" : "allow") : "off");
-  if (trustedMode !== "off" && !manifestPath) {
+  const trustedMode = oneOf(env, "TRUSTED_DOCUMENTS", ["off", "allow", "only"] as const, manifestPaths.length ? (production ? "only" : "allow") : "off");
+  if (trustedMode !== "off" && !manifestPaths.length) {
     throw new ConfigError("TRUSTED_DOCUMENTS", `"${trustedMode}" needs TRUSTED_DOCUMENTS_MANIFEST, the persisted-documents.json that npm run codegen writes`);
   }
 
@@ -219,7 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphiql: boolean(env, "GRAPHIQL", !production),
     introspection: boolean(env, "INTROSPECTION", !production),
     corsOrigins,
-    trustedDocuments: { mode: trustedMode, manifestPath },
+    trustedDocuments: { mode: trustedMode, manifestPaths },
     trustProxy: boolean(env, "TRUST_PROXY", false),
     rateLimits: {
       windowSeconds: integer(env, "RATE_LIMIT_WINDOW_S", 60, { min: 1 }),

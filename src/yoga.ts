@@ -51,8 +51,8 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
     landingPage: false,
     graphiql: graphiql ?? false,
     renderGraphiQL: () => graphiqlPage(graphiql!).html,
-    // GraphQL over HTTP's way to name a trusted document (src/plugins/trusted-documents.ts).
-    extraParamNames: ["documentId"],
+    // GraphQL over HTTP's and Relay's ways to name a trusted document (src/plugins/trusted-documents.ts).
+    extraParamNames: ["documentId", "doc_id"],
     cors: corsFromAllowList(settings.corsOrigins),
     maskedErrors: { maskError },
     logging: yogaLogger(services.logger),

@@ -10,7 +10,8 @@ import type { Plugin } from "graphql-yoga";
  * client/gql/persisted-documents.json, by the sha256 of their text. A client
  * may send an id instead of the text, either way in use:
  * - Apollo's `extensions: { persistedQuery: { version: 1, sha256Hash } }`;
- * - GraphQL over HTTP's `documentId` (in the JSON body, or the query string of a GET).
+ * - GraphQL over HTTP's `documentId` (in the JSON body, or the query string of a GET);
+ * - Relay's `doc_id`, as its persisted-queries guide's network layer sends it.
  * An id is the hex digest, with or without a `sha256:` prefix.
  *
  * `only` runs nothing but the manifest's documents: an unknown id is
@@ -26,11 +27,19 @@ export type TrustedDocuments = ReadonlyMap<string, string>;
 const DIGEST = /^(?:sha256:)?([0-9a-f]{64})$/;
 
 /**
- * Reads a manifest and checks every entry: the key must be the sha256 of
- * its text, so a manifest edited by hand cannot smuggle a document in under
- * another's id. A bad manifest stops the server with the entry at fault.
+ * Reads the manifests into one map and checks every entry: the key must be
+ * the sha256 of its text (hex, with or without `sha256:`: codegen's and
+ * relay-compiler's `persistConfig` with `"algorithm": "SHA256"` alike), so
+ * a manifest edited by hand cannot smuggle a document in under another's
+ * id. A bad manifest stops the server with the entry at fault.
  */
-export async function loadTrustedDocuments(manifestPath: string): Promise<TrustedDocuments> {
+export async function loadTrustedDocuments(manifestPaths: readonly string[]): Promise<TrustedDocuments> {
+  const documents = new Map<string, string>();
+  for (const manifestPath of manifestPaths) for (const [digest, text] of await readManifest(manifestPath)) documents.set(digest, text);
+  return documents;
+}
+
+async function readManifest(manifestPath: string): Promise<Map<string, string>> {
   let entries: Record<string, unknown>;
   try {
     entries = JSON.parse(await readFile(manifestPath, "utf8")) as Record<string, unknown>;
@@ -49,10 +58,11 @@ export async function loadTrustedDocuments(manifestPath: string): Promise<Truste
 }
 
 /** The id a request names its document by, from any of the places clients put it; null when none. */
-export function documentIdOf(params: { extensions?: Record<string, unknown> | null; documentId?: unknown }, request: Request): string | null {
+export function documentIdOf(params: { extensions?: Record<string, unknown> | null; documentId?: unknown; doc_id?: unknown }, request: Request): string | null {
   const persistedQuery = params.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
   const raw =
     (typeof params.documentId === "string" ? params.documentId : null) ??
+    (typeof params.doc_id === "string" ? params.doc_id : null) ??
     (persistedQuery?.version === 1 && typeof persistedQuery.sha256Hash === "string" ? persistedQuery.sha256Hash : null) ??
     (request.method === "GET" ? new URL(request.url).searchParams.get("documentId") : null);
   if (raw === null) return null;

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { loadTrustedDocuments } from "../../src/plugins/trusted-documents.js";
 import { useTestApp, type TestApp } from "../support/test-app.js";
@@ -38,7 +39,8 @@ describe("trusted documents: only", () => {
     for (const send of byId(t, feedId)) {
       const { status, body } = await answer(await send());
       expect(status).toBe(200);
-      expect(body).toEqual({ data: { posts: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
+      // Every selection set asks for __typename (codegen.ts): what normalising caches need.
+      expect(body).toEqual({ data: { __typename: "Query", posts: { __typename: "PostConnection", edges: [], pageInfo: { __typename: "PageInfo", hasNextPage: false, endCursor: null } } } });
     }
     const signUp = await answer(await post(t, { documentId: signUpId, variables: { input: { email: "trusted@example.com", handle: "trusted_one", name: "T", password: "correct horse battery" } } }));
     expect(signUp.body.data?.signUp.user).toMatchObject({ handle: "trusted_one", email: "trusted@example.com" });
@@ -91,29 +93,51 @@ describe("trusted documents: off", () => {
 describe("trusted documents: configuration", () => {
   it("defaults to only in production with a manifest, allow elsewhere, off without one, and refuses a mode without a manifest", () => {
     const base = { AUTH_SECRET: "x".repeat(40), TRUSTED_DOCUMENTS_MANIFEST: MANIFEST };
-    expect(loadConfig({ ...base, NODE_ENV: "production" }).trustedDocuments).toEqual({ mode: "only", manifestPath: MANIFEST });
+    expect(loadConfig({ ...base, NODE_ENV: "production" }).trustedDocuments).toEqual({ mode: "only", manifestPaths: [MANIFEST] });
     expect(loadConfig({ ...base, NODE_ENV: "development" }).trustedDocuments.mode).toBe("allow");
     expect(loadConfig({ ...base, NODE_ENV: "production", TRUSTED_DOCUMENTS: "allow" }).trustedDocuments.mode).toBe("allow");
-    expect(loadConfig({ NODE_ENV: "development" }).trustedDocuments).toEqual({ mode: "off", manifestPath: null });
+    expect(loadConfig({ NODE_ENV: "development" }).trustedDocuments).toEqual({ mode: "off", manifestPaths: [] });
     expect(() => loadConfig({ TRUSTED_DOCUMENTS: "only" })).toThrow(/^TRUSTED_DOCUMENTS: "only" needs TRUSTED_DOCUMENTS_MANIFEST/);
     expect(() => loadConfig({ ...base, TRUSTED_DOCUMENTS: "sometimes" })).toThrow(/^TRUSTED_DOCUMENTS: must be one of off, allow, only/);
   });
 
   it("loads the manifest only when every id is the sha256 of its document", async () => {
-    expect((await loadTrustedDocuments(MANIFEST)).size).toBe(Object.keys(manifest).length);
+    expect((await loadTrustedDocuments([MANIFEST])).size).toBe(Object.keys(manifest).length);
     const dir = await mkdtemp(path.join(tmpdir(), "inkwell-manifest-"));
     try {
       const tampered = path.join(dir, "tampered.json");
       // A document smuggled in under another's id.
       await writeFile(tampered, JSON.stringify({ [feedId]: "mutation { deletePosts(filter: { status: PUBLISHED }) { affectedCount } }" }));
-      await expect(loadTrustedDocuments(tampered)).rejects.toThrow(/is not a document under the sha256 of its text/);
+      await expect(loadTrustedDocuments([tampered])).rejects.toThrow(/is not a document under the sha256 of its text/);
       const honest = "{ __typename }";
       const good = path.join(dir, "good.json");
       await writeFile(good, JSON.stringify({ [createHash("sha256").update(honest).digest("hex")]: honest }));
-      expect([...(await loadTrustedDocuments(good)).values()]).toEqual([honest]);
-      await expect(loadTrustedDocuments(path.join(dir, "missing.json"))).rejects.toThrow(/cannot read/);
+      expect([...(await loadTrustedDocuments([good])).values()]).toEqual([honest]);
+      await expect(loadTrustedDocuments([path.join(dir, "missing.json")])).rejects.toThrow(/cannot read/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("trusted documents from a Relay app beside the SDK's", () => {
+  // relay-compiler's persistConfig ({ "file": …, "algorithm": "SHA256" }) writes
+  // { "<hex sha256>": "<text>" }, with the text as Relay prints it (ids and
+  // __typename added), and Relay's network layer sends { doc_id, variables }.
+  const relayText = `query FeedRelayQuery(\n  $first: Int\n) {\n  posts(first: $first) {\n    edges {\n      node {\n        __typename\n        title\n        id\n      }\n    }\n  }\n}\n`;
+  const relayId = createHash("sha256").update(relayText).digest("hex");
+  const relayManifest = path.join(mkdtempSync(path.join(tmpdir(), "inkwell-relay-")), "persisted_queries.json");
+  writeFileSync(relayManifest, JSON.stringify({ [relayId]: relayText }));
+  const app = useTestApp("pglite", { env: { TRUSTED_DOCUMENTS: "only", TRUSTED_DOCUMENTS_MANIFEST: `${MANIFEST},${relayManifest}` } });
+  afterAll(() => rm(path.dirname(relayManifest), { recursive: true, force: true }));
+
+  it("runs both manifests' documents, Relay's by doc_id, and nothing else", async () => {
+    const t = app.current;
+    const relay = await answer(await post(t, { doc_id: relayId, variables: { first: 1 } }));
+    expect(relay).toEqual({ status: 200, body: { data: { posts: { edges: [] } } } });
+    const sdk = await answer(await post(t, { documentId: feedId, variables: { first: 1 } }));
+    expect(sdk.status).toBe(200);
+    expect(await answer(await post(t, { doc_id: "f".repeat(64) }))).toMatchObject({ status: 404, body: { errors: [{ extensions: { code: "PERSISTED_QUERY_NOT_FOUND" } }] } });
+    expect(await answer(await post(t, { query: relayText }))).toMatchObject({ status: 403 });
   });
 });
