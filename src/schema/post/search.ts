@@ -2,6 +2,7 @@ import { queryFromInfo } from "@pothos/plugin-prisma";
 import { builder } from "../../builder.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError } from "../../errors.js";
+import { MAX_CURSOR_LENGTH } from "../../paging/cursors.js";
 import { TEXT_LIMITS } from "../text.js";
 import { Post } from "./types.js";
 
@@ -68,18 +69,21 @@ function searchSql(query: string, limit: number, after: [number, number] | null)
 }
 
 builder.queryFields((t) => ({
-  search: t.connection(
-    {
-      type: Post,
+  // A field of the connection type rather than t.connection, which would add
+  // `last` and `before`: ranked matches page forward only, and an argument
+  // that always fails is not offered.
+  search: t.field({
+      type: PostSearchConnection,
       description:
         `Full-text search of published posts (title and body, English, with stemming), best match first. ` +
         `Web-search syntax: "a phrase", this or that, -without; nothing in it is an error. ` +
         `Pages forward only: \`first\` (${DEFAULT_PAGE} by default, ${MAX_PAGE} at most) and \`after\`.`,
-      args: { query: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.search } }) },
+      args: {
+        query: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.search } }),
+        first: t.arg.int({ description: `How many matches (${DEFAULT_PAGE} by default, ${MAX_PAGE} at most).` }),
+        after: t.arg.string({ description: "The endCursor of the page before.", extensions: { maxLength: MAX_CURSOR_LENGTH } }),
+      },
       resolve: async (_root, args, ctx, info) => {
-        if (args.last != null || args.before != null) {
-          throw new BadUserInputError("search pages forward only: use first and after.", args.last != null ? "last" : "before");
-        }
         const first = args.first ?? DEFAULT_PAGE;
         if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw new BadUserInputError(`"first" must be from 0 to ${MAX_PAGE}.`, "first");
         const query = args.query.trim();
@@ -113,7 +117,5 @@ builder.queryFields((t) => ({
           },
         };
       },
-    },
-    PostSearchConnection,
-  ),
+  }),
 }));
