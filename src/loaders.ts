@@ -1,5 +1,6 @@
 import type { Viewer } from "./auth/tokens.js";
 import type { Db } from "./db/client.js";
+import type { LoaderOptions } from "./loader-options.js";
 import { createPostCountByAuthorLoader, createVisiblePostLoader } from "./schema/post/loaders.js";
 import { createPostCountByTagLoader, createVisibleTagLoader } from "./schema/tag/loaders.js";
 
@@ -17,13 +18,7 @@ export function createLoaders(db: Db, viewer: Viewer | null, options: LoaderOpti
   };
 }
 
-/**
- * `cache: false` keeps batching but forgets answers once delivered. Inside
- * a mutation, root field 2 may change what field 1's payload already
- * counted, so a remembered count would be stale.
- */
-export interface LoaderOptions {
-  cache: boolean;
-}
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+export type { LoaderOptions } from "./loader-options.js";

@@ -37,9 +37,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type PrismaTransaction = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
-/** A client or a transaction on it: what data-access code is handed. */
-export type Db = PrismaClient | PrismaTransaction;
+export type { Db, PrismaTransaction } from "./handles.js";
 
 export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
   const onStatement = config.logQueries

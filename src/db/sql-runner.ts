@@ -1,7 +1,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { Prisma } from "./generated/prisma/client.js";
-import type { PrismaTransaction } from "./client.js";
+import type { PrismaTransaction } from "./handles.js";
 import { timed, type StatementListener } from "./instrumented-adapter.js";
 
 /**

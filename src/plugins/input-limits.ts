@@ -119,9 +119,9 @@ export class InputLimitsPlugin<Types extends SchemaTypes> extends BasePlugin<Typ
     let checks: (readonly [string, Check])[] | undefined;
     const { parentType, name } = fieldConfig;
     const check = (args: Record<string, unknown>, _context: unknown, info: { schema: GraphQLSchema }) => {
-      checks ??= (info.schema.getType(parentType) as GraphQLObjectType)
-        .getFields()
-        [name]!.args.map((arg) => [arg.name, checkFor(arg.type, limitsOf(arg))] as const)
+      const field = (info.schema.getType(parentType) as GraphQLObjectType).getFields()[name]!;
+      checks ??= field.args
+        .map((arg) => [arg.name, checkFor(arg.type, limitsOf(arg))] as const)
         .filter((entry): entry is readonly [string, Check] => entry[1] !== null);
       for (const [name, checkArg] of checks) {
         const value = args[name];

@@ -44,7 +44,7 @@ async function readManifest(manifestPath: string): Promise<Map<string, string>> 
   try {
     entries = JSON.parse(await readFile(manifestPath, "utf8")) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`TRUSTED_DOCUMENTS_MANIFEST: cannot read ${manifestPath}: ${(error as Error).message}`);
+    throw new Error(`TRUSTED_DOCUMENTS_MANIFEST: cannot read ${manifestPath}: ${(error as Error).message}`, { cause: error });
   }
   const documents = new Map<string, string>();
   for (const [key, text] of Object.entries(entries)) {

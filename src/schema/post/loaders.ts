@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
-import type { LoaderOptions } from "../../loaders.js";
+import type { LoaderOptions } from "../../loader-options.js";
 import { visiblePosts } from "./visibility.js";
 
 /**
