@@ -1,4 +1,4 @@
-/**
+/*
  * npm run export -- posts --format ndjson|csv [--out FILE] [--chunk-size N]
  *
  * Streams a whole table to a file (or stdout) with flat memory, through the

@@ -1,4 +1,4 @@
-/**
+/*
  * npm run job -- <name> [--chunk-size N] [options]
  *
  * Runs a batch job through the same lifecycle as every script

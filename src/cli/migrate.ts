@@ -1,4 +1,4 @@
-/**
+/*
  * npm run db:migrate                      apply pending migrations to the configured database
  * npm run db:migrate:create -- <name>     write a new migration from changes to prisma/schema.prisma
  *

@@ -1,4 +1,4 @@
-/** npm run schema:print: writes schema.graphql from the builder, for SDK generation and review. */
+/* npm run schema:print: writes schema.graphql from the builder, for SDK generation and review. */
 import { writeFile } from "node:fs/promises";
 import { printSchemaSDL } from "../schema/sdl.js";
 

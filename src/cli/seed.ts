@@ -1,4 +1,4 @@
-/**
+/*
  * npm run db:seed -- --users N --posts-per-user M --comments-per-post K [--draft-every D]
  *                    [--hot-posts H --hot-post-comments C] [--admins A] [--reset]
  *

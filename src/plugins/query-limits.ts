@@ -6,13 +6,6 @@ import type { Plugin } from "graphql-yoga";
 const { EnvelopArmorPlugin } = armor;
 
 /**
- * Rejects abusive documents at validation, before any resolver runs.
- * Sized so the deepest query the API is meant for
- * (users -> posts -> comments -> author, through connections: depth 11)
- * passes with room to spare. Page sizes themselves are checked per field
- * (src/paging.ts).
- */
-/**
  * graphql-armor throws its validation-time rejections out of validation
  * (answered as a 200 with no reason), prefixed "Syntax Error:" although
  * the syntax is fine. Reported as validation errors instead, they are a 400
@@ -34,6 +27,13 @@ function reportAs(reason: string) {
   };
 }
 
+/**
+ * Rejects abusive documents at validation, before any resolver runs.
+ * Sized so the deepest query the API is meant for
+ * (users -> posts -> comments -> author, through connections: depth 11)
+ * passes with room to spare. Page sizes themselves are checked per field
+ * (src/paging/).
+ */
 export function useQueryLimits(): Plugin {
   return EnvelopArmorPlugin({
     maxDepth: { n: 15, ...reportAs("DEPTH_LIMIT") },
