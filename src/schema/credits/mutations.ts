@@ -21,7 +21,6 @@ builder.mutationFields((t) => ({
   sendCredits: t.prismaField({
     type: "Transfer",
     description: `Sends credits from the viewer's account. INSUFFICIENT_CREDITS when the balance is short; NOT_FOUND for an unknown recipient. ${IDEMPOTENCY}`,
-    authScopes: { signedIn: true },
     args: { input: t.arg({ type: SendCreditsInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const toUserId = databaseIdOf(String(input.toUserId), "User", "input.toUserId");

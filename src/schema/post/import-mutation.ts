@@ -58,7 +58,6 @@ builder.mutationFields((t) => ({
   importPosts: t.field({
     type: ImportPostsPayload,
     description: `Creates up to ${MAX_IMPORT_ITEMS} posts, each on its own: a bad item is reported in its place and the others are kept. The whole operation still commits as one unit, or not at all when something other than an item fails.`,
-    authScopes: { signedIn: true },
     args: { input: t.arg({ type: ImportPostsInput, required: true }) },
     resolve: (_root, { input }, ctx) => importPosts(ctx.db, requireViewer(ctx), input.posts),
   }),

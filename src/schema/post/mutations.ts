@@ -30,27 +30,23 @@ builder.mutationFields((t) => ({
   createPost: t.prismaField({
     type: "Post",
     description: "Creates a draft.",
-    authScopes: { signedIn: true },
     args: { input: t.arg({ type: CreatePostInput, required: true }) },
     resolve: (query, _root, { input }, ctx) => createPost(ctx.db, requireViewer(ctx), input, query),
   }),
   updatePost: t.prismaField({
     type: "Post",
-    authScopes: { signedIn: true },
     args: { input: t.arg({ type: UpdatePostInput, required: true }) },
     resolve: (query, _root, { input }, ctx) =>
       updatePost(ctx.db, requireViewer(ctx), databaseIdOf(String(input.id), "Post", "input.id"), input, query),
   }),
   publishPost: t.prismaField({
     type: "Post",
-    authScopes: { signedIn: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) =>
       publishPost(ctx.db, requireViewer(ctx), databaseIdOf(String(args.id), "Post", "id"), query),
   }),
   deletePost: t.id({
     description: "Deletes a post with its comments; returns its id.",
-    authScopes: { signedIn: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const id = databaseIdOf(String(args.id), "Post", "id");

@@ -16,7 +16,6 @@ const UpdateProfileInput = builder.inputType("UpdateProfileInput", {
 builder.mutationFields((t) => ({
   updateProfile: t.prismaField({
     type: "User",
-    authScopes: { signedIn: true },
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
     resolve: (query, _root, { input }, ctx) => updateProfile(ctx.db, requireViewer(ctx), input, query),
   }),
