@@ -31,6 +31,33 @@ export const ERROR_CODE_DESCRIPTIONS = {
   INTERNAL_SERVER_ERROR: "Anything unexpected: the message is \"Unexpected error.\", and extensions.requestId finds the full error in the server's log.",
 } as const;
 
+/**
+ * Why a request was refused before it ran: the `extensions.reason` of its
+ * BAD_USER_INPUT, each declared here once. statusOfRefusal gives the
+ * document reasons GraphQL over HTTP's status, and the malformed-request
+ * ones (MALFORMED_REQUEST_REASONS) a 4xx for every client.
+ */
+export const REFUSAL_REASONS = {
+  BAD_REQUEST: "not GraphQL over HTTP: a body that is not JSON, a batch, a query or operationName that is not a string, a GET parameter that is not a JSON object, a Content-Length that is not a number, a method other than GET and POST",
+  UNSUPPORTED_MEDIA_TYPE: "a body that is not JSON (HTTP 415)",
+  REQUEST_ENTITY_TOO_LARGE: "a body over the limit (HTTP 413)",
+  NOT_ACCEPTABLE: "@defer or @stream from a client that accepts only whole answers (HTTP 406)",
+  GRAPHQL_PARSE_FAILED: "a syntax error",
+  GRAPHQL_VALIDATION_FAILED: "a document the schema does not allow",
+  OPERATION_RESOLUTION_FAILURE: "no operation by that name, or several and no name",
+  TOKEN_LIMIT: "too many tokens",
+  DEPTH_LIMIT: "too deep",
+  ALIAS_LIMIT: "too many aliases",
+  DIRECTIVE_LIMIT: "too many directives",
+  COST_LIMIT: "too costly",
+} as const;
+export type RefusalReason = keyof typeof REFUSAL_REASONS;
+
+/** The extensions of a refused request: BAD_USER_INPUT with its reason, the argument at fault, and its HTTP status where it has one of its own. */
+export function refusal(reason: RefusalReason, { field, status }: { field?: string; status?: number } = {}): Record<string, unknown> {
+  return { code: "BAD_USER_INPUT" satisfies ErrorCode, reason, ...(field ? { field } : {}), ...(status ? { http: { status } } : {}) };
+}
+
 export const ERROR_CODES = Object.keys(ERROR_CODE_DESCRIPTIONS) as (keyof typeof ERROR_CODE_DESCRIPTIONS)[];
 export type ErrorCode = keyof typeof ERROR_CODE_DESCRIPTIONS;
 
@@ -126,7 +153,7 @@ export interface ClientErrorShape {
 }
 
 /** Requests that are not GraphQL over HTTP at all (a body that is not JSON, a malformed parameter): 4xx for every client. */
-const MALFORMED_REQUEST_REASONS = new Set(["BAD_REQUEST", "UNSUPPORTED_MEDIA_TYPE"]);
+const MALFORMED_REQUEST_REASONS: ReadonlySet<string> = new Set<RefusalReason>(["BAD_REQUEST", "UNSUPPORTED_MEDIA_TYPE", "REQUEST_ENTITY_TOO_LARGE", "NOT_ACCEPTABLE"]);
 
 /**
  * The HTTP status of an answer refused before execution (it has no

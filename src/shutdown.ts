@@ -1,9 +1,10 @@
 import type { Server, ServerResponse } from "node:http";
 import net from "node:net";
+import type { ErrorCode } from "./errors.js";
 
 /** The answer a request still running at the end of the grace period gets, instead of a reset. */
 const SHUTTING_DOWN_BODY = JSON.stringify({
-  errors: [{ message: "The server is shutting down; try again.", extensions: { code: "SHUTTING_DOWN" } }],
+  errors: [{ message: "The server is shutting down; try again.", extensions: { code: "SHUTTING_DOWN" satisfies ErrorCode } }],
 });
 /** How long those answers get to reach their clients before every connection is closed. */
 const FLUSH_MS = 100;

@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { ERROR_CODES, REFUSAL_REASONS } from "../src/errors.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createPost, errorCodes, signUp } from "./support/fixtures.js";
 import { startTestApp, useTestApp } from "./support/test-app.js";
@@ -161,5 +163,15 @@ describe.each(testDatabaseKinds)("unexpected errors on %s", (kind) => {
     } finally {
       await t.close().catch(() => undefined);
     }
+  });
+});
+
+describe("the README's error table", () => {
+  const readme = readFileSync("README.md", "utf8");
+  const table = readme.slice(readme.indexOf("| `extensions.code` |"), readme.indexOf("\n\n", readme.indexOf("| `extensions.code` |")));
+
+  it("has a row for every code and names every reason a refused request can carry", () => {
+    expect(ERROR_CODES.filter((code) => !table.includes(`| \`${code}\` |`))).toEqual([]);
+    expect(Object.keys(REFUSAL_REASONS).filter((reason) => !table.includes(`\`${reason}\``))).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { refusal, type RefusalReason } from "../errors.js";
 
 /**
  * graphql-armor reports its limits in English only; each gets a reason a
  * client can branch on.
  */
-const ARMOR_REASONS: [RegExp, string][] = [
+const ARMOR_REASONS: [RegExp, RefusalReason][] = [
   [/Token limit of \d+ exceeded/, "TOKEN_LIMIT"],
   [/depth limit/i, "DEPTH_LIMIT"],
   [/Aliases limit/i, "ALIAS_LIMIT"],
@@ -13,7 +14,7 @@ const ARMOR_REASONS: [RegExp, string][] = [
   [/Cost limit/i, "COST_LIMIT"],
 ];
 
-function armorReason(message: string): string | undefined {
+function armorReason(message: string): RefusalReason | undefined {
   return ARMOR_REASONS.find(([pattern]) => pattern.test(message))?.[1];
 }
 
@@ -35,7 +36,7 @@ export function useClientErrorCodes(): Plugin {
           new GraphQLError(reason ? result.message.replace(/^Syntax Error: /, "") : result.message, {
             source: result.source,
             positions: result.positions,
-            extensions: { ...result.extensions, code: "BAD_USER_INPUT", reason: reason ?? "GRAPHQL_PARSE_FAILED" },
+            extensions: { ...result.extensions, ...refusal(reason ?? "GRAPHQL_PARSE_FAILED") },
           }),
         );
       };
@@ -45,8 +46,7 @@ export function useClientErrorCodes(): Plugin {
         if (valid) return;
         for (const error of result) {
           const extensions = error.extensions as Record<string, unknown>;
-          extensions.reason ??= armorReason(error.message) ?? "GRAPHQL_VALIDATION_FAILED";
-          extensions.code = "BAD_USER_INPUT";
+          Object.assign(extensions, refusal((extensions.reason as RefusalReason | undefined) ?? armorReason(error.message) ?? "GRAPHQL_VALIDATION_FAILED"));
         }
       };
     },

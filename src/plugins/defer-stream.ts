@@ -10,7 +10,7 @@ import {
   type OperationDefinitionNode,
   type ValidationContext,
 } from "graphql";
-import { BadUserInputError } from "../errors.js";
+import { BadUserInputError, refusal } from "../errors.js";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { demandOf } from "../streaming/demand.js";
 
@@ -18,7 +18,7 @@ const INCREMENTAL = new Set(["defer", "stream"]);
 
 const NOT_ACCEPTABLE = new GraphQLError(
   "This operation answers in parts (@defer or @stream): send Accept: multipart/mixed or text/event-stream, or leave the directives out.",
-  { extensions: { code: "BAD_USER_INPUT", reason: "NOT_ACCEPTABLE" } },
+  { extensions: refusal("NOT_ACCEPTABLE") },
 );
 
 /**

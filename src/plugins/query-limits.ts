@@ -1,6 +1,7 @@
 import armor from "@escape.tech/graphql-armor";
 import { GraphQLError, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { refusal, type RefusalReason } from "../errors.js";
 
 // graphql-armor is CommonJS: its named exports exist only on the default export under native ESM.
 const { EnvelopArmorPlugin } = armor;
@@ -11,14 +12,14 @@ const { EnvelopArmorPlugin } = armor;
  * the syntax is fine. Reported as validation errors instead, they are a 400
  * with BAD_USER_INPUT and a reason, like every other refused document.
  */
-function reportAs(reason: string) {
+function reportAs(reason: RefusalReason) {
   return {
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) => {
         const rejection = new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
           nodes: error.nodes,
-          extensions: { code: "BAD_USER_INPUT", reason },
+          extensions: refusal(reason),
         });
         if (context) context.reportError(rejection);
         else throw rejection;

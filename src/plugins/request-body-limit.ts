@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { refusal } from "../errors.js";
 
 /**
  * Bounds every request body: HTTP 413 (`REQUEST_ENTITY_TOO_LARGE`) past
@@ -14,7 +15,7 @@ import type { Plugin } from "graphql-yoga";
 export function useRequestBodyLimit(limit: number): Plugin {
   const tooLarge = () =>
     new GraphQLError(`The request body is larger than ${limit} bytes.`, {
-      extensions: { code: "REQUEST_ENTITY_TOO_LARGE", http: { status: 413 } },
+      extensions: refusal("REQUEST_ENTITY_TOO_LARGE", { status: 413 }),
     });
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
@@ -22,7 +23,7 @@ export function useRequestBodyLimit(limit: number): Plugin {
       if (declared !== null) {
         if (!/^\d{1,15}$/.test(declared)) {
           throw new GraphQLError("The Content-Length header is not a whole number.", {
-            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            extensions: refusal("BAD_REQUEST", { status: 400 }),
           });
         }
         if (Number(declared) > limit) throw tooLarge();

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { refusal } from "../errors.js";
 
 /**
  * Requests Yoga cannot read are the client's mistake, answered with a body
@@ -21,7 +22,7 @@ export function useRequestFormat(): Plugin {
     onRequestParse({ request, url, requestParser }) {
       if (request.method === "POST" && !requestParser) {
         throw new GraphQLError("The request body must be JSON (Content-Type: application/json).", {
-          extensions: { code: "BAD_USER_INPUT", reason: "UNSUPPORTED_MEDIA_TYPE", http: { status: 415 } },
+          extensions: refusal("UNSUPPORTED_MEDIA_TYPE", { status: 415 }),
         });
       }
       if (request.method !== "GET") return;
@@ -36,7 +37,7 @@ export function useRequestFormat(): Plugin {
         }
         if (value === null || typeof value !== "object" || Array.isArray(value)) {
           throw new GraphQLError(`The "${name}" parameter must be a JSON object.`, {
-            extensions: { code: "BAD_USER_INPUT", reason: "BAD_REQUEST", field: name, http: { status: 400 } },
+            extensions: refusal("BAD_REQUEST", { field: name, status: 400 }),
           });
         }
       }
@@ -45,7 +46,7 @@ export function useRequestFormat(): Plugin {
       const { operationName } = params as { operationName?: unknown };
       if (operationName != null && typeof operationName !== "string") {
         throw new GraphQLError(`The "operationName" parameter must be a string.`, {
-          extensions: { code: "BAD_USER_INPUT", reason: "BAD_REQUEST", field: "operationName", http: { status: 400 } },
+          extensions: refusal("BAD_REQUEST", { field: "operationName", status: 400 }),
         });
       }
     },

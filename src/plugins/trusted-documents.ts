@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { ErrorCode } from "../errors.js";
 
 /**
  * Trusted documents (persisted operations): the operations a client team
@@ -70,7 +71,7 @@ export function documentIdOf(params: { extensions?: Record<string, unknown> | nu
   return DIGEST.exec(raw)?.[1] ?? "";
 }
 
-const clientError = (code: string, message: string, status: number) =>
+const clientError = (code: ErrorCode, message: string, status: number) =>
   new GraphQLError(message, { extensions: { code, http: { status } } });
 
 export function useTrustedDocuments(mode: Exclude<TrustedDocumentsMode, "off">, documents: TrustedDocuments): Plugin {
