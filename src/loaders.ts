@@ -18,7 +18,4 @@ export function createLoaders(db: Db, viewer: Viewer | null, options: LoaderOpti
   };
 }
 
-
 export type Loaders = ReturnType<typeof createLoaders>;
-
-export type { LoaderOptions } from "./loader-options.js";

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { FieldNode } from "graphql";
-import type { LoaderOptions } from "../loaders.js";
+import type { LoaderOptions } from "../loader-options.js";
 import type { ListPlan } from "./list-plans.js";
 
 /**

@@ -6,6 +6,7 @@ import {
   isListType,
   isScalarType,
   type GraphQLArgument,
+  type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
   type GraphQLInputField,
@@ -102,6 +103,13 @@ function limitNote(type: PothosInputFieldConfig<SchemaTypes>["type"], extensions
   return name ? `At most ${maxLength(name)} characters.` : null;
 }
 
+/** The checks of a field's arguments that have limits, built once per field on its first call. */
+function argumentChecks(field: GraphQLField<unknown, unknown>): (readonly [string, Check])[] {
+  return field.args
+    .map((arg) => [arg.name, checkFor(arg.type, limitsOf(arg))] as const)
+    .filter((entry): entry is readonly [string, Check] => entry[1] !== null);
+}
+
 export class InputLimitsPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
   override onInputFieldConfig(fieldConfig: PothosInputFieldConfig<Types>): PothosInputFieldConfig<Types> {
     const extensions = (fieldConfig.extensions ?? {}) as InputLimitExtensions;
@@ -119,10 +127,7 @@ export class InputLimitsPlugin<Types extends SchemaTypes> extends BasePlugin<Typ
     let checks: (readonly [string, Check])[] | undefined;
     const { parentType, name } = fieldConfig;
     const check = (args: Record<string, unknown>, _context: unknown, info: { schema: GraphQLSchema }) => {
-      const field = (info.schema.getType(parentType) as GraphQLObjectType).getFields()[name]!;
-      checks ??= field.args
-        .map((arg) => [arg.name, checkFor(arg.type, limitsOf(arg))] as const)
-        .filter((entry): entry is readonly [string, Check] => entry[1] !== null);
+      checks ??= argumentChecks((info.schema.getType(parentType) as GraphQLObjectType).getFields()[name]!);
       for (const [name, checkArg] of checks) {
         const value = args[name];
         if (value != null) checkArg(value, name);

@@ -2,7 +2,6 @@ import { Prisma } from "../generated/prisma/client.js";
 import { sqlModel } from "../generated/sql-model.js";
 import type { SqlModel, SqlModelEntry } from "./model-shape.js";
 
-export type { SqlModel, SqlModelEntry, SqlRelation, SqlScalar } from "./model-shape.js";
 
 export type ModelName = keyof typeof sqlModel;
 

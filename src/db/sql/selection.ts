@@ -1,5 +1,6 @@
 import { Prisma } from "../generated/prisma/client.js";
-import { columnRef, ident, modelEntry, type SqlModelEntry } from "./model.js";
+import { columnRef, ident, modelEntry } from "./model.js";
+import type { SqlModelEntry } from "./model-shape.js";
 
 /**
  * Compiles the selection plugin-prisma plans for a model (the `{ select }`

@@ -3,11 +3,10 @@ import { builder } from "../../builder.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError } from "../../errors.js";
 import { MAX_CURSOR_LENGTH } from "../../paging/cursors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../paging/window.js";
 import { TEXT_LIMITS } from "../text.js";
 import { Post } from "./types.js";
 
-const DEFAULT_PAGE = 20;
-const MAX_PAGE = 100;
 
 interface SearchHit {
   id: number;
@@ -73,49 +72,49 @@ builder.queryFields((t) => ({
   // `last` and `before`: ranked matches page forward only, and an argument
   // that always fails is not offered.
   search: t.field({
-      type: PostSearchConnection,
-      description:
-        `Full-text search of published posts (title and body, English, with stemming), best match first. ` +
-        `Web-search syntax: "a phrase", this or that, -without; nothing in it is an error. ` +
-        `Pages forward only: \`first\` (${DEFAULT_PAGE} by default, ${MAX_PAGE} at most) and \`after\`.`,
-      args: {
-        query: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.search } }),
-        first: t.arg.int({ description: `How many matches (${DEFAULT_PAGE} by default, ${MAX_PAGE} at most).` }),
-        after: t.arg.string({ description: "The endCursor of the page before.", extensions: { maxLength: MAX_CURSOR_LENGTH } }),
-      },
-      resolve: async (_root, args, ctx, info) => {
-        const first = args.first ?? DEFAULT_PAGE;
-        if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE) throw new BadUserInputError(`"first" must be from 0 to ${MAX_PAGE}.`, "first");
-        const query = args.query.trim();
-        // A cursor belongs to its query: one from another search is foreign.
-        const scope = `Query.search|${query}`;
-        const after = args.after ? (ctx.services.cursors.decode(scope, args.after, "after") as [number, number]) : null;
-        if (after && (typeof after[0] !== "number" || typeof after[1] !== "number")) throw new BadUserInputError('"after" is not a cursor of this list.', "after");
-        const hits = first === 0 || !query ? [] : await ctx.sql.query<SearchHit>(searchSql(query, first + 1, after));
-        const page = hits.slice(0, first);
-        // The posts themselves with the selection the document plans (columns, relations), in one statement.
-        const rows = page.length
-          ? ((await ctx.db.post.findMany({
-              ...(queryFromInfo({ context: ctx, info, path: ["edges", "node"] }) as object),
-              where: { id: { in: page.map((hit) => hit.id) } },
-            })) as unknown as PostRow[])
-          : [];
-        const byId = new Map(rows.map((row) => [row.id, row]));
-        const edges: SearchEdge[] = page.map((hit) => ({
-          cursor: ctx.services.cursors.encode(scope, [hit.rank, hit.id]),
-          node: byId.get(hit.id)!,
-          rank: hit.rank,
-          highlight: hit.highlight,
-        }));
-        return {
-          edges,
-          pageInfo: {
-            hasNextPage: hits.length > first,
-            hasPreviousPage: after !== null,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-          },
-        };
-      },
+    type: PostSearchConnection,
+    description:
+      `Full-text search of published posts (title and body, English, with stemming), best match first. ` +
+      `Web-search syntax: "a phrase", this or that, -without; nothing in it is an error. ` +
+      `Pages forward only: \`first\` (${DEFAULT_PAGE_SIZE} by default, ${MAX_PAGE_SIZE} at most) and \`after\`.`,
+    args: {
+      query: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.search } }),
+      first: t.arg.int({ description: `How many matches (${DEFAULT_PAGE_SIZE} by default, ${MAX_PAGE_SIZE} at most).` }),
+      after: t.arg.string({ description: "The endCursor of the page before.", extensions: { maxLength: MAX_CURSOR_LENGTH } }),
+    },
+    resolve: async (_root, args, ctx, info) => {
+      const first = args.first ?? DEFAULT_PAGE_SIZE;
+      if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw new BadUserInputError(`"first" must be from 0 to ${MAX_PAGE_SIZE}.`, "first");
+      const query = args.query.trim();
+      // A cursor belongs to its query: one from another search is foreign.
+      const scope = `Query.search|${query}`;
+      const after = args.after ? (ctx.services.cursors.decode(scope, args.after, "after") as [number, number]) : null;
+      if (after && (typeof after[0] !== "number" || typeof after[1] !== "number")) throw new BadUserInputError('"after" is not a cursor of this list.', "after");
+      const hits = first === 0 || !query ? [] : await ctx.sql.query<SearchHit>(searchSql(query, first + 1, after));
+      const page = hits.slice(0, first);
+      // The posts themselves with the selection the document plans (columns, relations), in one statement.
+      const rows = page.length
+        ? ((await ctx.db.post.findMany({
+            ...(queryFromInfo({ context: ctx, info, path: ["edges", "node"] }) as object),
+            where: { id: { in: page.map((hit) => hit.id) } },
+          })) as unknown as PostRow[])
+        : [];
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const edges: SearchEdge[] = page.map((hit) => ({
+        cursor: ctx.services.cursors.encode(scope, [hit.rank, hit.id]),
+        node: byId.get(hit.id)!,
+        rank: hit.rank,
+        highlight: hit.highlight,
+      }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: hits.length > first,
+          hasPreviousPage: after !== null,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
   }),
 }));
