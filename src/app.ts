@@ -8,7 +8,7 @@ import { openDatabase, type Database } from "./db/client.js";
 import { NotReadyError } from "./db/readiness.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
-import { createCursorCodec } from "./paging/cursors.js";
+import { createCursorCodec } from "./read/cursors.js";
 import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
 

@@ -9,8 +9,8 @@ import type PrismaTypes from "./db/generated/pothos-types.js";
 import { getDatamodel } from "./db/generated/pothos-types.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
-import { MAX_CURSOR_LENGTH } from "./paging/cursors.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./paging/window.js";
+import { MAX_CURSOR_LENGTH } from "./read/cursors.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./read/window.js";
 import { toDatabaseId } from "./schema/ids.js";
 import { visibleNode } from "./schema/node-visibility.js";
 
@@ -33,17 +33,17 @@ export const builder = new SchemaBuilder<{
   },
   prisma: {
     // Resolved per context object: a mutation runs on a copy of the request
-    // context whose `db` is its transaction, so every planned query, fallback
+    // context whose reader is its unit of work, so every planned query, fallback
     // query and payload read of the operation goes through that transaction.
     // (A transaction client lacks only $connect/$transaction/$on, which Pothos never calls.)
-    client: (ctx) => ctx.db as PrismaClient,
+    client: (ctx) => ctx.reader.prisma as PrismaClient,
     dmmf: getDatamodel(),
     onUnusedQuery: process.env.NODE_ENV === "production" ? null : "warn",
   },
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    // Cursors are short; a longer string is not one of ours (src/paging/cursors.ts).
+    // Cursors are short; a longer string is not one of ours (src/read/cursors.ts).
     firstArgOptions: { description: `Items from the start; ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}.` },
     lastArgOptions: { description: `Items from the end; at most ${MAX_PAGE_SIZE}.` },
     afterArgOptions: { extensions: { maxLength: MAX_CURSOR_LENGTH } },

@@ -3,19 +3,23 @@ import type { YogaInitialContext } from "graphql-yoga";
 import { databaseFault } from "./errors.js";
 import type { AttemptLimits } from "./auth/attempt-limits.js";
 import type { TokenService, Viewer } from "./auth/tokens.js";
-import type { Db } from "./db/client.js";
-import { transactionRunner, type SqlRunner } from "./db/sql-runner.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { Prisma } from "./db/generated/prisma/client.js";
+import { transactionRunner, type SqlRunner } from "./db/sql-runner.js";
 import { SqlLog, withSqlLog } from "./db/sql-log.js";
 import type { UnitOfWork } from "./db/unit-of-work.js";
 import type { Logger } from "./logger.js";
 import { createLoaders, type Loaders } from "./loaders.js";
-import type { CursorCodec } from "./paging/cursors.js";
-import { PageLoaders } from "./paging/page-loaders.js";
+import type { CursorCodec } from "./read/cursors.js";
+import { PageLoaders } from "./read/page-loaders.js";
+import type { Reader } from "./read/reader.js";
 import { requestIdOf } from "./request-id.js";
 
-/** What lives for the whole process and is shared by every request. */
+/**
+ * What lives for the whole process and is shared by every request. The
+ * app builds it; each part goes to what needs it (the plugins, or the
+ * context's narrow members), never to resolvers as a whole.
+ */
 export interface AppServices {
   prisma: PrismaClient;
   /** The project's own SQL, straight on the driver. */
@@ -33,68 +37,86 @@ export interface AppServices {
   countStatements: boolean;
 }
 
+/** What signUp and logIn need beyond a transaction: tokens, attempt limits, and reads that must not wait for one. */
+export interface AuthServices {
+  readonly tokens: TokenService;
+  readonly attempts: AttemptLimits;
+  /** The shared client: logIn reads outside the unit of work, so a failed attempt still counts. */
+  readonly accounts: PrismaClient;
+}
+
+/** Facts of the HTTP request that single features use. */
+export interface ClientInfo {
+  /** The client's network address (from X-Forwarded-For only when TRUST_PROXY is on): attempt limits. */
+  readonly address: string;
+  /** The Idempotency-Key header (src/plugins/unit-of-work.ts); null without one. */
+  readonly idempotencyKey: string | null;
+}
+
 /**
- * Everything one request may touch. Built fresh for every request; only
- * `services` (the one Prisma client and its pool) outlives it.
+ * Everything one request may touch. Built fresh for every request; nothing
+ * in it outlives the request but the shared client behind `reader` and `auth`.
  */
 export interface Context {
   readonly requestId: string;
   readonly viewer: Viewer | null;
-  /** The client's network address (from X-Forwarded-For only when TRUST_PROXY is on). */
-  readonly clientAddress: string;
-  /** The client for reads, or the operation's transaction inside a mutation. */
-  readonly db: Db;
-  /** The project's own SQL: on the driver, or through the operation's transaction inside a mutation. */
-  readonly sql: SqlRunner;
-  readonly loaders: Loaders;
-  /** Batch loaders for the pages of nested lists, one per list in the document. */
-  readonly pages: PageLoaders;
-  /** The mutation's unit of work; absent in queries, which never open a transaction. */
-  readonly unitOfWork?: UnitOfWork;
-  /** Every SQL statement this request sent, counted at the driver adapter; null when not counted. */
-  readonly sqlLog: SqlLog | null;
-  /** The request's Idempotency-Key header (src/plugins/unit-of-work.ts); null without one. */
-  readonly idempotencyKey: string | null;
   /** Aborted when the client goes away: long work (a streamed export) stops reading. */
   readonly signal: AbortSignal;
-  readonly services: AppServices;
+  /** Every read goes through it (src/read/reader.ts); inside a mutation it is the unit of work's. */
+  readonly reader: Reader;
+  /** The domains' batch loaders (aggregates, access checks); the unit of work's inside a mutation. */
+  readonly loaders: Loaders;
+  /** The mutation's unit of work; absent in queries, which never open a transaction. */
+  readonly unitOfWork?: UnitOfWork;
+  readonly client: ClientInfo;
+  /** The logger, every line stamped with the request id. */
+  readonly log: Logger;
+  /** Every SQL statement this request sent, counted at the driver adapter; null when not counted. */
+  readonly sqlLog: SqlLog | null;
+  readonly auth: AuthServices;
 }
 
 export async function createContext(services: AppServices, initial: YogaInitialContext): Promise<Context> {
   const requestId = requestIdOf(initial.request);
   const sqlLog = services.countStatements ? new SqlLog(requestId) : null;
-  const findViewer = () => viewerFrom(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, requestId, services));
+  const log = requestLogger(services.logger, requestId);
+  const findViewer = () => viewerFrom(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, log));
   const viewer = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
   return {
     requestId,
     viewer,
-    clientAddress: clientAddressOf(initial, services.trustProxy),
-    db: services.prisma,
-    sql: services.sql,
-    loaders: createLoaders(services.prisma, viewer),
-    pages: new PageLoaders({ cache: true }),
-    sqlLog,
-    idempotencyKey: initial.request.headers.get("idempotency-key"),
     signal: initial.request.signal,
-    services,
+    reader: { viewer, prisma: services.prisma, sql: services.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
+    loaders: createLoaders(services.prisma, viewer),
+    client: {
+      address: clientAddressOf(initial, services.trustProxy),
+      idempotencyKey: initial.request.headers.get("idempotency-key"),
+    },
+    log,
+    sqlLog,
+    auth: { tokens: services.tokens, attempts: services.attempts, accounts: services.prisma },
   };
 }
 
 /**
- * A copy of the context bound to a mutation's unit of work, with loaders
- * that read through it. A new object on purpose: Pothos caches its client per
- * context object, so reusing the original would route reads around the
- * transaction.
+ * A copy of the context bound to a mutation's unit of work, whose reader
+ * and loaders go through its transaction. A new object on purpose: Pothos
+ * caches its client and its planned rows per context object, so reusing the
+ * original would route reads around the transaction.
  */
 export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork): C {
   return {
     ...ctx,
-    db: unit.client,
-    sql: transactionRunner(unit.client),
+    reader: { ...ctx.reader, prisma: unit.client, sql: transactionRunner(unit.client), pages: new PageLoaders({ cache: false }) },
     loaders: createLoaders(unit.client, ctx.viewer, { cache: false }),
-    pages: new PageLoaders({ cache: false }),
     unitOfWork: unit,
   };
+}
+
+/** Stamps every line with the request id, so no caller can forget it. */
+function requestLogger(logger: Logger, requestId: string): Logger {
+  const stamped = (write: Logger["info"]) => (message: string, fields?: Record<string, unknown>) => write(message, { requestId, ...fields });
+  return { debug: stamped(logger.debug), info: stamped(logger.info), warn: stamped(logger.warn), error: stamped(logger.error) };
 }
 
 /**
@@ -122,10 +144,10 @@ async function viewerFrom(request: Request, services: AppServices): Promise<View
  * same way: at warn, with its cause and the request id. No operation has run
  * yet, so the operation log cannot report it.
  */
-function viewerLookupFailed(error: unknown, requestId: string, services: AppServices): never {
+function viewerLookupFailed(error: unknown, log: Logger): never {
   const fault = databaseFault(error);
   if (!fault) throw error;
-  services.logger.warn("database fault", { requestId, code: fault, during: "viewer lookup", error });
+  log.warn("database fault", { code: fault, during: "viewer lookup", error });
   throw new GraphQLError("The database is not available.", { originalError: error instanceof Error ? error : new Error(String(error)) });
 }
 

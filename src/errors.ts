@@ -1,8 +1,15 @@
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { Prisma } from "./db/generated/prisma/client.js";
+import type { Logger } from "./logger.js";
 
 /**
+ * The error contract, in one module: every code and refusal reason a client
+ * may see, declared once with what it means; how an error is classified
+ * (expectedError, databaseFault), masked (maskError), stamped with the
+ * request id (stampRequestId) and logged (reportError). The plugins only
+ * call these at the right moment.
+ *
  * The few errors a client may see, each with a stable `extensions.code` and
  * what it means to a client. Anything else is an unexpected error: masked
  * for the client as INTERNAL_SERVER_ERROR and logged with the request id.
@@ -60,6 +67,39 @@ export function refusal(reason: RefusalReason, { field, status }: { field?: stri
 
 export const ERROR_CODES = Object.keys(ERROR_CODE_DESCRIPTIONS) as (keyof typeof ERROR_CODE_DESCRIPTIONS)[];
 export type ErrorCode = keyof typeof ERROR_CODE_DESCRIPTIONS;
+
+/** Codes of failures on the server's side: their errors carry the request id, so a client can quote it and an operator find the log line. */
+const SERVER_SIDE_CODES: ReadonlySet<string> = new Set<ErrorCode>(["INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "DATABASE_BUSY", "DATABASE_TIMEOUT"]);
+
+/** Stamps the request id on an answered error that was the server's fault. */
+export function stampRequestId(error: GraphQLError, requestId: string): void {
+  if (SERVER_SIDE_CODES.has(String(error.extensions?.code))) (error.extensions as Record<string, unknown>).requestId = requestId;
+}
+
+const reported = new WeakSet<object>();
+
+/**
+ * Logs an error an operation answered, once, through the request's logger
+ * (which stamps the request id), before masking hides it from the client:
+ * an unexpected error in full at error, a database fault (answered as
+ * DATABASE_*) at warn with its cause; an expected error is the client's
+ * business and is not logged.
+ */
+export function reportError(log: Logger, error: GraphQLError): void {
+  const expected = expectedError(error);
+  if (expected && !expected.extensions.code.startsWith("DATABASE_")) return;
+  const original = error.originalError ?? error;
+  reported.add(original);
+  const path = error.path?.join(".");
+  if (expected) log.warn("database fault", { code: expected.extensions.code, path, error: original });
+  else log.error("unexpected error", { path, error: original });
+}
+
+/** Whether reportError logged the error already, so a library's own report of it can be quieter. */
+export function wasReported(error: unknown): boolean {
+  const original = error instanceof Error && "originalError" in error ? (error as GraphQLError).originalError : undefined;
+  return (typeof error === "object" && error !== null && reported.has(error)) || (original != null && reported.has(original));
+}
 
 export class AppError extends GraphQLError {
   constructor(code: Exclude<ErrorCode, "INTERNAL_SERVER_ERROR">, message: string, extensions: Record<string, unknown> = {}) {

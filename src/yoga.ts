@@ -3,14 +3,14 @@ import { createYoga, type GraphiQLOptions, type Plugin } from "graphql-yoga";
 import type { AppServices, Context } from "./context.js";
 import { createContext } from "./context.js";
 import type { Database } from "./db/client.js";
-import { expectedError, maskError } from "./errors.js";
+import { expectedError, maskError, wasReported } from "./errors.js";
 import { corsFromAllowList } from "./plugins/cors.js";
 import { useNoIntrospection } from "./plugins/introspection.js";
 import { useClientErrorCodes } from "./plugins/client-error-codes.js";
 import { useIncrementalDelivery } from "./plugins/defer-stream.js";
 import { useResultErrors } from "./plugins/result-errors.js";
 import { useRequestFormat } from "./plugins/request-format.js";
-import { useOperationLog, wasLoggedWithRequest } from "./plugins/operation-log.js";
+import { useOperationLog } from "./plugins/operation-log.js";
 import { useQueryLimits } from "./plugins/query-limits.js";
 import { useMigrationGate } from "./plugins/migration-gate.js";
 import { useReadiness } from "./plugins/readiness.js";
@@ -73,7 +73,7 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
       useResultErrors(services.logger, { suggestions: settings.introspection }),
       useReadiness("/readyz", () => database.ready()),
       ...useIncrementalDelivery(),
-      useUnitOfWork(),
+      useUnitOfWork(services),
       useOperationLog(),
     ],
   });
@@ -104,7 +104,7 @@ function yogaLogger(logger: AppServices["logger"]) {
     warn: (...args: unknown[]) => logger.warn(String(args[0]), fields(args)),
     error: (...args: unknown[]) => {
       const [first] = args;
-      const quiet = (first instanceof GraphQLError && expectedError(first) !== null) || wasLoggedWithRequest(first);
+      const quiet = (first instanceof GraphQLError && expectedError(first) !== null) || wasReported(first);
       if (quiet) logger.debug(String(first), fields(args));
       else logger.error(String(first), { ...fields(args), error: first });
     },

@@ -18,8 +18,13 @@ export class UnitOfWork {
   #transaction: Promise<PrismaTransaction> | undefined;
   #settle: ((commit: boolean) => void) | undefined;
   #done: Promise<void> | undefined;
-  readonly #afterCommit: (() => unknown)[] = [];
   readonly client: PrismaTransaction;
+  /**
+   * The account this operation signed in to (signUp, logIn), which answers
+   * before the request has a viewer: its payload may show that account's
+   * own fields (src/schema/user/access.ts). Null otherwise.
+   */
+  signedInAccountId: number | null = null;
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -34,8 +39,6 @@ export class UnitOfWork {
        * error.
        */
       onOpen?: (tx: PrismaTransaction) => Promise<void>;
-      /** Told of an after-commit effect that failed. */
-      onEffectError?: (error: unknown) => void;
     },
   ) {
     this.client = deferredClient(() => this.transaction());
@@ -43,27 +46,6 @@ export class UnitOfWork {
 
   get started(): boolean {
     return this.#transaction !== undefined;
-  }
-
-  /**
-   * Runs `effect` once the unit has committed (when `finish(true)`
-   * succeeds), and never if it rolls back: for what must not happen for
-   * writes that did not (events to subscribers, mail). Effects run in order;
-   * one that fails is reported through `onEffectError` and does not stop the
-   * others.
-   */
-  afterCommit(effect: () => unknown): void {
-    this.#afterCommit.push(effect);
-  }
-
-  async #runAfterCommit(): Promise<void> {
-    for (const effect of this.#afterCommit.splice(0)) {
-      try {
-        await effect();
-      } catch (error) {
-        this.options.onEffectError?.(error);
-      }
-    }
   }
 
   /** The transaction, opened on first use; rejects when it cannot be opened (pool exhausted, database down). */
@@ -93,11 +75,9 @@ export class UnitOfWork {
 
   /**
    * Ends the unit: COMMIT when `commit` and the transaction was opened,
-   * ROLLBACK otherwise; after a COMMIT, the after-commit effects. Rejects
-   * when COMMIT fails (then nothing was written, and no effect runs).
+   * ROLLBACK otherwise. Rejects when COMMIT fails (then nothing was written).
    */
   async finish(commit: boolean): Promise<void> {
-    if (!commit) this.#afterCommit.length = 0;
     if (this.#transaction) {
       // Opened and waiting: tell it how to end, then wait for the end.
       await this.#transaction.catch(() => undefined);
@@ -105,7 +85,6 @@ export class UnitOfWork {
       // A rollback that fails changes nothing: the transaction is gone either way.
       await (commit ? this.#done : this.#done?.catch(() => undefined));
     }
-    if (commit) await this.#runAfterCommit();
   }
 }
 

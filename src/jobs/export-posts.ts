@@ -4,14 +4,17 @@ import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Prisma } from "../db/generated/prisma/client.js";
 import type { SqlRunner } from "../db/sql-runner.js";
+import { readChunk, type ChunkSource } from "../read/chunks.js";
+import { compileSelection } from "../read/compile.js";
 import { streamInChunks } from "../streaming/chunks.js";
 import { createProgress, type Progress } from "./progress.js";
 
 /**
  * `npm run export -- posts`: the whole posts table, oldest first, as NDJSON
  * (one JSON object per line) or CSV (RFC 4180, a header line first). Rows
- * are read in keyset chunks, one statement each, through the same
- * generator as `exportPosts` (src/streaming/chunks.ts), and written
+ * are read in keyset chunks, one statement each, by the read library's
+ * chunk reader and through the same generator as `exportPosts`
+ * (src/read/chunks.ts, src/streaming/chunks.ts), and written
  * through a stream with backpressure: the next chunk is read only when the
  * output has taken the last, so memory stays flat whatever the table's size
  * and however slow the output. Values are written as stored: a spreadsheet
@@ -42,19 +45,53 @@ export interface ExportReport {
   outputClosed?: boolean;
 }
 
-/** Timestamps are stored as UTC without a zone: formatted in SQL, so no driver reads them as local time. */
-const iso = (column: string) => Prisma.raw(`to_char("p"."${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+/**
+ * What an exported post reads, compiled by the read library like a list's
+ * planned selection: the post's columns, its author's handle and its tags'
+ * names, in one statement per chunk.
+ */
+const EXPORTED = compileSelection(
+  "Post",
+  {
+    select: {
+      id: true, title: true, slug: true, status: true, publishedAt: true, createdAt: true, updatedAt: true, commentCount: true, body: true,
+      author: { select: { handle: true } },
+      tagLinks: { select: { tag: { select: { name: true } } } },
+    },
+  },
+  "t",
+);
 
-function chunkStatement(afterId: number, size: number): Prisma.Sql {
-  return Prisma.sql`
-    SELECT "p"."id", "u"."handle" AS "author", "p"."title", "p"."slug", "p"."status"::text AS "status",
-           ${iso("published_at")} AS "publishedAt", ${iso("created_at")} AS "createdAt", ${iso("updated_at")} AS "updatedAt",
-           "p"."comment_count" AS "commentCount",
-           (SELECT coalesce(json_agg("t"."name" ORDER BY "t"."name"), '[]')::text FROM "post_tags" AS "l" JOIN "tags" AS "t" ON "t"."id" = "l"."tag_id" WHERE "l"."post_id" = "p"."id") AS "tags",
-           "p"."body"
-    FROM (SELECT * FROM "posts" WHERE "id" > ${afterId} ORDER BY "id" LIMIT ${size}) AS "p"
-    JOIN "users" AS "u" ON "u"."id" = "p"."author_id"
-    ORDER BY "p"."id"`;
+const ALL_POSTS: ChunkSource = { from: Prisma.sql`"posts" AS "x"`, where: [] };
+
+interface ExportedRow {
+  id: number;
+  title: string;
+  slug: string;
+  status: string;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  commentCount: number;
+  body: string;
+  author: { handle: string };
+  tagLinks: { tag: { name: string } }[];
+}
+
+function exported(row: ExportedRow): ExportedPost {
+  return {
+    id: row.id,
+    author: row.author.handle,
+    title: row.title,
+    slug: row.slug,
+    status: row.status,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    commentCount: row.commentCount,
+    tags: row.tagLinks.map((link) => link.tag.name).sort(),
+    body: row.body,
+  };
 }
 
 export function csvField(value: unknown): string {
@@ -71,9 +108,9 @@ async function* lines(
   const rows = streamInChunks({
     ready: async () => !signal?.aborted,
     readChunk: async (afterId) => {
-      const chunk = await sql.query<Omit<ExportedPost, "tags"> & { tags: string }>(chunkStatement(afterId, chunkSize));
+      const chunk = await readChunk(sql, ALL_POSTS, EXPORTED, afterId, chunkSize);
       progress.advance(chunk.length);
-      return { rows: chunk.map((row) => ({ ...row, tags: JSON.parse(row.tags) as string[] })), full: chunk.length === chunkSize };
+      return { rows: chunk.map((row) => exported(row as unknown as ExportedRow)), full: chunk.length === chunkSize };
     },
   });
   for await (const row of rows) {

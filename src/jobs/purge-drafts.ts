@@ -1,6 +1,6 @@
 import type { PrismaClient } from "../db/generated/prisma/client.js";
 import { recordAuditEvents } from "../audit/record-audit-event.js";
-import { utcTimestamp } from "../db/sql/values.js";
+import { utcTimestamp } from "../read/values.js";
 import { runChunkedJob, type JobOptions, type JobReport } from "./chunked-job.js";
 
 /**

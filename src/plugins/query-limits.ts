@@ -33,7 +33,7 @@ function reportAs(reason: RefusalReason) {
  * Sized so the deepest query the API is meant for
  * (users -> posts -> comments -> author, through connections: depth 11)
  * passes with room to spare. Page sizes themselves are checked per field
- * (src/paging/).
+ * (src/read/).
  */
 export function useQueryLimits(): Plugin {
   return EnvelopArmorPlugin({

@@ -1,11 +1,8 @@
 import type { ExecutionResult, GraphQLError } from "graphql";
-import { statusOfRefusal, withoutSuggestions } from "../errors.js";
+import { stampRequestId, statusOfRefusal, withoutSuggestions } from "../errors.js";
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
 import { requestIdOf } from "../request-id.js";
-
-/** Codes of failures on the server's side: the client may quote the request id to have them looked up. */
-const SERVER_SIDE = new Set(["INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "DATABASE_BUSY", "DATABASE_TIMEOUT"]);
 
 /**
  * The last look at every answer, after masking (every part of one answered
@@ -21,7 +18,7 @@ const SERVER_SIDE = new Set(["INTERNAL_SERVER_ERROR", "DATABASE_UNAVAILABLE", "D
  *   logged at info with its reasons, since no operation line will tell of it.
  */
 export function useResultErrors(logger: Logger, { suggestions }: { suggestions: boolean }): Plugin {
-  const finish = <T>(part: T, request: Request): T => stampRequestId(suggestions ? part : hideSuggestions(part), request);
+  const finish = <T>(part: T, request: Request): T => stampPart(suggestions ? part : hideSuggestions(part), request);
   return {
     onResultProcess({ request, result, setResult }) {
       if (isAsyncIterable(result)) {
@@ -32,16 +29,12 @@ export function useResultErrors(logger: Logger, { suggestions }: { suggestions: 
       if (!(result as ExecutionResult).errors?.length) return;
       if (!suggestions) setResult((result = hideSuggestions(result)));
       const { errors = [] } = result as ExecutionResult;
-      let requestId: string | undefined;
-      for (const error of errors) {
-        if (SERVER_SIDE.has(String(error.extensions?.code))) {
-          (error.extensions as Record<string, unknown>).requestId = requestId ??= requestIdOf(request);
-        }
-      }
+      const requestId = requestIdOf(request);
+      for (const error of errors) stampRequestId(error, requestId);
       if (!("data" in result)) {
         for (const error of errors) statusOfRefusal(error);
         logger.info("request rejected", {
-          requestId: requestId ?? requestIdOf(request),
+          requestId,
           reasons: [...new Set(errors.map(reasonOf))],
           errors: errors.slice(0, 5).map((error) => error.message),
         });
@@ -62,11 +55,10 @@ function hideSuggestions<T>(part: T): T {
 }
 
 /** Server-side errors in one part of an incremental answer carry the request id, as whole answers' do. */
-function stampRequestId<T>(part: T, request: Request): T {
+function stampPart<T>(part: T, request: Request): T {
   const { errors = [], incremental = [] } = part as { errors?: readonly GraphQLError[]; incremental?: { errors?: readonly GraphQLError[] }[] };
-  for (const error of [...errors, ...incremental.flatMap((entry) => entry.errors ?? [])]) {
-    if (SERVER_SIDE.has(String(error.extensions?.code))) (error.extensions as Record<string, unknown>).requestId = requestIdOf(request);
-  }
+  const requestId = requestIdOf(request);
+  for (const error of [...errors, ...incremental.flatMap((entry) => entry.errors ?? [])]) stampRequestId(error, requestId);
   return part;
 }
 

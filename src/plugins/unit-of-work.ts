@@ -12,7 +12,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { bindToUnitOfWork, type Context } from "../context.js";
+import { bindToUnitOfWork, type AppServices, type Context } from "../context.js";
 import { isWriteConflict } from "../db/conflicts.js";
 import { claimKey, IDEMPOTENCY_KEY_PATTERN, requestHash, storeResponse } from "../db/idempotency.js";
 import { withSqlLog } from "../db/sql-log.js";
@@ -25,6 +25,9 @@ import { BadUserInputError, IdempotencyKeyReusedError, UnauthenticatedError } fr
 import { operationOf } from "./operation.js";
 
 type Execute = (args: ExecutionArgs) => unknown;
+
+/** Where units of work open their transactions, and their limits. */
+export type UnitOfWorkDatabase = Pick<AppServices, "prisma" | "transaction">;
 
 /** Attempts of a unit of work that loses a race (serialization failure, deadlock) before it gives up. */
 export const MAX_ATTEMPTS = 4;
@@ -59,17 +62,16 @@ const RETRY_BASE_MS = 10;
  *   units of the account it changes, and those that start after it see it.
  *   Two admins suspending each other deadlock on these locks; PostgreSQL
  *   aborts one, whose retry finds its admin suspended: one admin remains;
- * - effects queued with `unitOfWork.afterCommit` run after COMMIT only.
  * Queries never open a transaction.
  */
-export function useUnitOfWork(): Plugin<Context> {
+export function useUnitOfWork(database: UnitOfWorkDatabase): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
       const operation = operationOf(args.document, args.operationName);
       const execute = executeFn as Execute;
       const run = (executionArgs: ExecutionArgs) =>
-        operation?.operation === "mutation" ? executeAsUnit(execute, executionArgs, ctx, operation) : execute(executionArgs);
+        operation?.operation === "mutation" ? executeAsUnit(database, execute, executionArgs, ctx, operation) : execute(executionArgs);
       const { sqlLog } = ctx;
       setExecuteFn(
         (sqlLog ? (executionArgs: ExecutionArgs) => withSqlLog(sqlLog, () => run(executionArgs)) : run) as typeof executeFn,
@@ -84,10 +86,10 @@ interface Idempotency {
   hash: string;
 }
 
-async function executeAsUnit(execute: Execute, args: ExecutionArgs, ctx: Context, operation: OperationDefinitionNode): Promise<ExecutionResult> {
+async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, args: ExecutionArgs, ctx: Context, operation: OperationDefinitionNode): Promise<ExecutionResult> {
   let idempotency: Idempotency | null = null;
-  if (ctx.idempotencyKey !== null) {
-    if (!IDEMPOTENCY_KEY_PATTERN.test(ctx.idempotencyKey)) {
+  if (ctx.client.idempotencyKey !== null) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(ctx.client.idempotencyKey)) {
       return failed(new BadUserInputError("An Idempotency-Key is 1 to 255 visible ASCII characters.", "Idempotency-Key"));
     }
     const answersCredential = rootFieldsOf(operation).find((name) => credentialAnswering(args.schema).has(name));
@@ -99,22 +101,22 @@ async function executeAsUnit(execute: Execute, args: ExecutionArgs, ctx: Context
     // Keys are kept per user; an anonymous operation has nobody to keep one for.
     if (!ctx.viewer) return failed(new UnauthenticatedError("An Idempotency-Key needs a signed-in viewer."));
     const hash = requestHash(print(args.document), args.operationName, args.variableValues);
-    idempotency = { userId: ctx.viewer.id, key: ctx.idempotencyKey, hash };
+    idempotency = { userId: ctx.viewer.id, key: ctx.client.idempotencyKey, hash };
   }
   const isolationLevel = declaredIsolationLevel(args.schema, operation);
   let viewer = ctx.viewer;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptUnit(execute, args, { ...ctx, viewer }, isolationLevel, idempotency);
+    const outcome = await attemptUnit(database, execute, args, { ...ctx, viewer }, isolationLevel, idempotency);
     if (outcome.viewerNow) {
       // Authorised as a role the account no longer has: run it again as it is now.
       viewer = outcome.viewerNow;
       if (attempt < MAX_ATTEMPTS) continue;
     }
     if (!outcome.conflict || attempt === MAX_ATTEMPTS) {
-      if (outcome.conflict) ctx.services.logger.warn("unit of work gave up after write conflicts", { requestId: ctx.requestId, attempts: attempt });
+      if (outcome.conflict) ctx.log.warn("unit of work gave up after write conflicts", { attempts: attempt });
       return outcome.result;
     }
-    ctx.services.logger.info("unit of work retried", { requestId: ctx.requestId, attempt });
+    ctx.log.info("unit of work retried", { attempt });
     await new Promise((resolve) => setTimeout(resolve, Math.random() * RETRY_BASE_MS * 2 ** (attempt - 1)));
   }
 }
@@ -124,20 +126,20 @@ function failed(error: GraphQLError): ExecutionResult {
 }
 
 async function attemptUnit(
+  database: UnitOfWorkDatabase,
   execute: Execute,
   args: ExecutionArgs,
   ctx: Context,
   isolationLevel: IsolationLevel | undefined,
   idempotency: Idempotency | null,
 ): Promise<{ result: ExecutionResult; conflict: boolean; viewerNow?: Viewer }> {
-  const { prisma, transaction, logger } = ctx.services;
+  const { prisma, transaction } = database;
   const check = ctx.viewer ? new ViewerCheck(ctx.viewer) : null;
   const unit = new UnitOfWork(prisma, {
     maxWait: transaction.maxWaitMs,
     timeout: transaction.timeoutMs,
     isolationLevel,
     onOpen: check ? (tx) => check.run(tx) : undefined,
-    onEffectError: (error) => logger.error("after-commit effect failed", { requestId: ctx.requestId, error }),
   });
   const sql = transactionRunner(unit.client);
   let result: ExecutionResult;

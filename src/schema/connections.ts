@@ -1,4 +1,4 @@
-import type { Connection } from "../paging/connection.js";
+import { Connection } from "../read/connection.js";
 
 /**
  * `totalCount` for the connection types shared by root and nested lists.
@@ -9,12 +9,9 @@ import type { Connection } from "../paging/connection.js";
  * root lists (the feed, search, users) would cost as much as reading every
  * match, so there it is null.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function totalCountField(t: any) {
-  return t.int({
-    nullable: true,
-    description:
-      "How many items the whole list has, counted with the same visibility rule and filters as its pages: given for lists under a user, a tag or a post; null for the root lists (posts, users, search), which are not counted.",
-    resolve: (connection: Connection<unknown>) => connection.totalCount?.() ?? null,
-  });
-}
+export const totalCountField = {
+  nullable: true,
+  description:
+    "How many items the whole list has, counted with the same visibility rule and filters as its pages: given for lists under a user, a tag or a post; null for the root lists (posts, users, search), which are not counted.",
+  resolve: (connection: object) => (connection instanceof Connection ? (connection.totalCount?.() ?? null) : null),
+} as const;

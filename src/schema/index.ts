@@ -1,6 +1,7 @@
 import { GraphQLDeferDirective, GraphQLStreamDirective } from "@graphql-tools/utils";
 import { specifiedDirectives } from "graphql";
 import { builder } from "../builder.js";
+import { assertReadable } from "../read/readable.js";
 
 import "./post/types.js";
 import "./post/queries.js";
@@ -37,6 +38,10 @@ let schema: ReturnType<typeof builder.toSchema> | undefined;
 export function buildSchema() {
   // @defer and @stream are part of the schema (and of schema.graphql), so SDK generators accept
   // documents that use them; useIncrementalDelivery (src/plugins/defer-stream.ts) executes them.
-  schema ??= builder.toSchema({ sortSchema: true, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] });
+  if (!schema) {
+    schema = builder.toSchema({ sortSchema: true, directives: [...specifiedDirectives, GraphQLDeferDirective, GraphQLStreamDirective] });
+    // A field the read library cannot plan fails here, at start, not in the request that first lists its type.
+    assertReadable(schema);
+  }
   return schema;
 }

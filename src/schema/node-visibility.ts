@@ -1,6 +1,6 @@
 import type { Context } from "../context.js";
 import { canSeeAccountOf } from "./credits/access.js";
-import { isPostVisible } from "./post/visibility.js";
+import { isPostVisible } from "./post/access.js";
 
 /**
  * `node` and `nodes` load rows by primary key only, so Prisma can batch
@@ -17,9 +17,9 @@ const visibilityRules: Record<string, (row: Row, ctx: Context) => boolean | Prom
   Tag: (tag, ctx) => ctx.loaders.visibleTag.load(tag.id as number),
   // Money is private: the parties (or an admin) only.
   Transfer: (transfer, ctx) =>
-    canSeeAccountOf(ctx, (transfer.from as { userId: number | null }).userId) ||
-    canSeeAccountOf(ctx, (transfer.to as { userId: number | null }).userId),
-  LedgerEntry: (entry, ctx) => canSeeAccountOf(ctx, (entry.account as { userId: number | null }).userId),
+    canSeeAccountOf(ctx.viewer, (transfer.from as { userId: number | null }).userId) ||
+    canSeeAccountOf(ctx.viewer, (transfer.to as { userId: number | null }).userId),
+  LedgerEntry: (entry, ctx) => canSeeAccountOf(ctx.viewer, (entry.account as { userId: number | null }).userId),
 };
 
 export async function visibleNode(typename: string, row: unknown, ctx: Context): Promise<unknown> {

@@ -11,7 +11,7 @@ import { useTestApp, type TestApp } from "../support/test-app.js";
  * expected count.
  *
  * Every list (root or nested) is one statement for the whole response: the
- * page query of src/paging/, with the nodes' planned columns and relations
+ * page query of src/read/, with the nodes' planned columns and relations
  * inside it, so the relation load strategy does not change those counts.
  * It still applies to single rows loaded through Prisma (node, post(slug)),
  * where `query` sends one statement per relation level.

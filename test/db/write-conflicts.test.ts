@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { isWriteConflict } from "../../src/db/conflicts.js";
-import { UnitOfWork } from "../../src/db/unit-of-work.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { createPost, signUp } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
@@ -86,34 +85,6 @@ describe.runIf(testDatabaseKinds.includes("postgres"))("write conflicts on Postg
     expect(failure).not.toBeNull();
     expect(JSON.stringify(failure, Object.getOwnPropertyNames(failure as object))).toMatch(/TransactionWriteConflict|40001/);
     expect(isWriteConflict(failure)).toBe(true);
-  });
-});
-
-describe.each(testDatabaseKinds)("the unit of work's after-commit queue on %s", (kind) => {
-  const app = useTestApp(kind);
-
-  it("runs effects after COMMIT, in order, and never after a rollback", async () => {
-    const prisma = app.current.app.database.prisma;
-    const seen: string[] = [];
-    const failures: unknown[] = [];
-    const unit = (onEffectError?: (error: unknown) => void) => new UnitOfWork(prisma, { maxWait: 5_000, timeout: 5_000, onEffectError });
-    const committed = unit((error) => failures.push(error));
-    await committed.client.$queryRaw`SELECT 1`;
-    committed.afterCommit(() => seen.push("first"));
-    committed.afterCommit(() => {
-      throw new Error("a failing effect");
-    });
-    committed.afterCommit(() => seen.push("third"));
-    expect(seen).toEqual([]);
-    await committed.finish(true);
-    expect(seen).toEqual(["first", "third"]);
-    expect(failures).toHaveLength(1);
-
-    const rolledBack = unit();
-    await rolledBack.client.$queryRaw`SELECT 1`;
-    rolledBack.afterCommit(() => seen.push("never"));
-    await rolledBack.finish(false);
-    expect(seen).toEqual(["first", "third"]);
   });
 });
 

@@ -2,10 +2,9 @@ import { GraphQLStreamDirective } from "@graphql-tools/utils";
 import { getDirectiveValues, type GraphQLResolveInfo } from "graphql";
 import { builder } from "../../builder.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
-import { columnRef } from "../../db/sql/model.js";
-import type { CompiledSelection } from "../../db/sql/selection.js";
-import { listPlan } from "../../paging/list-plans.js";
-import { recordNodePlan } from "../../paging/node-plan.js";
+import type { CompiledSelection } from "../../read/compile.js";
+import { readChunk } from "../../read/chunks.js";
+import { plannedRows } from "../../read/lookup.js";
 import { streamInChunks } from "../../streaming/chunks.js";
 import { demandOf } from "../../streaming/demand.js";
 import type { Context } from "../../context.js";
@@ -14,7 +13,7 @@ import { databaseIdOf } from "../ids.js";
 import { Post } from "../post/types.js";
 import { requireViewer } from "../viewer.js";
 import { AdminPostFilter } from "./inputs.js";
-import { postChunk, type AdminPostFilter as Filter } from "./post-filter.js";
+import { postConditions, type AdminPostFilter as Filter } from "./post-filter.js";
 
 /** What a Post's fields read from its row (the type-level select in src/schema/post/types.ts), plus what was planned. */
 type PostRow = Prisma.PostGetPayload<{ select: { id: true; authorId: true; status: true; title: true; slug: true; commentCount: true } }>;
@@ -51,17 +50,14 @@ builder.queryFields((t) => ({
         ...filter,
         authorId: filter?.author == null ? null : databaseIdOf(String(filter.author), "User", "filter.author"),
       };
-      // Planned once from the document, as the paged lists are (src/paging/lookup.ts): the
-      // columns and relations the posts' fields need, compiled to SQL and read on the driver.
-      const plan = listPlan(ctx, info, "Post", "Post", "row");
-      recordNodePlan(ctx, info, plan.nodes);
-      return exported(ctx, criteria, plan.selection);
+      // Planned once from the document, as the paged lists are: the columns and
+      // relations the posts' fields need, compiled to SQL and read on the driver.
+      return exported(ctx, criteria, plannedRows(ctx, info, Post.name, "Post"));
     },
   }),
 }));
 
 async function* exported(ctx: Context, filter: Filter, selection: CompiledSelection) {
-  const columns = Prisma.join(selection.sourceColumns.map((column) => columnRef("x", column)), ", ");
   let rows = 0;
   const startedAt = performance.now();
   let finished = false;
@@ -74,11 +70,9 @@ async function* exported(ctx: Context, filter: Filter, selection: CompiledSelect
         return !abandoned;
       },
       readChunk: async (afterId) => {
-        const rows = await ctx.sql.query(
-          Prisma.sql`SELECT ${selection.selectList} FROM (${postChunk(filter, afterId, EXPORT_CHUNK_SIZE, columns)}) AS "t" ORDER BY "t"."id"`,
-        );
+        const rows = await readChunk(ctx.reader.sql, { from: Prisma.sql`"posts" AS "x"`, where: postConditions(filter) }, selection, afterId, EXPORT_CHUNK_SIZE);
         // Each row carries what the planned selection asked for, as a Prisma row would.
-        return { rows: rows.map((row) => selection.decode(row) as PostRow), full: rows.length === EXPORT_CHUNK_SIZE };
+        return { rows: rows as PostRow[], full: rows.length === EXPORT_CHUNK_SIZE };
       },
     })) {
       rows += 1;
@@ -88,8 +82,7 @@ async function* exported(ctx: Context, filter: Filter, selection: CompiledSelect
   } finally {
     // Runs when the last post is sent, and also when the client goes away mid-stream
     // (the executor returns the generator), so an abandoned export reads no further.
-    ctx.services.logger.info(finished ? "export finished" : "export stopped", {
-      requestId: ctx.requestId,
+    ctx.log.info(finished ? "export finished" : "export stopped", {
       rows,
       durationMs: Math.round(performance.now() - startedAt),
     });

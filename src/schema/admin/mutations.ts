@@ -1,7 +1,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
-import { requireViewer } from "../viewer.js";
+import { inWork } from "../mutation-work.js";
 import { AdminPostFilter } from "./inputs.js";
 import { BULK_LIMIT, deletePosts, publishPosts, suspendUsers, unpublishPosts, unsuspendUsers, type BulkResult } from "./bulk.js";
 
@@ -20,7 +20,7 @@ const BulkPostsPayload = builder.objectRef<BulkResult>("BulkPostsPayload").imple
     posts: t.prismaField({
       type: ["Post"],
       description: "The posts changed, by id.",
-      resolve: (query, result, _args, ctx) => ctx.db.post.findMany({ ...query, where: { id: { in: result.ids } }, orderBy: { id: "asc" } }),
+      resolve: (query, result, _args, ctx) => ctx.reader.prisma.post.findMany({ ...query, where: { id: { in: result.ids } }, orderBy: { id: "asc" } }),
     }),
   }),
 });
@@ -38,7 +38,7 @@ const BulkUsersPayload = builder.objectRef<BulkResult>("BulkUsersPayload").imple
     users: t.prismaField({
       type: ["User"],
       description: "The accounts changed, by id.",
-      resolve: (query, result, _args, ctx) => ctx.db.user.findMany({ ...query, where: { id: { in: result.ids } }, orderBy: { id: "asc" } }),
+      resolve: (query, result, _args, ctx) => ctx.reader.prisma.user.findMany({ ...query, where: { id: { in: result.ids } }, orderBy: { id: "asc" } }),
     }),
   }),
 });
@@ -49,38 +49,39 @@ builder.mutationFields((t) => ({
     description: `Publishes drafts, whoever wrote them. ${ADMINS_ONLY}`,
     authScopes: { admin: true },
     args: { ids: t.arg.idList(ids("Post")) },
-    resolve: (_root, args, ctx) => publishPosts(ctx.db, requireViewer(ctx), databaseIdsOf(args.ids, "Post", "ids")),
+    resolve: (_root, args, ctx) => inWork(ctx, ({ tx, viewer }) => publishPosts(tx, viewer, databaseIdsOf(args.ids, "Post", "ids"))),
   }),
   unpublishPosts: t.field({
     type: BulkPostsPayload,
     description: `Turns published posts back into drafts. ${ADMINS_ONLY}`,
     authScopes: { admin: true },
     args: { ids: t.arg.idList(ids("Post")) },
-    resolve: (_root, args, ctx) => unpublishPosts(ctx.db, requireViewer(ctx), databaseIdsOf(args.ids, "Post", "ids")),
+    resolve: (_root, args, ctx) => inWork(ctx, ({ tx, viewer }) => unpublishPosts(tx, viewer, databaseIdsOf(args.ids, "Post", "ids"))),
   }),
   deletePosts: t.field({
     type: DeletePostsPayload,
     description: `Deletes the posts a filter matches, with their comments; at least one condition must be given. ${ADMINS_ONLY} BAD_USER_INPUT, deleting nothing, for an empty filter or one matching more than ${BULK_LIMIT} posts.`,
     authScopes: { admin: true },
     args: { filter: t.arg({ type: AdminPostFilter, required: true }) },
-    resolve: (_root, { filter }, ctx) =>
-      deletePosts(ctx.db, requireViewer(ctx), {
+    resolve: (_root, { filter }, ctx) => inWork(ctx, ({ tx, viewer }) =>
+      deletePosts(tx, viewer, {
         ...filter,
         authorId: filter.author == null ? null : databaseIdOf(String(filter.author), "User", "filter.author"),
       }),
+    ),
   }),
   suspendUsers: t.field({
     type: BulkUsersPayload,
     description: `Suspends accounts: they cannot log in (ACCOUNT_SUSPENDED) and their tokens stop working at once. An admin cannot suspend themselves. ${ADMINS_ONLY}`,
     authScopes: { admin: true },
     args: { ids: t.arg.idList(ids("User")) },
-    resolve: (_root, args, ctx) => suspendUsers(ctx.db, requireViewer(ctx), databaseIdsOf(args.ids, "User", "ids")),
+    resolve: (_root, args, ctx) => inWork(ctx, ({ tx, viewer }) => suspendUsers(tx, viewer, databaseIdsOf(args.ids, "User", "ids"))),
   }),
   unsuspendUsers: t.field({
     type: BulkUsersPayload,
     description: `Lifts suspensions; the accounts' unexpired tokens work again. ${ADMINS_ONLY}`,
     authScopes: { admin: true },
     args: { ids: t.arg.idList(ids("User")) },
-    resolve: (_root, args, ctx) => unsuspendUsers(ctx.db, requireViewer(ctx), databaseIdsOf(args.ids, "User", "ids")),
+    resolve: (_root, args, ctx) => inWork(ctx, ({ tx, viewer }) => unsuspendUsers(tx, viewer, databaseIdsOf(args.ids, "User", "ids"))),
   }),
 }));

@@ -1,6 +1,6 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
 import type { PostStatus } from "../../db/generated/prisma/enums.js";
-import { utcTimestamp } from "../../db/sql/values.js";
+import { utcTimestamp } from "../../read/values.js";
 
 /** Which posts an admin's bulk delete or export covers: every status, every author. */
 export interface AdminPostFilter {
@@ -26,14 +26,4 @@ export function postConditions(filter: AdminPostFilter): Prisma.Sql[] {
   if (filter.publishedAfter) where.push(Prisma.sql`"published_at" > ${utcTimestamp(filter.publishedAfter)}`);
   if (filter.publishedBefore) where.push(Prisma.sql`"published_at" < ${utcTimestamp(filter.publishedBefore)}`);
   return where;
-}
-
-/**
- * The `columns` of the posts the filter matches (as "x"), by id ascending,
- * `size` at a time after `afterId`: keyset chunks, each one index range scan
- * however far into the table it is.
- */
-export function postChunk(filter: AdminPostFilter, afterId: number, size: number, columns: Prisma.Sql = Prisma.sql`"x"."id"`): Prisma.Sql {
-  const where = [Prisma.sql`"id" > ${afterId}`, ...postConditions(filter)];
-  return Prisma.sql`SELECT ${columns} FROM "posts" AS "x" WHERE ${Prisma.join(where, " AND ")} ORDER BY "x"."id" LIMIT ${size}`;
 }

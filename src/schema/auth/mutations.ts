@@ -1,7 +1,8 @@
 import { builder } from "../../builder.js";
 import { TEXT_LIMITS } from "../text.js";
 import type { Context } from "../../context.js";
-import { logIn, signUp, type AuthDeps } from "./service.js";
+import { inOpenWork, type OpenMutationWork } from "../mutation-work.js";
+import { logIn, signUp, type AuthDeps, type AuthResult } from "./service.js";
 import { AuthPayload } from "./types.js";
 
 const SignUpInput = builder.inputType("SignUpInput", {
@@ -30,18 +31,25 @@ builder.mutationFields((t) => ({
     // Open to anyone: it is how a viewer comes to be.
     skipTypeScopes: true,
     args: { input: t.arg({ type: SignUpInput, required: true }) },
-    resolve: (_root, { input }, ctx) => signUp(ctx.db, authDeps(ctx), input),
+    resolve: (_root, { input }, ctx) => inOpenWork(ctx, (work) => signedIn(work, signUp(work.tx, authDeps(ctx), input))),
   }),
   logIn: t.field({
     type: AuthPayload,
     // Open to anyone: it is how a viewer comes to be.
     skipTypeScopes: true,
     args: { input: t.arg({ type: LogInInput, required: true }) },
-    resolve: (_root, { input }, ctx) => logIn(ctx.db, authDeps(ctx), input),
+    resolve: (_root, { input }, ctx) => inOpenWork(ctx, (work) => signedIn(work, logIn(work.tx, authDeps(ctx), input))),
   }),
 }));
 
-function authDeps(ctx: Context): AuthDeps {
-  const { tokens, attempts, prisma } = ctx.services;
-  return { tokens, attempts, address: ctx.clientAddress, reader: prisma };
+/** The operation now answers for the account it signed in to: its payload shows that account's own fields. */
+async function signedIn(work: OpenMutationWork, result: Promise<AuthResult>): Promise<AuthResult> {
+  const done = await result;
+  work.signedIn(done.userId);
+  return done;
+}
+
+function authDeps(ctx: Pick<Context, "auth" | "client">): AuthDeps {
+  const { tokens, attempts, accounts } = ctx.auth;
+  return { tokens, attempts, address: ctx.client.address, reader: accounts };
 }

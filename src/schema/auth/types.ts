@@ -1,5 +1,4 @@
 import { builder } from "../../builder.js";
-import { asOwnAccount } from "../user/types.js";
 import type { AuthResult } from "./service.js";
 
 export const AuthPayload = builder.objectRef<AuthResult>("AuthPayload").implement({
@@ -9,8 +8,7 @@ export const AuthPayload = builder.objectRef<AuthResult>("AuthPayload").implemen
     user: t.prismaField({
       type: "User",
       description: "The signed-in user, with their own email.",
-      resolve: async (query, payload, _args, ctx) =>
-        asOwnAccount(await ctx.db.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } })),
+      resolve: (query, payload, _args, ctx) => ctx.reader.prisma.user.findUniqueOrThrow({ ...query, where: { id: payload.userId } }),
     }),
   }),
 });

@@ -1,10 +1,10 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
-import { sortKey } from "../../paging/keyset.js";
-import type { PageSource } from "../../paging/page-query.js";
-import { visiblePostSql } from "../post/visibility.js";
+import { sortKey } from "../../read/keyset.js";
+import type { PageSource } from "../../read/page-query.js";
+import { visiblePostSql } from "../post/access.js";
 
 /**
- * The paged lists of comments (see src/paging/page-query.ts), each read
+ * The paged lists of comments (see src/read/page-query.ts), each read
  * through an index in its own order: comments_post_id_id_idx and
  * comments_author_id_id_idx.
  */

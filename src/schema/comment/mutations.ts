@@ -1,7 +1,7 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
-import { requireViewer } from "../viewer.js";
+import { inWork } from "../mutation-work.js";
 import { TEXT_LIMITS } from "../text.js";
 import { addComment, deleteComment, updateComment } from "./service.js";
 
@@ -24,23 +24,25 @@ builder.mutationFields((t) => ({
     type: "Comment",
     description: "Comments on a published post.",
     args: { input: t.arg({ type: AddCommentInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) =>
-      addComment(ctx.db, requireViewer(ctx), databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query),
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) =>
+      addComment(tx, viewer, databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query),
+    ),
   }),
   updateComment: t.prismaField({
     type: "Comment",
     description: "Rewrites a comment's body: its author (or an admin) only.",
     args: { input: t.arg({ type: UpdateCommentInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) =>
-      updateComment(ctx.db, requireViewer(ctx), databaseIdOf(String(input.id), "Comment", "input.id"), input.body, query),
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) =>
+      updateComment(tx, viewer, databaseIdOf(String(input.id), "Comment", "input.id"), input.body, query),
+    ),
   }),
   deleteComment: t.id({
     description: "Deletes a comment; returns its id.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
+    resolve: (_root, args, ctx) => inWork(ctx, async ({ tx, viewer }) => {
       const id = databaseIdOf(String(args.id), "Comment", "id");
-      await deleteComment(ctx.db, requireViewer(ctx), id);
+      await deleteComment(tx, viewer, id);
       return encodeGlobalID("Comment", id);
-    },
+    }),
   }),
 }));

@@ -4,7 +4,8 @@ import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../errors.js";
 import { multiLineText, TEXT_LIMITS } from "../text.js";
-import { canDeleteComment, canEditComment, visiblePostSql, visiblePosts } from "../post/visibility.js";
+import { visiblePostSql, visiblePosts } from "../post/access.js";
+import { canDeleteComment, canEditComment } from "./access.js";
 
 type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSelect };
 

@@ -1,8 +1,8 @@
 import { builder } from "../../builder.js";
-import { nestedListResolver } from "../../paging/paged-connection.js";
-import { PAGING_RULES } from "../../paging/window.js";
+import { nestedListResolver } from "../../read/lists.js";
+import { PAGING_RULES } from "../../read/window.js";
 import { Post } from "../post/types.js";
-import { canCommentOn, canDeleteComment, canEditComment } from "../post/visibility.js";
+import { canCommentOn, canDeleteComment, canEditComment } from "./access.js";
 import { totalCountField } from "../connections.js";
 import { User } from "../user/types.js";
 import { commentsOfAuthor, commentsOfPost } from "./lists.js";
@@ -38,7 +38,7 @@ export const Comment = builder.prismaNode("Comment", {
 });
 
 export const CommentConnection = builder.connectionObject(
-  { type: Comment, name: "CommentConnection", fields: (t) => ({ totalCount: totalCountField(t) }) },
+  { type: Comment, name: "CommentConnection", fields: (t) => ({ totalCount: t.int(totalCountField) }) },
   { name: "CommentEdge" },
 );
 
@@ -47,7 +47,7 @@ builder.prismaObjectFields(Post, (t) => ({
   comments: t.connection({
     type: Comment,
     description: `Oldest first. ${PAGING_RULES}`,
-    resolve: nestedListResolver(commentsOfPost, "Comment"),
+    resolve: nestedListResolver(commentsOfPost, Comment),
   }, CommentConnection),
 }));
 
@@ -55,6 +55,6 @@ builder.prismaObjectFields(User, (t) => ({
   comments: t.connection({
     type: Comment,
     description: `Newest first, on posts the viewer can see. ${PAGING_RULES}`,
-    resolve: nestedListResolver(commentsOfAuthor, "Comment"),
+    resolve: nestedListResolver(commentsOfAuthor, Comment),
   }, CommentConnection),
 }));

@@ -1,6 +1,10 @@
-import type { Context } from "../../context.js";
+import type { Viewer } from "../../auth/tokens.js";
 
-/** Whether the viewer may see the credits of `userId`: their own, or anyone's, for an admin. */
-export function canSeeAccountOf(ctx: Context, userId: number | null): boolean {
-  return ctx.viewer !== null && (ctx.viewer.role === "ADMIN" || ctx.viewer.id === userId);
+/**
+ * The credits domain's access rule, written once: money is private. An
+ * account, its ledger and its transfers are seen by the account's owner and
+ * by admins only.
+ */
+export function canSeeAccountOf(viewer: Viewer | null, userId: number | null): boolean {
+  return viewer !== null && (viewer.role === "ADMIN" || viewer.id === userId);
 }

@@ -1,6 +1,6 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
-import { sortKey } from "../../paging/keyset.js";
-import type { PageSource } from "../../paging/page-query.js";
+import { sortKey } from "../../read/keyset.js";
+import type { PageSource } from "../../read/page-query.js";
 
 const ID_DESC = [sortKey(Prisma.raw('"x"."id"'), "desc", "int")] as const;
 

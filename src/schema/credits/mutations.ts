@@ -1,6 +1,6 @@
 import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
-import { requireViewer } from "../viewer.js";
+import { inWork } from "../mutation-work.js";
 import { grantCredits, MAX_AMOUNT, MAX_NOTE_LENGTH, sendCredits } from "./service.js";
 
 const transferFields = (description: string) =>
@@ -22,21 +22,21 @@ builder.mutationFields((t) => ({
     type: "Transfer",
     description: `Sends credits from the viewer's account. INSUFFICIENT_CREDITS when the balance is short; NOT_FOUND for an unknown recipient. ${IDEMPOTENCY}`,
     args: { input: t.arg({ type: SendCreditsInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, async ({ tx, viewer }) => {
       const toUserId = databaseIdOf(String(input.toUserId), "User", "input.toUserId");
-      const { id } = await sendCredits(ctx.db, requireViewer(ctx), { toUserId, amount: input.amount, note: input.note });
-      return ctx.db.transfer.findUniqueOrThrow({ ...query, where: { id } });
-    },
+      const { id } = await sendCredits(tx, viewer, { toUserId, amount: input.amount, note: input.note });
+      return tx.transfer.findUniqueOrThrow({ ...query, where: { id } });
+    }),
   }),
   grantCredits: t.prismaField({
     type: "Transfer",
     description: `Admins only: mints credits from the system account. ${IDEMPOTENCY}`,
     authScopes: { admin: true },
     args: { input: t.arg({ type: GrantCreditsInput, required: true }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, async ({ tx, viewer }) => {
       const toUserId = databaseIdOf(String(input.toUserId), "User", "input.toUserId");
-      const { id } = await grantCredits(ctx.db, requireViewer(ctx), { toUserId, amount: input.amount, note: input.note });
-      return ctx.db.transfer.findUniqueOrThrow({ ...query, where: { id } });
-    },
+      const { id } = await grantCredits(tx, viewer, { toUserId, amount: input.amount, note: input.note });
+      return tx.transfer.findUniqueOrThrow({ ...query, where: { id } });
+    }),
   }),
 }));

@@ -1,6 +1,6 @@
 import { builder } from "../../builder.js";
-import { nestedListResolver } from "../../paging/paged-connection.js";
-import { PAGING_RULES } from "../../paging/window.js";
+import { nestedListResolver } from "../../read/lists.js";
+import { PAGING_RULES } from "../../read/window.js";
 import { User } from "../user/types.js";
 import { canSeeAccountOf } from "./access.js";
 import { entriesOfAccount } from "./lists.js";
@@ -54,7 +54,7 @@ export const CreditAccount = builder.prismaObject("CreditAccount", {
   fields: (t) => ({
     balance: t.int({ resolve: (account) => account.balance }),
     entries: t.connection(
-      { type: LedgerEntry, description: `Newest first. ${PAGING_RULES}`, resolve: nestedListResolver(entriesOfAccount, "LedgerEntry") },
+      { type: LedgerEntry, description: `Newest first. ${PAGING_RULES}`, resolve: nestedListResolver(entriesOfAccount, LedgerEntry) },
       LedgerEntryConnection,
     ),
   }),
@@ -66,6 +66,6 @@ builder.prismaObjectFields(User, (t) => ({
     nullable: true,
     description: "The viewer's own credits (an admin sees anyone's); null for everyone else.",
     select: (_args, _ctx, nestedSelection) => ({ creditAccount: nestedSelection(true) }),
-    resolve: (user, _args, ctx) => (canSeeAccountOf(ctx, user.id) ? user.creditAccount : null),
+    resolve: (user, _args, ctx) => (canSeeAccountOf(ctx.viewer, user.id) ? user.creditAccount : null),
   }),
 }));

@@ -2,7 +2,7 @@ import { builder } from "../../builder.js";
 import type { ErrorCode as ErrorCodeValue } from "../../errors.js";
 import { ErrorCode } from "../errors.js";
 import { TEXT_LIMITS } from "../text.js";
-import { requireViewer } from "../viewer.js";
+import { inWork } from "../mutation-work.js";
 import { importPosts, MAX_IMPORT_ITEMS, type ImportResult } from "./import.js";
 
 const ImportPostInput = builder.inputType("ImportPostInput", {
@@ -40,7 +40,7 @@ const ImportPostResult = builder.objectRef<ImportResult>("ImportPostResult").imp
     post: t.prismaField({
       type: "Post",
       nullable: true,
-      resolve: (query, result, _args, ctx) => (result.postId === undefined ? null : ctx.db.post.findUnique({ ...query, where: { id: result.postId } })),
+      resolve: (query, result, _args, ctx) => (result.postId === undefined ? null : ctx.reader.prisma.post.findUnique({ ...query, where: { id: result.postId } })),
     }),
     error: t.field({ type: ItemError, nullable: true, resolve: (result) => result.error ?? null }),
   }),
@@ -59,6 +59,6 @@ builder.mutationFields((t) => ({
     type: ImportPostsPayload,
     description: `Creates up to ${MAX_IMPORT_ITEMS} posts, each on its own: a bad item is reported in its place and the others are kept. The whole operation still commits as one unit, or not at all when something other than an item fails.`,
     args: { input: t.arg({ type: ImportPostsInput, required: true }) },
-    resolve: (_root, { input }, ctx) => importPosts(ctx.db, requireViewer(ctx), input.posts),
+    resolve: (_root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) => importPosts(tx, viewer, input.posts)),
   }),
 }));

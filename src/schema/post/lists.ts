@@ -1,13 +1,13 @@
 import { Prisma, type PostStatus } from "../../db/generated/prisma/client.js";
-import { utcTimestamp } from "../../db/sql/values.js";
-import { sortKey, type SortKey } from "../../paging/keyset.js";
-import type { RowSource } from "../../paging/lookup.js";
-import type { PageBranch, PageSource } from "../../paging/page-query.js";
-import { visiblePostSql } from "./visibility.js";
+import { utcTimestamp } from "../../read/values.js";
+import { sortKey, type SortKey } from "../../read/keyset.js";
+import type { RowSource } from "../../read/lookup.js";
+import type { PageBranch, PageSource } from "../../read/page-query.js";
+import { visiblePostSql, visiblePostsOfAuthorSql } from "./access.js";
 
 /**
  * The paged lists of posts, and the lookup of one post, as SQL sources
- * (see src/paging/page-query.ts and src/paging/lookup.ts).
+ * (see src/read/page-query.ts and src/read/lookup.ts).
  * Each reads through an index whose order is the list's order, so a page
  * costs the rows on it, however many posts stand behind it:
  * - the feed: posts_status_published_at_id_idx / posts_status_comment_count_id_idx,
@@ -60,7 +60,7 @@ function normalizedFilter(filter: FeedFilter | null | undefined) {
   };
 }
 
-/** The public feed: published posts only, whoever asks. */
+/** The public feed: published posts only, whoever asks (a feed, not the visibility rule: drafts never show there). */
 export const feedPosts: PageSource<FeedArgs> = {
   model: "Post",
   scope: (args) => `Query.posts|${args.orderBy}|${JSON.stringify(normalizedFilter(args.filter))}`,
@@ -106,13 +106,7 @@ export const postsOfAuthor: PageSource<AuthorPostsArgs> = {
     const byAuthor = Prisma.sql`"x"."author_id" = ${parent!}`;
     const status = args.status ? [Prisma.sql`"x"."status" = ${args.status}::"PostStatus"`] : [];
     const from = Prisma.sql`"posts" AS "x"`;
-    const published = Prisma.sql`"x"."status" = 'PUBLISHED'`;
-    if (viewer?.role === "ADMIN") return [{ from, where: [byAuthor, ...status] }];
-    if (!viewer) return [{ from, where: [byAuthor, published, ...status] }];
-    return [
-      { from, where: [Prisma.sql`${parent!} = ${viewer.id}`, byAuthor, ...status] },
-      { from, where: [Prisma.sql`${parent!} <> ${viewer.id}`, byAuthor, published, ...status] },
-    ] satisfies PageBranch[];
+    return visiblePostsOfAuthorSql(viewer, parent!, "x").map((visible): PageBranch => ({ from, where: [...visible, byAuthor, ...status] }));
   },
 };
 
@@ -126,6 +120,41 @@ export const postsOfTag: PageSource = {
   branches: ({ parent }) => [
     { from: POSTS_WITH_TAG, where: [Prisma.sql`"l"."tag_id" = ${parent!}`, Prisma.sql`"l"."published_at" IS NOT NULL`] },
   ],
+};
+
+export interface SearchArgs {
+  query: string;
+}
+
+/** How well a post matches (ts_rank: title words weigh more than body words), over the row `x` and the query `q`. */
+const SEARCH_RANK = Prisma.sql`ts_rank("x"."search_vector", "q")::float8`;
+const SEARCH_ORDER = [sortKey(SEARCH_RANK, "desc", "float"), sortKey(x("id"), "desc", "int")] as const;
+// The body HTML-escaped, then the matching words marked: safe to show as HTML.
+const SEARCH_HIGHLIGHT = Prisma.sql`ts_headline('english', replace(replace(replace("x"."body", '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), "q",
+  'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=10, MaxFragments=2')`;
+
+/**
+ * Full-text search of published posts, best match first (id breaks ties).
+ * The match goes through posts_search_vector_idx; ranking needs every
+ * match's rank, so its cost follows the number of matches, and only the
+ * page's rows get an excerpt. A query of nothing matches nothing and sends
+ * no statement; a cursor belongs to its query.
+ */
+export const postSearch: PageSource<SearchArgs> = {
+  model: "Post",
+  scope: (args) => `Query.search|${args.query.trim()}`,
+  order: () => SEARCH_ORDER,
+  branches: ({ args }) => {
+    const query = args.query.trim();
+    if (!query) return [];
+    return [
+      {
+        from: Prisma.sql`"posts" AS "x", websearch_to_tsquery('english', ${query}) AS "q"`,
+        where: [Prisma.sql`"x"."status" = 'PUBLISHED'`, Prisma.sql`"x"."search_vector" @@ "q"`],
+      },
+    ];
+  },
+  edgeValues: () => ({ rank: SEARCH_RANK, highlight: SEARCH_HIGHLIGHT }),
 };
 
 /** A published post, or one of the viewer's own drafts, by slug (posts_slug_key). */

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import type { LoaderOptions } from "../../loader-options.js";
-import { visiblePosts } from "./visibility.js";
+import { visiblePosts } from "./access.js";
 
 /**
  * Visible posts per author, for `User.postCount`: one GROUP BY for every

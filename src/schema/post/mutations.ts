@@ -1,6 +1,6 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
-import { requireViewer } from "../viewer.js";
+import { inWork } from "../mutation-work.js";
 import { databaseIdOf } from "../ids.js";
 import { TEXT_LIMITS } from "../text.js";
 import { createPost, deletePost, publishPost, updatePost } from "./service.js";
@@ -31,27 +31,27 @@ builder.mutationFields((t) => ({
     type: "Post",
     description: "Creates a draft.",
     args: { input: t.arg({ type: CreatePostInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => createPost(ctx.db, requireViewer(ctx), input, query),
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) => createPost(tx, viewer, input, query)),
   }),
   updatePost: t.prismaField({
     type: "Post",
     args: { input: t.arg({ type: UpdatePostInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) =>
-      updatePost(ctx.db, requireViewer(ctx), databaseIdOf(String(input.id), "Post", "input.id"), input, query),
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) =>
+      updatePost(tx, viewer, databaseIdOf(String(input.id), "Post", "input.id"), input, query),
+    ),
   }),
   publishPost: t.prismaField({
     type: "Post",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) =>
-      publishPost(ctx.db, requireViewer(ctx), databaseIdOf(String(args.id), "Post", "id"), query),
+    resolve: (query, _root, args, ctx) => inWork(ctx, ({ tx, viewer }) => publishPost(tx, viewer, databaseIdOf(String(args.id), "Post", "id"), query)),
   }),
   deletePost: t.id({
     description: "Deletes a post with its comments; returns its id.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, args, ctx) => {
+    resolve: (_root, args, ctx) => inWork(ctx, async ({ tx, viewer }) => {
       const id = databaseIdOf(String(args.id), "Post", "id");
-      await deletePost(ctx.db, requireViewer(ctx), id);
+      await deletePost(tx, viewer, id);
       return encodeGlobalID("Post", id);
-    },
+    }),
   }),
 }));

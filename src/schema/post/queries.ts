@@ -1,7 +1,7 @@
 import { builder } from "../../builder.js";
-import { rootListResolver } from "../../paging/paged-connection.js";
-import { PAGING_RULES } from "../../paging/window.js";
-import { lookupResolver } from "../../paging/lookup.js";
+import { rootListResolver } from "../../read/lists.js";
+import { PAGING_RULES } from "../../read/window.js";
+import { lookupResolver } from "../../read/lookup.js";
 import { TEXT_LIMITS } from "../text.js";
 import { feedPosts, postBySlug } from "./lists.js";
 import { Post, PostConnection, PostFilter, PostOrder } from "./types.js";
@@ -12,7 +12,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "A published post, or one of the viewer's own drafts.",
     args: { slug: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.slug } }) },
-    resolve: lookupResolver(postBySlug, "Post"),
+    resolve: lookupResolver(postBySlug, Post),
   }),
   posts: t.connection({
     type: Post,
@@ -21,6 +21,6 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: PostFilter }),
       orderBy: t.arg({ type: PostOrder, defaultValue: "NEWEST", required: true }),
     },
-    resolve: rootListResolver(feedPosts, "Post"),
+    resolve: rootListResolver(feedPosts, Post),
   }, PostConnection),
 }));

@@ -6,7 +6,7 @@ import type { Prisma } from "../../db/generated/prisma/client.js";
 import { ForbiddenError, NotFoundError } from "../../errors.js";
 import { multiLineText, singleLineText, TEXT_LIMITS } from "../text.js";
 import { normalizeTagNames } from "../tag/service.js";
-import { canEditPost, visiblePosts } from "./visibility.js";
+import { canEditPost, visiblePosts } from "./access.js";
 
 /**
  * Post writes. Plain functions over a `db` (the mutation's transaction) so

@@ -1,13 +1,14 @@
 import { builder } from "../../builder.js";
 import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.js";
-import { nestedListResolver } from "../../paging/paged-connection.js";
-import { PAGING_RULES } from "../../paging/window.js";
+import { nestedListResolver } from "../../read/lists.js";
+import { PAGING_RULES } from "../../read/window.js";
 import { Tag } from "../tag/types.js";
 import { totalCountField } from "../connections.js";
 import { TEXT_LIMITS } from "../text.js";
 import { User } from "../user/types.js";
 import { postsOfAuthor, postsOfTag } from "./lists.js";
-import { canCommentOn, canEditPost } from "./visibility.js";
+import { canCommentOn } from "../comment/access.js";
+import { canEditPost } from "./access.js";
 
 export const PostStatus = builder.enumType(PostStatusValues, { name: "PostStatus" });
 
@@ -84,7 +85,7 @@ export const Post = builder.prismaNode("Post", {
 });
 
 export const PostConnection = builder.connectionObject(
-  { type: Post, name: "PostConnection", fields: (t) => ({ totalCount: totalCountField(t) }) },
+  { type: Post, name: "PostConnection", fields: (t) => ({ totalCount: t.int(totalCountField) }) },
   { name: "PostEdge" },
 );
 
@@ -94,7 +95,7 @@ builder.prismaObjectFields(User, (t) => ({
     type: Post,
     description: `Newest first. Drafts appear only to their author. ${PAGING_RULES}`,
     args: { status: t.arg({ type: PostStatus }) },
-    resolve: nestedListResolver(postsOfAuthor, "Post"),
+    resolve: nestedListResolver(postsOfAuthor, Post),
   }, PostConnection),
 }));
 
@@ -102,7 +103,7 @@ builder.prismaObjectFields(Tag, (t) => ({
   posts: t.connection({
     type: Post,
     description: `Published posts, newest first. ${PAGING_RULES}`,
-    resolve: nestedListResolver(postsOfTag, "Post"),
+    resolve: nestedListResolver(postsOfTag, Post),
   }, PostConnection),
 }));
 

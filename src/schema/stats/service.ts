@@ -1,6 +1,6 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
 import type { SqlRunner } from "../../db/sql-runner.js";
-import { utcTimestamp } from "../../db/sql/values.js";
+import { utcTimestamp } from "../../read/values.js";
 
 /**
  * Aggregates over a period [from, to), in raw SQL with bound parameters,

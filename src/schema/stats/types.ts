@@ -15,14 +15,14 @@ const MonthCount = builder.objectRef<{ month: string; posts: number }>("MonthCou
 
 const TagCount = builder.objectRef<{ tagId: number; posts: number }>("TagCount").implement({
   fields: (t) => ({
-    tag: t.prismaField({ type: "Tag", resolve: (query, count, _args, ctx) => ctx.db.tag.findUniqueOrThrow({ ...query, where: { id: count.tagId } }) }),
+    tag: t.prismaField({ type: "Tag", resolve: (query, count, _args, ctx) => ctx.reader.prisma.tag.findUniqueOrThrow({ ...query, where: { id: count.tagId } }) }),
     posts: t.exposeInt("posts", { description: "Its posts published in the period." }),
   }),
 });
 
 const WriterCount = builder.objectRef<{ userId: number; comments: number }>("WriterCount").implement({
   fields: (t) => ({
-    writer: t.prismaField({ type: "User", resolve: (query, count, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: count.userId } }) }),
+    writer: t.prismaField({ type: "User", resolve: (query, count, _args, ctx) => ctx.reader.prisma.user.findUniqueOrThrow({ ...query, where: { id: count.userId } }) }),
     comments: t.exposeInt("comments", { description: "Comments written in the period on their published posts." }),
   }),
 });
@@ -41,19 +41,19 @@ const Stats = builder.objectRef<Period>("Stats").implement({
     postsPerMonth: t.field({
       type: [MonthCount],
       description: "Posts published in each month of the period that has any, oldest first.",
-      resolve: (period, _args, ctx) => postsPerMonth(ctx.sql, period),
+      resolve: (period, _args, ctx) => postsPerMonth(ctx.reader.sql, period),
     }),
     topTags: t.field({
       type: [TagCount],
       args: { first: t.arg.int(FIRST) },
       description: "The tags on the most posts published in the period; ties by the older tag.",
-      resolve: (period, args, ctx) => topTags(ctx.sql, period, top(args.first)),
+      resolve: (period, args, ctx) => topTags(ctx.reader.sql, period, top(args.first)),
     }),
     mostCommentedWriters: t.field({
       type: [WriterCount],
       args: { first: t.arg.int(FIRST) },
       description: "The writers whose posts got the most comments in the period; ties by the older account.",
-      resolve: (period, args, ctx) => mostCommentedWriters(ctx.sql, period, top(args.first)),
+      resolve: (period, args, ctx) => mostCommentedWriters(ctx.reader.sql, period, top(args.first)),
     }),
   }),
 });

@@ -1,9 +1,9 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
-import { sortKey } from "../../paging/keyset.js";
-import type { RowSource } from "../../paging/lookup.js";
-import type { PageSource } from "../../paging/page-query.js";
+import { sortKey } from "../../read/keyset.js";
+import type { RowSource } from "../../read/lookup.js";
+import type { PageSource } from "../../read/page-query.js";
 import { normalizeTagName } from "./service.js";
-import { visibleTagSql } from "./visibility.js";
+import { visibleTagSql } from "./access.js";
 
 const NAME_ASC = [sortKey(Prisma.raw('"x"."name"'), "asc", "text")] as const;
 

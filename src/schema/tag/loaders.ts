@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import type { LoaderOptions } from "../../loader-options.js";
-import { tagVisibility } from "./visibility.js";
+import { tagVisibility } from "./access.js";
 
 /** Published posts per tag, for `Tag.postCount`: one statement for every tag in the response. */
 export function createPostCountByTagLoader(db: Db, options: LoaderOptions) {

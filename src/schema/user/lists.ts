@@ -1,8 +1,8 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
-import { containsPattern } from "../../db/sql/values.js";
-import { sortKey } from "../../paging/keyset.js";
-import type { RowSource } from "../../paging/lookup.js";
-import type { PageSource } from "../../paging/page-query.js";
+import { containsPattern } from "../../read/values.js";
+import { sortKey } from "../../read/keyset.js";
+import type { RowSource } from "../../read/lookup.js";
+import type { PageSource } from "../../read/page-query.js";
 
 export interface UsersArgs {
   search?: string | null;

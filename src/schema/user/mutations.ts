@@ -1,5 +1,5 @@
 import { builder } from "../../builder.js";
-import { requireViewer } from "../viewer.js";
+import { inWork } from "../mutation-work.js";
 import { TEXT_LIMITS } from "../text.js";
 import { updateProfile } from "./service.js";
 
@@ -17,6 +17,6 @@ builder.mutationFields((t) => ({
   updateProfile: t.prismaField({
     type: "User",
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => updateProfile(ctx.db, requireViewer(ctx), input, query),
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) => updateProfile(tx, viewer, input, query)),
   }),
 }));

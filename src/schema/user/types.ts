@@ -1,4 +1,5 @@
 import { builder } from "../../builder.js";
+import { canSeeSuspensions, isOwnAccount } from "./access.js";
 
 export const Profile = builder.prismaObject("Profile", {
   fields: (t) => ({
@@ -21,14 +22,14 @@ export const User = builder.prismaNode("User", {
       nullable: true,
       description: "Only the viewer's own (and the signed-in user's in signUp and logIn); null for everyone else.",
       select: { email: true },
-      resolve: (user, _args, ctx) => (ctx.viewer?.id === user.id || ownAccounts.has(user) ? user.email : null),
+      resolve: (user, _args, ctx) => (isOwnAccount(ctx, user.id) ? user.email : null),
     }),
     suspendedAt: t.field({
       type: "DateTime",
       nullable: true,
       description: "When an admin suspended the account (suspendUsers); null when it is not suspended, and for everyone but admins.",
       select: { suspendedAt: true },
-      resolve: (user, _args, ctx) => (ctx.viewer?.role === "ADMIN" ? user.suspendedAt : null),
+      resolve: (user, _args, ctx) => (canSeeSuspensions(ctx.viewer) ? user.suspendedAt : null),
     }),
     profile: t.relation("profile", { nullable: true }),
     postCount: t.int({
@@ -37,16 +38,5 @@ export const User = builder.prismaNode("User", {
     }),
   }),
 });
-
-/**
- * User rows that are the account the request just signed in to: signUp and
- * logIn answer before the request has a viewer, but the account is the
- * client's own, so its private fields are theirs to read.
- */
-const ownAccounts = new WeakSet<object>();
-export function asOwnAccount<T extends object>(row: T): T {
-  ownAccounts.add(row);
-  return row;
-}
 
 export const UserConnection = builder.connectionObject({ type: User, name: "UserConnection" }, { name: "UserEdge" });

@@ -1,11 +1,11 @@
 import { Kind, visit, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo } from "graphql";
-import type { ModelName } from "../db/sql/model.js";
-import { compileSelection, type CompiledSelection } from "../db/sql/selection.js";
-import { planNodes, type NodePlan } from "./node-plan.js";
+import type { ModelName } from "./model.js";
+import { compileSelection, type CompiledSelection } from "./compile.js";
+import { planNodes, type NodePlan } from "./bridge.js";
 
 /**
  * A list field's node plan and the SQL selection compiled from it (or a
- * single-row field's: src/paging/lookup.ts).
+ * single-row field's: src/read/lookup.ts).
  *
  * Both depend only on the document (Yoga's parser cache hands every request
  * for the same query the same field nodes) unless the selection below the

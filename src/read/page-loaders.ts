@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { FieldNode } from "graphql";
 import type { LoaderOptions } from "../loader-options.js";
-import type { ListPlan } from "./list-plans.js";
+import type { ListPlan } from "./plans.js";
 
 /**
  * The request's nested lists, one entry per list occurrence in the document:

@@ -4,7 +4,7 @@ import { createPost, expectNoErrors, signUp } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
 
 /**
- * A list's plan is kept with the document (src/paging/list-plans.ts), and
+ * A list's plan is kept with the document (src/read/plans.ts), and
  * made again per request when a variable below the list can change what
  * its nodes select. Either way the nodes come back complete, in one
  * statement.

@@ -1,4 +1,4 @@
-import { Prisma } from "../generated/prisma/client.js";
+import { Prisma } from "../db/generated/prisma/client.js";
 import { columnRef, ident, modelEntry } from "./model.js";
 import type { SqlModelEntry } from "./model-shape.js";
 
@@ -10,9 +10,11 @@ import type { SqlModelEntry } from "./model-shape.js";
  * page. Relations become correlated JSON subqueries evaluated only for the
  * rows of the page.
  *
- * Supported: scalar columns, and relations without arguments, nested to any
- * depth. A relation with arguments (where, orderBy, take, …) or a `_count`
- * is a schema bug for a paged type, and throws when the field is planned.
+ * Supported: scalar columns, relations without arguments nested to any
+ * depth, and relation counts without a filter (`t.relationCount`). Anything
+ * else a field can select (a relation with arguments, a filtered count) is
+ * refused when the schema is built (src/read/readable.ts), by compiling
+ * every field's selection once; it throws here.
  */
 export interface PlannedQuery {
   select?: Record<string, unknown>;
@@ -34,7 +36,7 @@ const RELATION_ARGUMENTS = ["where", "orderBy", "take", "skip", "cursor", "disti
 
 export function compileSelection(modelName: string, query: PlannedQuery, sourceAlias: string): CompiledSelection {
   const model = modelEntry(modelName);
-  const { scalars, relations } = partition(modelName, model, query);
+  const { scalars, relations, counts } = partition(modelName, model, query);
   const sourceColumns = new Set<string>(model.primaryKey);
   const list: Prisma.Sql[] = [];
   for (const field of scalars) {
@@ -44,12 +46,18 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
   }
   const relationDecoders: [string, Decoder | null, boolean][] = [];
   let depth = 0;
+  const nextAlias = () => `r${(depth += 1)}`;
   for (const [field, nested] of relations) {
     const relation = model.relations[field]!;
     for (const column of relation.from) sourceColumns.add(column);
-    const compiled = relationJson(modelName, field, nested, sourceAlias, () => `r${(depth += 1)}`);
+    const compiled = relationJson(modelName, field, nested, sourceAlias, nextAlias);
     list.push(Prisma.sql`${compiled.sql} AS ${ident(field)}`);
     relationDecoders.push([field, compiled.decode, relation.isList]);
+  }
+  const counted = counts.length > 0;
+  if (counted) {
+    for (const name of counts) for (const column of model.relations[name]!.from) sourceColumns.add(column);
+    list.push(Prisma.sql`${countJson(modelName, counts, sourceAlias, nextAlias)} AS "_count"`);
   }
   const fields = scalars;
   return {
@@ -58,6 +66,7 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
     decode(row) {
       const node: Record<string, unknown> = {};
       for (const field of fields) node[field] = row[field];
+      if (counted) node._count = row._count;
       for (const [field, decode, isList] of relationDecoders) {
         const value = row[field] as Record<string, unknown> | Record<string, unknown>[] | null;
         node[field] = value;
@@ -75,11 +84,15 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
 function partition(modelName: string, model: SqlModelEntry, query: PlannedQuery) {
   const scalars: string[] = [];
   const relations: [string, PlannedQuery][] = [];
+  const counts: string[] = [];
   const { select, include } = query;
   if (!select) scalars.push(...Object.keys(model.scalars));
   for (const [key, value] of Object.entries({ ...include, ...select })) {
     if (!value) continue;
-    if (key === "_count") throw new Error(`${modelName}: _count cannot be selected in a paged connection`);
+    if (key === "_count") {
+      counts.push(...countedRelations(modelName, model, value));
+      continue;
+    }
     if (model.scalars[key]) {
       if (select) scalars.push(key);
       continue;
@@ -90,7 +103,35 @@ function partition(modelName: string, model: SqlModelEntry, query: PlannedQuery)
     if (argument) throw new Error(`${modelName}.${key}: relation arguments (${argument}) are not supported in a paged connection`);
     relations.push([key, nested]);
   }
-  return { scalars: [...new Set(scalars)], relations };
+  return { scalars: [...new Set(scalars)], relations, counts: [...new Set(counts)] };
+}
+
+/** The to-many relations a `_count: { select: { … } }` counts; a count with a filter is not supported. */
+function countedRelations(modelName: string, model: SqlModelEntry, value: unknown): string[] {
+  const select = typeof value === "object" && value !== null ? (value as { select?: Record<string, unknown> }).select : undefined;
+  if (!select) throw new Error(`${modelName}._count: only counts of named relations are supported`);
+  const names: string[] = [];
+  for (const [name, counted] of Object.entries(select)) {
+    if (!counted) continue;
+    if (!model.relations[name]?.isList) throw new Error(`${modelName}._count.${name}: not a to-many relation`);
+    if (counted !== true) throw new Error(`${modelName}._count.${name}: a filtered count (where) is not supported`);
+    names.push(name);
+  }
+  return names;
+}
+
+/** `_count` as one JSON object: each relation's row count, by a subquery over its join columns. */
+function countJson(modelName: string, names: readonly string[], outerAlias: string, nextAlias: () => string): Prisma.Sql {
+  const pairs = names.map((name) => {
+    const relation = modelEntry(modelName).relations[name]!;
+    const alias = nextAlias();
+    const join = Prisma.join(
+      relation.to.map((column, i) => Prisma.sql`${columnRef(alias, column)} = ${columnRef(outerAlias, relation.from[i]!)}`),
+      " AND ",
+    );
+    return Prisma.sql`${Prisma.raw(`'${name}'`)}, (SELECT count(*)::int FROM ${ident(modelEntry(relation.model).table)} AS ${ident(alias)} WHERE ${join})`;
+  });
+  return Prisma.sql`json_build_object(${Prisma.join(pairs, ", ")})`;
 }
 
 /**
@@ -110,8 +151,9 @@ function relationJson(
   const relation = modelEntry(modelName).relations[field]!;
   const target = modelEntry(relation.model);
   const alias = nextAlias();
-  const { scalars, relations } = partition(relation.model, target, query);
+  const { scalars, relations, counts } = partition(relation.model, target, query);
   const pairs: Prisma.Sql[] = [];
+  if (counts.length) pairs.push(Prisma.sql`'_count', ${countJson(relation.model, counts, alias, nextAlias)}`);
   const dates: string[] = [];
   const bigints: string[] = [];
   for (const name of scalars) {

@@ -8,11 +8,13 @@ import type { PageWindow } from "./window.js";
  * a client reads them, not for every edge: most clients select `cursor` on
  * few edges or none, and a signed cursor costs an HMAC.
  */
-export interface Connection<Node> {
-  edges: Edge<Node>[];
-  pageInfo: PageInfo;
-  /** Counts the whole list when a client asks (nested lists); absent for root lists. */
-  totalCount?: () => Promise<number>;
+export class Connection<Node> {
+  constructor(
+    readonly edges: Edge<Node>[],
+    readonly pageInfo: PageInfo,
+    /** Counts the whole list when a client asks (nested lists); absent for root lists. */
+    readonly totalCount?: () => Promise<number>,
+  ) {}
 }
 
 type Encode = (keys: readonly CursorValue[]) => string;
@@ -24,6 +26,8 @@ export class Edge<Node> {
     readonly node: Node,
     private readonly keys: readonly CursorValue[],
     private readonly encode: Encode,
+    /** What the edge carries besides its node (PageSource.edgeValues). */
+    readonly values: Readonly<Record<string, unknown>>,
   ) {}
 
   get cursor(): string {
@@ -54,15 +58,16 @@ export class PageInfo {
  * other way round. A backward page was read in reverse order and is put back
  * in list order here.
  */
-export function connectionOf<Node>(rows: readonly PageRow[], window: PageWindow, encode: Encode): Connection<Node> {
+export function connectionOf<Node>(
+  rows: readonly PageRow[],
+  window: PageWindow,
+  encode: Encode,
+  totalCount?: () => Promise<number>,
+): Connection<Node> {
   const more = rows.length > window.size;
   const page = more ? rows.slice(0, window.size) : [...rows];
   if (window.backward) page.reverse();
-  const edges = page.map((row) => new Edge(row.node as Node, row.keys, encode));
-  return {
-    edges,
-    pageInfo: window.backward
-      ? new PageInfo(edges, window.before !== null, more)
-      : new PageInfo(edges, more, window.after !== null),
-  };
+  const edges = page.map((row) => new Edge(row.node as Node, row.keys, encode, row.values));
+  const pageInfo = window.backward ? new PageInfo(edges, window.before !== null, more) : new PageInfo(edges, more, window.after !== null);
+  return new Connection(edges, pageInfo, totalCount);
 }

@@ -1,5 +1,5 @@
-import { Prisma } from "../generated/prisma/client.js";
-import { sqlModel } from "../generated/sql-model.js";
+import { Prisma } from "../db/generated/prisma/client.js";
+import { sqlModel } from "../db/generated/sql-model.js";
 import type { SqlModel, SqlModelEntry } from "./model-shape.js";
 
 

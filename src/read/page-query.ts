@@ -1,7 +1,7 @@
 import type { Viewer } from "../auth/tokens.js";
 import { Prisma } from "../db/generated/prisma/client.js";
-import { columnRef, ident, type ModelName } from "../db/sql/model.js";
-import type { CompiledSelection } from "../db/sql/selection.js";
+import { columnRef, ident, type ModelName } from "./model.js";
+import type { CompiledSelection } from "./compile.js";
 import type { SqlRunner } from "../db/sql-runner.js";
 import type { CursorValue } from "./cursors.js";
 import { cursorValue, keysetConditions, orderByKeys, type SortKey } from "./keyset.js";
@@ -33,6 +33,12 @@ export interface PageSource<Args = NoListArgs> {
    * condition on `parent` alone, which PostgreSQL checks once per parent.
    */
   branches(input: { parent: Prisma.Sql | null; viewer: Viewer | null; args: Args }): PageBranch[];
+  /**
+   * Values an edge carries besides its node (a search match's rank and
+   * excerpt), as SQL over the row source, by name. Computed for the rows of
+   * the page only.
+   */
+  edgeValues?(args: Args): Readonly<Record<string, Prisma.Sql>>;
 }
 
 export interface PageBranch {
@@ -41,10 +47,11 @@ export interface PageBranch {
   readonly where: readonly Prisma.Sql[];
 }
 
-/** One row of a page: the node as Prisma would return it, and its sort key values for its cursor. */
+/** One row of a page: the node as Prisma would return it, its sort key values for its cursor, and its edge values. */
 export interface PageRow {
   readonly node: Record<string, unknown>;
   readonly keys: readonly CursorValue[];
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 const PARENT = Prisma.raw('"p"."key"');
@@ -66,10 +73,12 @@ export function pageStatement<Args>(
 ): Prisma.Sql {
   const order = source.order(args);
   const branches = source.branches({ parent: parentKeys ? PARENT : null, viewer, args });
+  const edgeValues = Object.entries(source.edgeValues?.(args) ?? {});
   const columns = Prisma.join(
     [
       ...selection.sourceColumns.map((column) => columnRef("x", column)),
       ...order.map((key, i) => Prisma.sql`${key.expr} AS ${ident(`__k${i}`)}`),
+      ...edgeValues.map(([name, expr]) => Prisma.sql`${expr} AS ${ident(`__v_${name}`)}`),
     ],
     ", ",
   );
@@ -84,8 +93,8 @@ export function pageStatement<Args>(
     }),
     " UNION ALL ",
   );
-  const outerKeys = order.map((_, i) => columnRef("t", `__k${i}`));
-  const outerOrder = orderByKeys(order, outerKeys, window.backward);
+  const outerKeys = [...order.map((_, i) => columnRef("t", `__k${i}`)), ...edgeValues.map(([name]) => columnRef("t", `__v_${name}`))];
+  const outerOrder = orderByKeys(order, outerKeys.slice(0, order.length), window.backward);
   if (parentKeys) {
     return Prisma.sql`SELECT "p"."key" AS "__parent", ${Prisma.join(outerKeys, ", ")}, ${selection.selectList}
       FROM unnest(${parentKeys}::int[]) WITH ORDINALITY AS "p"("key", "ord")
@@ -118,6 +127,7 @@ export async function loadCounts<Args>(
   viewer: Viewer | null,
   parentKeys: readonly number[],
 ): Promise<number[]> {
+  if (!hasRows(source, args, viewer)) return parentKeys.map(() => 0);
   const distinct = [...new Set(parentKeys)];
   const rows = await sql.query<{ __parent: number; count: number }>(countStatement(source, args, viewer, distinct));
   const byParent = new Map(rows.map((row) => [row.__parent, row.count]));
@@ -133,9 +143,10 @@ export async function loadPage<Args>(
   window: PageWindow,
   selection: CompiledSelection,
 ): Promise<PageRow[]> {
-  const keyCount = source.order(args).length;
+  if (!hasRows(source, args, viewer)) return [];
+  const shape = rowShape(source, args);
   const rows = await sql.query(pageStatement(source, args, viewer, window, selection, null));
-  return rows.map((row) => pageRow(row, selection, keyCount));
+  return rows.map((row) => pageRow(row, selection, shape));
 }
 
 /** Runs a nested list's page statement for many parents; the rows of each parent, in `parentKeys` order. */
@@ -148,17 +159,40 @@ export async function loadPages<Args>(
   selection: CompiledSelection,
   parentKeys: readonly number[],
 ): Promise<PageRow[][]> {
-  const keyCount = source.order(args).length;
+  if (!hasRows(source, args, viewer)) return parentKeys.map(() => []);
+  const shape = rowShape(source, args);
   // A loader without a cache (inside a mutation) may ask for a parent twice; read it once.
   const distinct = [...new Set(parentKeys)];
   const rows = await sql.query(pageStatement(source, args, viewer, window, selection, distinct));
   const byParent = new Map<number, PageRow[]>(distinct.map((key) => [key, []]));
-  for (const row of rows) byParent.get(row.__parent as number)!.push(pageRow(row, selection, keyCount));
+  for (const row of rows) byParent.get(row.__parent as number)!.push(pageRow(row, selection, shape));
   return parentKeys.map((key) => byParent.get(key)!);
 }
 
-function pageRow(row: Record<string, unknown>, selection: CompiledSelection, keyCount: number): PageRow {
+/** Whether the list can have rows at all: a source with no branch (a search for nothing) has none, and sends no statement. */
+function hasRows<Args>(source: PageSource<Args>, args: Args, viewer: Viewer | null): boolean {
+  return source.branches({ parent: PARENT, viewer, args }).length > 0;
+}
+
+interface RowShape {
+  readonly keyCount: number;
+  readonly valueNames: readonly string[];
+}
+
+function rowShape<Args>(source: PageSource<Args>, args: Args): RowShape {
+  return { keyCount: source.order(args).length, valueNames: Object.keys(source.edgeValues?.(args) ?? {}) };
+}
+
+const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({});
+
+function pageRow(row: Record<string, unknown>, selection: CompiledSelection, shape: RowShape): PageRow {
   const keys: CursorValue[] = [];
-  for (let i = 0; i < keyCount; i += 1) keys.push(cursorValue(row[`__k${i}`]));
-  return { node: selection.decode(row), keys };
+  for (let i = 0; i < shape.keyCount; i += 1) keys.push(cursorValue(row[`__k${i}`]));
+  let values = NO_VALUES;
+  if (shape.valueNames.length) {
+    const own: Record<string, unknown> = {};
+    for (const name of shape.valueNames) own[name] = row[`__v_${name}`];
+    values = own;
+  }
+  return { node: selection.decode(row), keys, values };
 }

@@ -1,6 +1,6 @@
 import { BadUserInputError } from "../errors.js";
 import { Prisma } from "../db/generated/prisma/client.js";
-import { utcTimestamp } from "../db/sql/values.js";
+import { utcTimestamp } from "./values.js";
 import type { CursorValue } from "./cursors.js";
 import type { PageWindow } from "./window.js";
 
@@ -13,7 +13,7 @@ import type { PageWindow } from "./window.js";
 export interface SortKey {
   readonly expr: Prisma.Sql;
   readonly direction: "asc" | "desc";
-  readonly type: "int" | "timestamp" | "text";
+  readonly type: "int" | "float" | "timestamp" | "text";
 }
 
 export function sortKey(expr: Prisma.Sql, direction: "asc" | "desc", type: SortKey["type"]): SortKey {
@@ -75,6 +75,9 @@ function param(key: SortKey, value: CursorValue, field: string): Prisma.Sql {
     case "int":
       if (!Number.isInteger(value) || (value as number) < INT4_MIN || (value as number) > INT4_MAX) throw notThisList(field);
       return Prisma.sql`${value}::int`;
+    case "float":
+      if (!Number.isFinite(value)) throw notThisList(field);
+      return Prisma.sql`${value}::float8`;
     case "timestamp": {
       // Years 1 to 9999: what ISO text and PostgreSQL's timestamp both hold.
       if (typeof value !== "number" || !(value >= MIN_TIME && value <= MAX_TIME)) throw notThisList(field);

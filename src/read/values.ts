@@ -1,4 +1,4 @@
-import { Prisma } from "../generated/prisma/client.js";
+import { Prisma } from "../db/generated/prisma/client.js";
 
 /**
  * A LIKE pattern that matches `term` anywhere, literally: `%`, `_` and the

@@ -1,0 +1,52 @@
+import type { GraphQLResolveInfo } from "graphql";
+import type { Viewer } from "../auth/tokens.js";
+import { Prisma } from "../db/generated/prisma/client.js";
+import type { CompiledSelection } from "./compile.js";
+import { columnRef, type ModelName } from "./model.js";
+import { listPlan } from "./plans.js";
+import { recordNodePlan } from "./bridge.js";
+import type { PageBranch } from "./page-query.js";
+import type { NodeTypeRef, ReadContext } from "./reader.js";
+
+/**
+ * The single-row counterpart of a paged list: a field that finds one row by
+ * a unique key (`post(slug:)`, `tag(name:)`), planned by plugin-prisma and
+ * read in one statement with the same compiled selection, through the
+ * request's SQL runner. `where` must name at most one row.
+ */
+export interface RowSource<Args> {
+  readonly model: ModelName;
+  /** The row's table as `x`, and the conditions that pick it (the domain's access rule included); null: nothing to find. */
+  find(input: { viewer: Viewer | null; args: Args }): PageBranch | null;
+}
+
+export function lookupResolver<Args, Node extends NodeTypeRef>(source: RowSource<Args>, node: Node) {
+  return async (_root: unknown, args: Args, ctx: ReadContext, info: GraphQLResolveInfo): Promise<Node["$inferType"] | null> => {
+    const found = source.find({ viewer: ctx.reader.viewer, args });
+    if (!found) return null;
+    const selection = plannedRows(ctx, info, node.name, source.model);
+    const where = found.where.length ? Prisma.join(found.where, " AND ") : Prisma.sql`TRUE`;
+    const [row] = await ctx.reader.sql.query(
+      Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${sourceColumns(selection)} FROM ${found.from} WHERE ${where} LIMIT 1) AS "t"`,
+    );
+    return row ? (selection.decode(row) as Node["$inferType"]) : null;
+  };
+}
+
+/**
+ * The selection for the rows a field returns itself (one row, or a list
+ * that is not a connection, like the streamed export), planned from the
+ * document and recorded for this execution so the fields below read from
+ * the rows. Wrap the row source as `SELECT selectList FROM (…) AS "t"`,
+ * with the source giving `sourceColumns(selection)` of the model's table as `x`.
+ */
+export function plannedRows(ctx: ReadContext, info: GraphQLResolveInfo, typeName: string, model: ModelName): CompiledSelection {
+  const plan = listPlan(ctx, info, typeName, model, "row");
+  recordNodePlan(ctx, info, plan.nodes);
+  return plan.selection;
+}
+
+/** The columns of the node's table, aliased `x`, that a selection reads. */
+export function sourceColumns(selection: CompiledSelection): Prisma.Sql {
+  return Prisma.join(selection.sourceColumns.map((column) => columnRef("x", column)), ", ");
+}

@@ -1,0 +1,63 @@
+import type { Viewer } from "../auth/tokens.js";
+import type { Context } from "../context.js";
+import type { PrismaTransaction } from "../db/handles.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
+import { UnauthenticatedError } from "../errors.js";
+
+/**
+ * What a mutation resolver writes with: the operation's transaction, handed
+ * over explicitly, and the viewer it acts for.
+ *
+ * THIS MAY RUN MORE THAN ONCE. The whole operation is one unit of work
+ * (src/plugins/unit-of-work.ts): when it loses a race (a serialization
+ * failure, a deadlock) or the viewer's role changed before it could commit,
+ * every root field runs again from the start on a new transaction. So a
+ * resolver writes only through `tx`, which rolls back with the attempt, and
+ * does nothing else that outlives the attempt (no mail, no events, no
+ * process state). Checks that guard a write (the viewer's standing, a
+ * balance, an owner) are made through `tx`, so they hold at COMMIT; the
+ * acting account itself is re-read and locked by the transaction's first
+ * statement.
+ */
+export interface MutationWork {
+  readonly tx: PrismaTransaction;
+  readonly viewer: Viewer;
+}
+
+/** The same for signUp and logIn, which act for nobody yet. */
+export interface OpenMutationWork {
+  readonly tx: PrismaTransaction;
+  /** Records the account the operation signed in to, whose own fields its payload may then show. */
+  signedIn(accountId: number): void;
+}
+
+/**
+ * Runs a mutation resolver's body with its unit of work:
+ * `resolve: (query, _root, args, ctx) => inWork(ctx, ({ tx, viewer }) => …)`.
+ */
+export function inWork<Result>(ctx: Context, write: (work: MutationWork) => Result): Result {
+  return write(signedInWork(ctx));
+}
+
+/** The same for the mutations open to anyone (signUp, logIn), which act for nobody yet. */
+export function inOpenWork<Result>(ctx: Context, write: (work: OpenMutationWork) => Result): Result {
+  const unit = unitOf(ctx);
+  return write({
+    tx: unit.client,
+    signedIn: (accountId) => {
+      unit.signedInAccountId = accountId;
+    },
+  });
+}
+
+function signedInWork(ctx: Context): MutationWork {
+  // The Mutation type's signedIn scope has refused the anonymous already; this narrows the type.
+  if (!ctx.viewer) throw new UnauthenticatedError();
+  return { tx: unitOf(ctx).client, viewer: ctx.viewer };
+}
+
+function unitOf(ctx: Context): UnitOfWork {
+  // useUnitOfWork binds every mutation operation to a unit; a resolver reached any other way is a wiring bug.
+  if (!ctx.unitOfWork) throw new Error("a mutation resolver ran outside a unit of work");
+  return ctx.unitOfWork;
+}
