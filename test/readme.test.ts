@@ -313,3 +313,28 @@ describe("the README's commands", () => {
     expect(unaccounted, "README commands no test runs").toEqual([]);
   });
 });
+
+describe("the README's Layout", () => {
+  const section = README.slice(README.indexOf("## Layout"));
+  const opening = section.indexOf("```\n") + 4;
+  const block = section.slice(opening, section.indexOf("\n```", opening));
+  // The paths at the start of each line (several are separated by commas), without the placeholders.
+  const named = block
+    .split("\n")
+    .map((line) => line.slice(0, 43).trim())
+    .filter(Boolean)
+    .flatMap((paths) => paths.split(/,\s*/))
+    .filter((entry) => !entry.includes("<"));
+
+  it("names only paths that exist", () => {
+    expect(named.length).toBeGreaterThan(20);
+    const missing = named.filter((entry) => spawnSync("test", ["-e", entry]).status !== 0);
+    expect(missing).toEqual([]);
+  });
+
+  it("names every folder of src/ and every file at its top", () => {
+    const listed = spawnSync("ls", ["-p", "src"], { encoding: "utf8" }).stdout.trim().split("\n");
+    const unnamed = listed.filter((entry) => !block.includes(`src/${entry}`));
+    expect(unnamed).toEqual([]);
+  });
+});
