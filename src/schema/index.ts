@@ -6,8 +6,6 @@ import { assertReadable } from "../read/readable.js";
 import "./post/types.js";
 import "./post/queries.js";
 import "./post/mutations.js";
-import "./post/import-mutation.js";
-import "./post/search.js";
 import "./stats/types.js";
 import "./user/types.js";
 import "./user/queries.js";
@@ -21,7 +19,7 @@ import "./tag/queries.js";
 import "./credits/types.js";
 import "./credits/mutations.js";
 import "./admin/mutations.js";
-import "./admin/export.js";
+import "./admin/queries.js";
 
 builder.queryType({});
 /**

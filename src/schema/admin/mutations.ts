@@ -2,8 +2,8 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
 import { inWork } from "../mutation-work.js";
-import { AdminPostFilter } from "./inputs.js";
-import { BULK_LIMIT, deletePosts, publishPosts, suspendUsers, unpublishPosts, unsuspendUsers, type BulkResult } from "./bulk.js";
+import { AdminPostFilter } from "./types.js";
+import { BULK_LIMIT, deletePosts, publishPosts, suspendUsers, unpublishPosts, unsuspendUsers, type BulkResult } from "./service.js";
 
 const ADMINS_ONLY = "Admins only; one unit of work, with one audit event per row changed.";
 

@@ -1,4 +1,5 @@
 import { builder } from "../../builder.js";
+import { Edge } from "../../read/connection.js";
 import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.js";
 import { nestedListResolver } from "../../read/lists.js";
 import { PAGING_RULES } from "../../read/window.js";
@@ -113,4 +114,26 @@ export function excerptOf(body: string): string {
   const cut = text.slice(0, EXCERPT_LENGTH + 1);
   const lastSpace = cut.lastIndexOf(" ");
   return `${cut.slice(0, lastSpace > EXCERPT_LENGTH / 2 ? lastSpace : EXCERPT_LENGTH).trimEnd()}…`;
+}
+
+export const PostSearchConnection = builder.connectionObject(
+  { type: Post, name: "PostSearchConnection" },
+  {
+    name: "PostSearchEdge",
+    fields: (t) => ({
+      rank: t.float({
+        description: "How well the post matches (ts_rank: title words weigh more than body words); edges come best first.",
+        resolve: (edge) => valuesOf(edge).rank as number,
+      }),
+      highlight: t.string({
+        description: "A short excerpt of the body with the matching words between <mark> and </mark>. The rest is HTML-escaped, so it can be shown as HTML.",
+        resolve: (edge) => valuesOf(edge).highlight as string,
+      }),
+    }),
+  },
+);
+
+/** The rank and excerpt a search edge carries (PageSource.edgeValues of postSearch). */
+function valuesOf(edge: object): Readonly<Record<string, unknown>> {
+  return edge instanceof Edge ? edge.values : {};
 }

@@ -3,7 +3,7 @@ import { recordAuditEvents } from "../../audit/record-audit-event.js";
 import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError } from "../../errors.js";
-import { postConditions, type AdminPostFilter } from "./post-filter.js";
+import { postConditions, type AdminPostFilter } from "./lists.js";
 
 /**
  * Admins' bulk writes, modelled on Hasura's `affected_rows`. Each is one

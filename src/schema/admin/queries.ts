@@ -12,8 +12,8 @@ import { BadUserInputError } from "../../errors.js";
 import { databaseIdOf } from "../ids.js";
 import { Post } from "../post/types.js";
 import { requireViewer } from "../viewer.js";
-import { AdminPostFilter } from "./inputs.js";
-import { postConditions, type AdminPostFilter as Filter } from "./post-filter.js";
+import { AdminPostFilter } from "./types.js";
+import { postConditions, type AdminPostFilter as Filter } from "./lists.js";
 
 /** What a Post's fields read from its row (the type-level select in src/schema/post/types.ts), plus what was planned. */
 type PostRow = Prisma.PostGetPayload<{ select: { id: true; authorId: true; status: true; title: true; slug: true; commentCount: true } }>;
