@@ -4,7 +4,8 @@
  * A/B of Inkwell variants on a seeded PostgreSQL database (BENCH_DATABASE_URL,
  * default postgresql://postgres@127.0.0.1:5432/inkwell_ab; seed it with
  * `npm run db:seed -- --users 1000 --posts-per-user 10 --comments-per-post 5
- * --draft-every 0`). A variant is `{ "name": …, "dir"?: checkout, "env"?: {…} }`:
+ * --draft-every 0`, with DEMO_PASSWORD set: W3 logs in as writer1@example.com with
+ * AB_PASSWORD, default "benchpass-benchpass"). A variant is `{ "name": …, "dir"?: checkout, "env"?: {…} }`:
  * another checkout (a git worktree sharing this node_modules) or other
  * settings.
  *
@@ -58,11 +59,12 @@ try {
   for (const workload of workloads) {
     cpu[workload] = variants.map(() => []);
     rps[workload] = variants.map(() => []);
-    for (const server of servers) await runLoad({ url: server.url, nextBody: bodies[workload], durationSeconds: 2, connections: 32 });
+    const { next: nextBody, headers } = bodies[workload];
+    for (const server of servers) await runLoad({ url: server.url, nextBody, headers, durationSeconds: 2, connections: 32 });
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const [i, server] of servers.entries()) {
         const before = server.cpuMs();
-        const result = await runLoad({ url: server.url, nextBody: bodies[workload], durationSeconds: WINDOW_S, connections: 32 });
+        const result = await runLoad({ url: server.url, nextBody, headers, durationSeconds: WINDOW_S, connections: 32 });
         if (result.non2xx || result.errors) throw new Error(`${variants[i]!.name} ${workload}: ${result.non2xx} non-2xx, ${result.errors} errors`);
         cpu[workload]![i]!.push((server.cpuMs() - before) / result.requests);
         rps[workload]![i]!.push(result.requestsPerSecond);
@@ -92,11 +94,29 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+interface Workload {
+  next: () => string;
+  headers?: Record<string, string>;
+}
+
 /** The workloads' request bodies, with cursors read from Inkwell itself. */
-async function requestBodies(url: string): Promise<Record<WorkloadName, () => string>> {
+async function requestBodies(url: string): Promise<Record<WorkloadName, Workload>> {
   const ask = async (query: string, variables: Record<string, unknown>) => {
     const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });
     return ((await response.json()) as { data: any }).data;
+  };
+  // W3 comments, as one seeded writer, on the feed's first posts (the token is valid on every variant: same secret, same database).
+  const commenter = async (): Promise<Workload> => {
+    const password = process.env.AB_PASSWORD ?? "benchpass-benchpass";
+    const login = await ask(`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, { i: { email: "writer1@example.com", password } });
+    if (!login?.logIn) throw new Error("W3 could not log in as writer1@example.com: seed with DEMO_PASSWORD and pass it as AB_PASSWORD");
+    const feed = await ask(`{ posts(first: 50) { edges { node { id } } } }`, {});
+    const postIds = cycle(feed.posts.edges.map((edge: { node: { id: string } }) => edge.node.id));
+    let comment = 0;
+    return {
+      headers: { authorization: `Bearer ${login.logIn.token}` },
+      next: () => JSON.stringify({ query: inkwell.W3, operationName: "W3", variables: { input: { postId: postIds(), body: `A/B comment #${(comment += 1)}` } } }),
+    };
   };
   const collect = async (field: "users" | "posts", pages: number) => {
     const cursors: string[] = [];
@@ -118,16 +138,13 @@ async function requestBodies(url: string): Promise<Record<WorkloadName, () => st
   const [user, post] = [cycle(users), cycle(posts)];
   const { inkwell } = QUERIES;
   let [hot, tag] = [0, 0];
-  const unsupported = (name: string) => () => {
-    throw new Error(`${name} is not A/B'd here; use npm run bench`);
-  };
   return {
-    W0: () => JSON.stringify({ query: inkwell.W0, operationName: "W0" }),
-    W1: () => JSON.stringify({ query: inkwell.W1, operationName: "W1", variables: { after: user() } }),
-    W2: () => JSON.stringify({ query: inkwell.W2, operationName: "W2", variables: { after: post() } }),
-    W3: unsupported("W3"),
+    W0: { next: () => JSON.stringify({ query: inkwell.W0, operationName: "W0" }) },
+    W1: { next: () => JSON.stringify({ query: inkwell.W1, operationName: "W1", variables: { after: user() } }) },
+    W2: { next: () => JSON.stringify({ query: inkwell.W2, operationName: "W2", variables: { after: post() } }) },
+    W3: workloads.includes("W3") ? await commenter() : { next: () => "" },
     // On a deep data set (BENCH_DATABASE_URL seeded with --hot-posts): the hot posts' first comments, and the tags' first posts.
-    W4: () => JSON.stringify({ query: inkwell.W4, operationName: "W4", variables: { slug: `post-${1 + (hot = (hot + 1) % 5)}` } }),
-    W5: () => JSON.stringify({ query: inkwell.W5, operationName: "W5", variables: { name: TAGS[(tag = (tag + 1) % TAGS.length)] } }),
+    W4: { next: () => JSON.stringify({ query: inkwell.W4, operationName: "W4", variables: { slug: `post-${1 + (hot = (hot + 1) % 5)}` } }) },
+    W5: { next: () => JSON.stringify({ query: inkwell.W5, operationName: "W5", variables: { name: TAGS[(tag = (tag + 1) % TAGS.length)] } }) },
   };
 }

@@ -12,11 +12,15 @@ type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSe
 
 export async function addComment(db: Db, viewer: Viewer, postId: number, rawBody: string, query: CommentQuery = {}) {
   const body = multiLineText(rawBody, "input.body", "A comment", TEXT_LIMITS.commentBody);
-  // The post must be one the viewer can see, and published. FOR SHARE keeps it
-  // published until this transaction ends; the comment count follows by trigger.
+  // The post must be one the viewer can see, and published. The lock keeps it
+  // published until this transaction ends. It is the lock the comment-count
+  // trigger's UPDATE of the post takes anyway (FOR NO KEY UPDATE): with FOR
+  // SHARE, two comments on one post each held a share lock and then both
+  // waited to update the row, a deadlock PostgreSQL broke after a second.
+  // Now the second commenter waits for the first to commit, then goes on.
   const [post] = await db.$queryRaw<{ status: string }[]>`
     SELECT "status"::text AS "status" FROM "posts"
-    WHERE "id" = ${postId} AND ${visiblePostSql(viewer, "posts")} FOR SHARE`;
+    WHERE "id" = ${postId} AND ${visiblePostSql(viewer, "posts")} FOR NO KEY UPDATE`;
   if (!post) throw new NotFoundError("Post");
   if (post.status !== "PUBLISHED") throw new BadUserInputError("Drafts cannot be commented on.", "input.postId");
   // Plain foreign keys, not `connect`: the constraints already guarantee
