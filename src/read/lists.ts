@@ -49,20 +49,20 @@ function resolvePage<SourceArgs, Node>(
   if (parentKey === null) {
     const plan = listPlan(ctx, info, typeName, source.model);
     recordNodePlan(ctx, info, plan.nodes);
-    return loadPage(reader.sql, source, args, reader.viewer, window, plan.selection).then((rows) => connectionOf<Node>(rows, window, encode));
+    return loadPage(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }).then((rows) => connectionOf<Node>(rows, window, encode));
   }
   // One loader per list occurrence; the plan is recorded for every parent's execution.
   const list = reader.pages.list<PageRow[]>(
     info.fieldNodes[0]!,
     info.parentType.name,
     () => listPlan(ctx, info, typeName, source.model),
-    (plan) => (parentKeys) => loadPages(reader.sql, source, args, reader.viewer, window, plan.selection, parentKeys),
+    (plan) => (parentKeys) => loadPages(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }, parentKeys),
   );
   recordNodePlan(ctx, info, list.plan.nodes);
   // Counted only when asked for, for every parent at this place in one statement.
   const totalCount = () =>
     reader.pages
-      .counter(info.fieldNodes[0]!, info.parentType.name, (parentKeys) => loadCounts(reader.sql, source, args, reader.viewer, parentKeys))
+      .counter(info.fieldNodes[0]!, info.parentType.name, (parentKeys) => loadCounts(reader.sql, { source, args, viewer: reader.viewer }, parentKeys))
       .load(parentKey);
   return list.loader.load(parentKey).then((rows) => connectionOf<Node>(rows, window, encode, totalCount));
 }

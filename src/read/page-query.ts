@@ -54,6 +54,19 @@ export interface PageRow {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
+/** One list as a request reads it: its source, its arguments, and who reads. */
+export interface ListRead<Args> {
+  readonly source: PageSource<Args>;
+  readonly args: Args;
+  readonly viewer: Viewer | null;
+}
+
+/** One page of a list: which rows (the window) and what of them (the compiled selection). */
+export interface PageRead<Args> extends ListRead<Args> {
+  readonly window: PageWindow;
+  readonly selection: CompiledSelection;
+}
+
 const PARENT = Prisma.raw('"p"."key"');
 const TRUE = Prisma.sql`TRUE`;
 
@@ -63,14 +76,7 @@ const TRUE = Prisma.sql`TRUE`;
  * parent that reads only those rows through the list's index, whatever the
  * number of rows behind them. Root lists pass `null` and read one range.
  */
-export function pageStatement<Args>(
-  source: PageSource<Args>,
-  args: Args,
-  viewer: Viewer | null,
-  window: PageWindow,
-  selection: CompiledSelection,
-  parentKeys: readonly number[] | null,
-): Prisma.Sql {
+export function pageStatement<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parentKeys: readonly number[] | null): Prisma.Sql {
   const order = source.order(args);
   const branches = source.branches({ parent: parentKeys ? PARENT : null, viewer, args });
   const edgeValues = Object.entries(source.edgeValues?.(args) ?? {});
@@ -111,7 +117,7 @@ export function pageStatement<Args>(
  * pages: a count per parent over the list's index, summed across branches,
  * which are mutually exclusive.
  */
-export function countStatement<Args>(source: PageSource<Args>, args: Args, viewer: Viewer | null, parentKeys: readonly number[]): Prisma.Sql {
+export function countStatement<Args>({ source, args, viewer }: ListRead<Args>, parentKeys: readonly number[]): Prisma.Sql {
   const counts = source.branches({ parent: PARENT, viewer, args }).map(
     (branch) => Prisma.sql`(SELECT count(*) FROM ${branch.from} WHERE ${branch.where.length ? Prisma.join(branch.where, " AND ") : TRUE})`,
   );
@@ -120,57 +126,36 @@ export function countStatement<Args>(source: PageSource<Args>, args: Args, viewe
 }
 
 /** Runs a nested list's count statement for many parents; the counts in `parentKeys` order. */
-export async function loadCounts<Args>(
-  sql: SqlRunner,
-  source: PageSource<Args>,
-  args: Args,
-  viewer: Viewer | null,
-  parentKeys: readonly number[],
-): Promise<number[]> {
-  if (!hasRows(source, args, viewer)) return parentKeys.map(() => 0);
+export async function loadCounts<Args>(sql: SqlRunner, read: ListRead<Args>, parentKeys: readonly number[]): Promise<number[]> {
+  if (!hasRows(read)) return parentKeys.map(() => 0);
   const distinct = [...new Set(parentKeys)];
-  const rows = await sql.query<{ __parent: number; count: number }>(countStatement(source, args, viewer, distinct));
+  const rows = await sql.query<{ __parent: number; count: number }>(countStatement(read, distinct));
   const byParent = new Map(rows.map((row) => [row.__parent, row.count]));
   return parentKeys.map((key) => byParent.get(key) ?? 0);
 }
 
 /** Runs a root list's page statement. */
-export async function loadPage<Args>(
-  sql: SqlRunner,
-  source: PageSource<Args>,
-  args: Args,
-  viewer: Viewer | null,
-  window: PageWindow,
-  selection: CompiledSelection,
-): Promise<PageRow[]> {
-  if (!hasRows(source, args, viewer)) return [];
-  const shape = rowShape(source, args);
-  const rows = await sql.query(pageStatement(source, args, viewer, window, selection, null));
-  return rows.map((row) => pageRow(row, selection, shape));
+export async function loadPage<Args>(sql: SqlRunner, read: PageRead<Args>): Promise<PageRow[]> {
+  if (!hasRows(read)) return [];
+  const shape = rowShape(read);
+  const rows = await sql.query(pageStatement(read, null));
+  return rows.map((row) => pageRow(row, read.selection, shape));
 }
 
 /** Runs a nested list's page statement for many parents; the rows of each parent, in `parentKeys` order. */
-export async function loadPages<Args>(
-  sql: SqlRunner,
-  source: PageSource<Args>,
-  args: Args,
-  viewer: Viewer | null,
-  window: PageWindow,
-  selection: CompiledSelection,
-  parentKeys: readonly number[],
-): Promise<PageRow[][]> {
-  if (!hasRows(source, args, viewer)) return parentKeys.map(() => []);
-  const shape = rowShape(source, args);
+export async function loadPages<Args>(sql: SqlRunner, read: PageRead<Args>, parentKeys: readonly number[]): Promise<PageRow[][]> {
+  if (!hasRows(read)) return parentKeys.map(() => []);
+  const shape = rowShape(read);
   // A loader without a cache (inside a mutation) may ask for a parent twice; read it once.
   const distinct = [...new Set(parentKeys)];
-  const rows = await sql.query(pageStatement(source, args, viewer, window, selection, distinct));
+  const rows = await sql.query(pageStatement(read, distinct));
   const byParent = new Map<number, PageRow[]>(distinct.map((key) => [key, []]));
-  for (const row of rows) byParent.get(row.__parent as number)!.push(pageRow(row, selection, shape));
+  for (const row of rows) byParent.get(row.__parent as number)!.push(pageRow(row, read.selection, shape));
   return parentKeys.map((key) => byParent.get(key)!);
 }
 
 /** Whether the list can have rows at all: a source with no branch (a search for nothing) has none, and sends no statement. */
-function hasRows<Args>(source: PageSource<Args>, args: Args, viewer: Viewer | null): boolean {
+function hasRows<Args>({ source, args, viewer }: ListRead<Args>): boolean {
   return source.branches({ parent: PARENT, viewer, args }).length > 0;
 }
 
@@ -179,7 +164,7 @@ interface RowShape {
   readonly valueNames: readonly string[];
 }
 
-function rowShape<Args>(source: PageSource<Args>, args: Args): RowShape {
+function rowShape<Args>({ source, args }: ListRead<Args>): RowShape {
   return { keyCount: source.order(args).length, valueNames: Object.keys(source.edgeValues?.(args) ?? {}) };
 }
 
