@@ -24,17 +24,15 @@ builder.mutationFields((t) => ({
     type: "Comment",
     description: "Comments on a published post.",
     args: { input: t.arg({ type: AddCommentInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) =>
-      addComment(tx, viewer, databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query),
-    ),
+    resolve: (query, _root, { input }, ctx) =>
+      inWork(ctx, ({ tx, viewer }) => addComment(tx, viewer, databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query)),
   }),
   updateComment: t.prismaField({
     type: "Comment",
     description: "Rewrites a comment's body: its author (or an admin) only.",
     args: { input: t.arg({ type: UpdateCommentInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) =>
-      updateComment(tx, viewer, databaseIdOf(String(input.id), "Comment", "input.id"), input.body, query),
-    ),
+    resolve: (query, _root, { input }, ctx) =>
+      inWork(ctx, ({ tx, viewer }) => updateComment(tx, viewer, databaseIdOf(String(input.id), "Comment", "input.id"), input.body, query)),
   }),
   deleteComment: t.id({
     description: "Deletes a comment; returns its id.",

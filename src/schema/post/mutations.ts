@@ -38,14 +38,14 @@ builder.mutationFields((t) => ({
   updatePost: t.prismaField({
     type: "Post",
     args: { input: t.arg({ type: UpdatePostInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) =>
-      updatePost(tx, viewer, databaseIdOf(String(input.id), "Post", "input.id"), input, query),
-    ),
+    resolve: (query, _root, { input }, ctx) =>
+      inWork(ctx, ({ tx, viewer }) => updatePost(tx, viewer, databaseIdOf(String(input.id), "Post", "input.id"), input, query)),
   }),
   publishPost: t.prismaField({
     type: "Post",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, args, ctx) => inWork(ctx, ({ tx, viewer }) => publishPost(tx, viewer, databaseIdOf(String(args.id), "Post", "id"), query)),
+    resolve: (query, _root, args, ctx) =>
+      inWork(ctx, ({ tx, viewer }) => publishPost(tx, viewer, databaseIdOf(String(args.id), "Post", "id"), query)),
   }),
   deletePost: t.id({
     description: "Deletes a post with its comments; returns its id.",
