@@ -5,9 +5,10 @@
  * default postgresql://postgres@127.0.0.1:5432/inkwell_ab; seed it with
  * `npm run db:seed -- --users 1000 --posts-per-user 10 --comments-per-post 5
  * --draft-every 0`, with DEMO_PASSWORD set: W3 logs in as writer1@example.com with
- * AB_PASSWORD, default "benchpass-benchpass"). A variant is `{ "name": …, "dir"?: checkout, "env"?: {…} }`:
- * another checkout (a git worktree sharing this node_modules) or other
- * settings.
+ * AB_PASSWORD, default "benchpass-benchpass"). A variant is
+ * `{ "name": …, "dir"?: checkout, "env"?: {…}, "node"?: binary }`: another
+ * checkout (a git worktree sharing this node_modules), other settings, or
+ * another Node (the machine's own /usr/bin/node, say, against the project's).
  *
  * These machines are shared and noisy: the same server's CPU per request
  * can double from one minute to the next. So every variant runs at once,
@@ -26,6 +27,7 @@ interface Variant {
   name: string;
   dir?: string;
   env?: Record<string, string>;
+  node?: string;
 }
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/inkwell_ab";
@@ -49,6 +51,7 @@ try {
         script: path.join(variant.dir ?? ".", "src/server.ts"),
         port: 4400 + i,
         core: 0,
+        node: variant.node,
         env: { NODE_ENV: "production", AUTH_SECRET, LOG_LEVEL: "warn", DATABASE_URL, DB_POOL_SIZE: "10", ...variant.env },
       }),
     );

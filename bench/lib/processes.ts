@@ -27,8 +27,10 @@ export async function startServer(options: {
   port: number;
   env: Record<string, string>;
   core: number;
+  /** The Node binary; the benchmark's own (the project's pinned Node, under npm run) when absent. */
+  node?: string;
 }): Promise<ServerProcess> {
-  const args = ["-c", String(options.core), process.execPath, ...NODE_FLAGS, "--import", "tsx", options.script];
+  const args = ["-c", String(options.core), options.node ?? process.execPath, ...NODE_FLAGS, "--import", "tsx", options.script];
   const child: ChildProcess = spawn("taskset", args, {
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
