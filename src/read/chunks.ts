@@ -1,7 +1,6 @@
 import { Prisma } from "../db/generated/prisma/client.js";
 import type { SqlRunner } from "../db/sql-runner.js";
 import type { CompiledSelection } from "./compile.js";
-import { sourceColumns } from "./lookup.js";
 
 /**
  * The rows a chunked read walks: a table aliased `x` and the conditions
@@ -22,7 +21,7 @@ export interface ChunkSource {
 export async function readChunk(sql: SqlRunner, source: ChunkSource, selection: CompiledSelection, afterId: number, size: number): Promise<Record<string, unknown>[]> {
   const where = Prisma.join([Prisma.sql`"x"."id" > ${afterId}`, ...source.where], " AND ");
   const rows = await sql.query(
-    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${sourceColumns(selection)} FROM ${source.from} WHERE ${where} ORDER BY "x"."id" LIMIT ${size}) AS "t" ORDER BY "t"."id"`,
+    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${source.from} WHERE ${where} ORDER BY "x"."id" LIMIT ${size}) AS "t" ORDER BY "t"."id"`,
   );
   return rows.map((row) => selection.decode(row));
 }

@@ -22,8 +22,8 @@ export interface PlannedQuery {
 }
 
 export interface CompiledSelection {
-  /** Columns of the node's table that the row source must output (by column name). */
-  readonly sourceColumns: readonly string[];
+  /** The columns of the node's table, aliased `x`, that the row source must output; built once with the selection. */
+  readonly sourceColumns: Prisma.Sql;
   /** The select list over the source alias: scalars aliased to field names, relations as JSON. */
   readonly selectList: Prisma.Sql;
   /** The node, as Prisma would have returned it, from one result row. */
@@ -61,7 +61,7 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
   }
   const fields = scalars;
   return {
-    sourceColumns: [...sourceColumns],
+    sourceColumns: Prisma.join([...sourceColumns].map((column) => columnRef("x", column)), ", "),
     selectList: list.length ? Prisma.join(list, ", ") : Prisma.sql`${columnRef(sourceAlias, model.primaryKey[0]!)}`,
     decode(row) {
       const node: Record<string, unknown> = {};

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import type { Viewer } from "../auth/tokens.js";
 import { Prisma } from "../db/generated/prisma/client.js";
 import type { CompiledSelection } from "./compile.js";
-import { columnRef, type ModelName } from "./model.js";
+import type { ModelName } from "./model.js";
 import { listPlan } from "./plans.js";
 import { recordNodePlan } from "./bridge.js";
 import type { PageBranch } from "./page-query.js";
@@ -27,7 +27,7 @@ export function lookupResolver<Args, Node extends NodeTypeRef>(source: RowSource
     const selection = plannedRows(ctx, info, node.name, source.model);
     const where = found.where.length ? Prisma.join(found.where, " AND ") : Prisma.sql`TRUE`;
     const [row] = await ctx.reader.sql.query(
-      Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${sourceColumns(selection)} FROM ${found.from} WHERE ${where} LIMIT 1) AS "t"`,
+      Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${found.from} WHERE ${where} LIMIT 1) AS "t"`,
     );
     return row ? (selection.decode(row) as Node["$inferType"]) : null;
   };
@@ -38,15 +38,10 @@ export function lookupResolver<Args, Node extends NodeTypeRef>(source: RowSource
  * that is not a connection, like the streamed export), planned from the
  * document and recorded for this execution so the fields below read from
  * the rows. Wrap the row source as `SELECT selectList FROM (…) AS "t"`,
- * with the source giving `sourceColumns(selection)` of the model's table as `x`.
+ * with the source giving `selection.sourceColumns` of the model's table as `x`.
  */
 export function plannedRows(ctx: ReadContext, info: GraphQLResolveInfo, typeName: string, model: ModelName): CompiledSelection {
   const plan = listPlan(ctx, info, typeName, model, "row");
   recordNodePlan(ctx, info, plan.nodes);
   return plan.selection;
-}
-
-/** The columns of the node's table, aliased `x`, that a selection reads. */
-export function sourceColumns(selection: CompiledSelection): Prisma.Sql {
-  return Prisma.join(selection.sourceColumns.map((column) => columnRef("x", column)), ", ");
 }

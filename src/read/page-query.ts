@@ -75,14 +75,16 @@ const TRUE = Prisma.sql`TRUE`;
  * follow) of the list under each of `parentKeys`: a LATERAL subquery per
  * parent that reads only those rows through the list's index, whatever the
  * number of rows behind them. Root lists pass `null` and read one range.
+ * Null when the source has no branch (a search for nothing): no rows, no statement.
  */
-export function pageStatement<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parentKeys: readonly number[] | null): Prisma.Sql {
-  const order = source.order(args);
+export function pageStatement<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parentKeys: readonly number[] | null): Prisma.Sql | null {
   const branches = source.branches({ parent: parentKeys ? PARENT : null, viewer, args });
+  if (!branches.length) return null;
+  const order = source.order(args);
   const edgeValues = Object.entries(source.edgeValues?.(args) ?? {});
   const columns = Prisma.join(
     [
-      ...selection.sourceColumns.map((column) => columnRef("x", column)),
+      selection.sourceColumns,
       ...order.map((key, i) => Prisma.sql`${key.expr} AS ${ident(`__k${i}`)}`),
       ...edgeValues.map(([name, expr]) => Prisma.sql`${expr} AS ${ident(`__v_${name}`)}`),
     ],
@@ -115,10 +117,12 @@ export function pageStatement<Args>({ source, args, viewer, window, selection }:
  * One statement counting the whole list under each of `parentKeys`, with
  * the same branches (and so the same visibility rule and filters) as its
  * pages: a count per parent over the list's index, summed across branches,
- * which are mutually exclusive.
+ * which are mutually exclusive. Null, like pageStatement, for a source with no branch.
  */
-export function countStatement<Args>({ source, args, viewer }: ListRead<Args>, parentKeys: readonly number[]): Prisma.Sql {
-  const counts = source.branches({ parent: PARENT, viewer, args }).map(
+export function countStatement<Args>({ source, args, viewer }: ListRead<Args>, parentKeys: readonly number[]): Prisma.Sql | null {
+  const branches = source.branches({ parent: PARENT, viewer, args });
+  if (!branches.length) return null;
+  const counts = branches.map(
     (branch) => Prisma.sql`(SELECT count(*) FROM ${branch.from} WHERE ${branch.where.length ? Prisma.join(branch.where, " AND ") : TRUE})`,
   );
   return Prisma.sql`SELECT "p"."key" AS "__parent", (${Prisma.join(counts, " + ")})::int AS "count"
@@ -127,36 +131,34 @@ export function countStatement<Args>({ source, args, viewer }: ListRead<Args>, p
 
 /** Runs a nested list's count statement for many parents; the counts in `parentKeys` order. */
 export async function loadCounts<Args>(sql: SqlRunner, read: ListRead<Args>, parentKeys: readonly number[]): Promise<number[]> {
-  if (!hasRows(read)) return parentKeys.map(() => 0);
   const distinct = [...new Set(parentKeys)];
-  const rows = await sql.query<{ __parent: number; count: number }>(countStatement(read, distinct));
+  const statement = countStatement(read, distinct);
+  if (!statement) return parentKeys.map(() => 0);
+  const rows = await sql.query<{ __parent: number; count: number }>(statement);
   const byParent = new Map(rows.map((row) => [row.__parent, row.count]));
   return parentKeys.map((key) => byParent.get(key) ?? 0);
 }
 
 /** Runs a root list's page statement. */
 export async function loadPage<Args>(sql: SqlRunner, read: PageRead<Args>): Promise<PageRow[]> {
-  if (!hasRows(read)) return [];
+  const statement = pageStatement(read, null);
+  if (!statement) return [];
   const shape = rowShape(read);
-  const rows = await sql.query(pageStatement(read, null));
+  const rows = await sql.query(statement);
   return rows.map((row) => pageRow(row, read.selection, shape));
 }
 
 /** Runs a nested list's page statement for many parents; the rows of each parent, in `parentKeys` order. */
 export async function loadPages<Args>(sql: SqlRunner, read: PageRead<Args>, parentKeys: readonly number[]): Promise<PageRow[][]> {
-  if (!hasRows(read)) return parentKeys.map(() => []);
-  const shape = rowShape(read);
   // A loader without a cache (inside a mutation) may ask for a parent twice; read it once.
   const distinct = [...new Set(parentKeys)];
-  const rows = await sql.query(pageStatement(read, distinct));
+  const statement = pageStatement(read, distinct);
+  if (!statement) return parentKeys.map(() => []);
+  const shape = rowShape(read);
+  const rows = await sql.query(statement);
   const byParent = new Map<number, PageRow[]>(distinct.map((key) => [key, []]));
   for (const row of rows) byParent.get(row.__parent as number)!.push(pageRow(row, read.selection, shape));
   return parentKeys.map((key) => byParent.get(key)!);
-}
-
-/** Whether the list can have rows at all: a source with no branch (a search for nothing) has none, and sends no statement. */
-function hasRows<Args>({ source, args, viewer }: ListRead<Args>): boolean {
-  return source.branches({ parent: PARENT, viewer, args }).length > 0;
 }
 
 interface RowShape {

@@ -40,10 +40,12 @@ export function visiblePosts(viewer: Viewer | null, status?: PostStatus | null):
   }
 }
 
+const publishedSql = (alias: string) => Prisma.sql`${columnRef(alias, "status")} = 'PUBLISHED'`;
+
 /** The rule as a SQL condition on the posts row aliased `alias`. */
 export function visiblePostSql(viewer: Viewer | null, alias: string): Prisma.Sql {
   const rule = postVisibility(viewer);
-  const published = Prisma.sql`${columnRef(alias, "status")} = 'PUBLISHED'`;
+  const published = publishedSql(alias);
   switch (rule.sees) {
     case "every post":
       return Prisma.sql`TRUE`;
@@ -76,7 +78,7 @@ export function isPostVisible(viewer: Viewer | null, post: { status: string; aut
  */
 export function visiblePostsOfAuthorSql(viewer: Viewer | null, author: Prisma.Sql, alias: string): Prisma.Sql[][] {
   const rule = postVisibility(viewer);
-  const published = Prisma.sql`${columnRef(alias, "status")} = 'PUBLISHED'`;
+  const published = publishedSql(alias);
   switch (rule.sees) {
     case "every post":
       return [[]];
