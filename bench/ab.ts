@@ -13,14 +13,16 @@
  * These machines are shared and noisy: the same server's CPU per request
  * can double from one minute to the next. So every variant runs at once,
  * warm, pinned to the same core, and the load alternates between them in
- * short windows, round after round; the report gives each variant's median
- * CPU per request and the median of its per-round ratio to the first, which
- * the noise moves far less than either number.
+ * short windows, round after round (lib/rounds.ts); the report gives each
+ * variant's median CPU per request and the median of its per-round ratio to
+ * the first (with the middle half of the rounds), which the noise moves far
+ * less than either number.
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { runLoad } from "./lib/load.js";
+import { median } from "./lib/load.js";
 import { pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
+import { interleavedRounds, roundRatio } from "./lib/rounds.js";
 import { QUERIES, type WorkloadName } from "./lib/workloads.js";
 
 interface Variant {
@@ -57,44 +59,32 @@ try {
     );
   }
   const bodies = await requestBodies(servers[0]!.url);
-  const cpu: Record<string, number[][]> = {};
-  const rps: Record<string, number[][]> = {};
   for (const workload of workloads) {
-    cpu[workload] = variants.map(() => []);
-    rps[workload] = variants.map(() => []);
-    const { next: nextBody, headers } = bodies[workload];
-    for (const server of servers) await runLoad({ url: server.url, nextBody, headers, durationSeconds: 2, connections: 32 });
-    for (let round = 0; round < ROUNDS; round += 1) {
-      for (const [i, server] of servers.entries()) {
-        const before = server.cpuMs();
-        const result = await runLoad({ url: server.url, nextBody, headers, durationSeconds: WINDOW_S, connections: 32 });
-        if (result.non2xx || result.errors) throw new Error(`${variants[i]!.name} ${workload}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        cpu[workload]![i]!.push((server.cpuMs() - before) / result.requests);
-        rps[workload]![i]!.push(result.requestsPerSecond);
-      }
-    }
-  }
-  for (const workload of workloads) {
-    const runs = cpu[workload]!;
+    const rounds = await interleavedRounds(
+      servers.map((server) => ({ server, ...bodies[workload] })),
+      { rounds: ROUNDS, windowSeconds: WINDOW_S, warmupSeconds: 2, connections: 32 },
+    );
     for (const [i, variant] of variants.entries()) {
-      const ratios = runs[i]!.map((value, round) => value / runs[0]![round]!);
-      const throughput = rps[workload]![i]!;
-      const rpsRatios = throughput.map((value, round) => value / rps[workload]![0]![round]!);
+      const failures = rounds[i]!.reduce((sum, round) => sum + round.failures, 0);
+      if (failures) throw new Error(`${variant.name} ${workload}: ${failures} failed requests`);
+    }
+    const cpu = rounds.map((own) => own.map((round) => round.cpuMsPerRequest));
+    const rps = rounds.map((own) => own.map((round) => round.rps));
+    for (const [i, variant] of variants.entries()) {
+      const cpuRatio = roundRatio(cpu[i]!, cpu[0]!)!;
+      const rpsRatio = roundRatio(rps[i]!, rps[0]!)!;
       console.log(
-        `${workload}  ${variant.name.padEnd(24)} ${median(runs[i]!).toFixed(3)} CPU ms/req, ${median(throughput).toFixed(0)} req/s` +
-          (i ? `   CPU ${median(ratios).toFixed(2)}×, req/s ${median(rpsRatios).toFixed(2)}× the first (CPU rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})` : ""),
+        `${workload}  ${variant.name.padEnd(24)} ${median(cpu[i]!).toFixed(3)} CPU ms/req, ${median(rps[i]!).toFixed(0)} req/s` +
+          (i
+            ? `   CPU ${cpuRatio.median.toFixed(2)}× (${cpuRatio.low.toFixed(2)}–${cpuRatio.high.toFixed(2)}), ` +
+              `req/s ${rpsRatio.median.toFixed(2)}× (${rpsRatio.low.toFixed(2)}–${rpsRatio.high.toFixed(2)}) the first`
+            : ""),
       );
     }
   }
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
   unpin();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 interface Workload {

@@ -1,14 +1,18 @@
 /**
- * npm run bench: Inkwell against a naive resolver, PostGraphile, a
+ * npm run bench: Inkwell against a naive resolver, PostGraphile 4 and 5, a
  * hand-written ceiling and an http floor, on two seeded PostgreSQL data sets
  * (standard, and deep: prolific writers, posts with thousands of comments,
  * tags on thousands of posts), side by side in one run. Prints the report
  * and writes it to bench/results/ and the README's Performance section.
  *
  * Servers run pinned to core 0; PostgreSQL and the load generator (this
- * process) to core 1. Every system gets the same pool size. Answers are
- * checked for equivalence before anything is timed; statements per request
- * are counted on the wire, by a proxy in front of PostgreSQL.
+ * process) to core 1. Every system gets the same pool size and runs on the
+ * same Node (this process's: the project's pinned one under npm run).
+ * Answers are checked for equivalence before anything is timed; statements
+ * per request are counted on the wire, by a proxy in front of PostgreSQL.
+ * Then every system of a data set runs at once and the load alternates
+ * between them in interleaved rounds (lib/rounds.ts), so a minute of noise
+ * hits all of them alike.
  *
  * BENCH_DATABASE_URL  the server to use (default postgresql://postgres@127.0.0.1:5432/postgres)
  * BENCH_QUICK=1       short runs, to check the harness itself; writes nothing
@@ -26,13 +30,16 @@ import { withDatabase } from "../src/db/lifecycle.js";
 import { seedDatabase, type SeedOptions } from "../src/db/seed.js";
 import { CEILING_SQL, ceilingParameters } from "./systems/ceiling.js";
 import { creditsBenchmark, renderCredits } from "./lib/credits.js";
-import { benchmarkInputs, collectCursors, DATASETS, describeSeed, idCursors, requestBodies, type Inputs } from "./lib/inputs.js";
-import { countStatements, measure, type Measurement, type MeasureSettings, type System } from "./lib/measure.js";
-import { NODE_FLAGS, pinProcesses, startServer } from "./lib/processes.js";
-import { renderReport, type RunFacts } from "./lib/report.js";
-import { QUERIES, type DatasetName, type WorkloadName } from "./lib/workloads.js";
+import { benchmarkInputs, collectCursors, DATASETS, describeSeed, idCursors, requestBodies, type Bodies, type Inputs } from "./lib/inputs.js";
+import { median } from "./lib/load.js";
+import { countStatements, latencyAt, type Measurement, type MeasureSettings, type System } from "./lib/measure.js";
+import { NODE_FLAGS, pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
+import { PEERS, renderReport, type RunFacts } from "./lib/report.js";
+import { interleavedRounds } from "./lib/rounds.js";
+import { idCursor, QUERIES, type DatasetName, type WorkloadName } from "./lib/workloads.js";
 
 const QUICK = process.env.BENCH_QUICK === "1";
+const PEER_DIRS = ["bench/peers/postgraphile", "bench/peers/postgraphile5"];
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const POOL_SIZE = 10;
 const SERVER_CORE = 0;
@@ -41,8 +48,8 @@ const AUTH_SECRET = "benchmark-secret-benchmark-secret-benchmark";
 const SETTINGS: MeasureSettings = {
   connections: 32,
   warmupSeconds: 1,
-  runSeconds: QUICK ? 1 : 3,
-  runs: QUICK ? 1 : 3,
+  rounds: QUICK ? 2 : 8,
+  windowSeconds: QUICK ? 1 : 2,
   latencySeconds: QUICK ? 1 : 3,
   countRequests: QUICK ? 3 : 20,
   serverCore: SERVER_CORE,
@@ -87,14 +94,16 @@ function systems(pgliteDir: string): System[] {
       },
     },
     { name: "naive", dialect: "inkwell", script: "bench/systems/naive.ts", workloads: every, env: plainEnv, cursors: "ids" },
-    {
-      name: "postgraphile",
-      dialect: "postgraphile",
-      script: "bench/peers/postgraphile/server.mjs",
-      workloads: { standard: ["W0", "W1", "W2"], deep: every.deep },
-      env: plainEnv,
-      cursors: "self",
-    },
+    ...(["postgraphile", "postgraphile5"] as const).map(
+      (dialect): System => ({
+        name: PEERS[dialect],
+        dialect,
+        script: `bench/peers/${dialect}/server.mjs`,
+        workloads: { standard: ["W0", "W1", "W2"], deep: every.deep },
+        env: plainEnv,
+        cursors: "self",
+      }),
+    ),
   ];
 }
 
@@ -146,33 +155,20 @@ async function main() {
     const results: Measurement[] = [];
     const reference = new Map<string, unknown>();
     for (const dataset of Object.keys(DATASETS) as DatasetName[]) {
-      const ceilingRps = new Map<WorkloadName, number>();
+      const entrants = [];
       for (const system of systems(pgliteDir)) {
         const workloads = system.workloads[dataset];
         if (!workloads?.length) continue;
-        console.log(`\n# ${system.name}, ${dataset} data`);
+        console.log(`\n# ${system.name}, ${dataset} data: answers and statements`);
         const cursors =
           system.cursors === "ids"
             ? idCursors(inputs[dataset])
             : await collectCursors(system.dialect, system.script, system.env(urls[dataset]), inputs[dataset], SERVER_CORE);
         const bodies = requestBodies(QUERIES[system.dialect], inputs[dataset], cursors, token);
         const statements = await countStatements(system, urls[dataset], workloads, bodies, reference, dataset, SETTINGS);
-        const server = await startServer({ script: system.script, port: 4300, env: system.env(urls[dataset]), core: SERVER_CORE });
-        try {
-          for (const workload of workloads) {
-            const measurement = await measure(system, dataset, workload, server, bodies, statements.get(workload) ?? null, ceilingRps.get(workload), SETTINGS);
-            results.push(measurement);
-            if (system.name === "ceiling") ceilingRps.set(workload, measurement.rps);
-            console.log(
-              `  ${workload}: ${measurement.rps.toFixed(0)} req/s, ${measurement.cpuMsPerRequest.toFixed(2)} CPU ms/req, ` +
-                `${measurement.statementsPerRequest ?? "?"} statements/req, p99 ${measurement.ownP99} ms at ½ own` +
-                `${measurement.failures ? `, ${measurement.failures} FAILED` : ""}`,
-            );
-          }
-        } finally {
-          await server.stop();
-        }
+        entrants.push({ system, workloads, bodies, statements });
       }
+      results.push(...(await race(dataset, entrants, urls[dataset])));
     }
 
     console.log("\n# W6: sendCredits against its ceiling, and three ways to lock");
@@ -189,13 +185,14 @@ async function main() {
       facts,
       setup:
         `Servers pinned to core ${SERVER_CORE}; PostgreSQL and autocannon to core ${LOAD_CORE}. Pool size ${POOL_SIZE} for every system; ` +
-        `${SETTINGS.connections} connections; warm-up ${SETTINGS.warmupSeconds} s, then the median of ${SETTINGS.runs} runs of ${SETTINGS.runSeconds} s ` +
-        `(closed loop, autocannon); latency at fixed arrival rates (half the ceiling's throughput, and half the system's own) for ` +
+        `${SETTINGS.connections} connections, closed loop (autocannon). Every system of a data set runs at once; each workload's load ` +
+        `alternates between them in ${SETTINGS.rounds} interleaved rounds of ${SETTINGS.windowSeconds} s windows after a ${SETTINGS.warmupSeconds} s warm-up each; ` +
+        `req/s and CPU ms/req are medians over the rounds, and every ratio is the median of its per-round ratios (in brackets: the middle half of the rounds). Latency at fixed arrival rates (half the ceiling's throughput, and half the system's own) for ` +
         `${SETTINGS.latencySeconds} s each; "sat." means the system saturates below that rate. Node flags for every server: ${NODE_FLAGS.join(" ")}.`,
       datasets: { standard: describeSeed(DATASETS.standard.seed), deep: describeSeed(DATASETS.deep.seed) },
       plans,
       seconds: (Date.now() - started) / 1000,
-    })}\n\n${renderCredits(credits)}`;
+    }, { inkwellToCeiling: credits.inkwellToCeiling })}\n\n${renderCredits(credits)}`;
     console.log(`\n${report}`);
     if (QUICK) {
       console.log("BENCH_QUICK=1: a check of the harness; nothing written.");
@@ -216,12 +213,78 @@ async function main() {
   }
 }
 
-/** PostGraphile needs graphql 15 and lives in its own folder with its own lockfile; install it on first use. */
+/**
+ * One data set's race: every system that serves it runs at once, pinned to
+ * the server core, and each workload's load alternates between them in
+ * interleaved rounds; then each system's latency at fixed arrival rates.
+ */
+async function race(
+  dataset: DatasetName,
+  entrants: { system: System; workloads: WorkloadName[]; bodies: Bodies; statements: Map<WorkloadName, number> }[],
+  url: string,
+): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  const servers: ServerProcess[] = [];
+  try {
+    for (const [i, { system }] of entrants.entries()) {
+      servers.push(await startServer({ script: system.script, port: 4300 + i, env: system.env(url), core: SERVER_CORE }));
+    }
+    for (const workload of DATASETS[dataset].workloads) {
+      const field = entrants.flatMap((entrant, i) => (entrant.workloads.includes(workload) ? [{ ...entrant, server: servers[i]! }] : []));
+      if (!field.length) continue;
+      console.log(`\n# ${workload}, ${dataset} data: ${field.map(({ system }) => system.name).join(", ")} in ${SETTINGS.rounds} interleaved rounds`);
+      const rounds = await interleavedRounds(
+        field.map(({ server, bodies }) => ({ server, ...bodies[workload]! })),
+        SETTINGS,
+      );
+      const medianRps = rounds.map((own) => median(own.map((round) => round.rps)));
+      const ceiling = field.findIndex(({ system }) => system.name === "ceiling");
+      for (const [i, { system, server, bodies, statements }] of field.entries()) {
+        const rps = medianRps[i]!;
+        // Latency at a fixed arrival rate: half the ceiling's throughput (W3 has
+        // no ceiling: half of this system's own), and half the system's own.
+        const atCeiling = await latencyAt(server, bodies[workload]!, 0.5 * (ceiling >= 0 ? medianRps[ceiling]! : rps), rps, SETTINGS);
+        const own = (await latencyAt(server, bodies[workload]!, 0.5 * rps, rps, SETTINGS))!;
+        const measurement: Measurement = {
+          system: system.name,
+          dataset,
+          workload,
+          rounds: rounds[i]!,
+          rps,
+          p50: atCeiling?.p50 ?? null,
+          p99: atCeiling?.p99 ?? null,
+          ownP50: own.p50,
+          ownP99: own.p99,
+          cpuMsPerRequest: median(rounds[i]!.map((round) => round.cpuMsPerRequest)),
+          peakRssMiB: server.peakRssMiB(),
+          statementsPerRequest: statements.get(workload) ?? null,
+          failures: rounds[i]!.reduce((sum, round) => sum + round.failures, own.failures + (atCeiling?.failures ?? 0)),
+        };
+        results.push(measurement);
+        console.log(
+          `  ${system.name}: ${rps.toFixed(0)} req/s, ${measurement.cpuMsPerRequest.toFixed(2)} CPU ms/req, ` +
+            `${measurement.statementsPerRequest ?? "?"} statements/req, p99 ${measurement.ownP99} ms at ½ own` +
+            `${measurement.failures ? `, ${measurement.failures} FAILED` : ""}`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
+  return results;
+}
+
+/**
+ * The PostGraphiles live in folders of their own with their own lockfiles
+ * (4 needs graphql 15, 5 its own Grafast stack); install them on first use,
+ * with the npm this process runs under.
+ */
 function installPeers() {
-  const dir = "bench/peers/postgraphile";
-  if (existsSync(path.join(dir, "node_modules/postgraphile"))) return;
-  console.log(`Installing ${dir} (npm ci)`);
-  execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", dir], { stdio: "inherit" });
+  for (const dir of PEER_DIRS) {
+    if (existsSync(path.join(dir, "node_modules/postgraphile"))) continue;
+    console.log(`Installing ${dir} (npm ci)`);
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--prefix", dir], { stdio: "inherit" });
+  }
 }
 
 function databaseUrl(adminUrl: string, name: string): string {
@@ -260,30 +323,45 @@ async function firstUser(url: string): Promise<number> {
   }
 }
 
-/** The ceiling must really be the ceiling: its plans may not scan the big tables. */
+/**
+ * The ceiling must really be the ceiling: its plans may not scan the big
+ * tables, including the generic plan PostgreSQL may switch a prepared
+ * statement to after five executions (the ceiling prepares every statement).
+ */
 async function checkCeilingPlans(client: pg.Client, dataset: DatasetName): Promise<string[]> {
   const summaries: string[] = [];
   const sample: Record<keyof typeof CEILING_SQL, Record<string, unknown>> = {
     W1: {},
-    W2: {},
+    W2: { after: idCursor(5_000) },
     W4: { slug: "post-1" },
     W5: { name: "writing" },
   };
   const names = (dataset === "standard" ? ["W1", "W2"] : ["W1", "W4", "W5"]) as (keyof typeof CEILING_SQL)[];
+  await client.query("SET plan_cache_mode = force_generic_plan");
   for (const name of names) {
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${CEILING_SQL[name]}`, ceilingParameters(name, sample[name]));
+    const values = ceilingParameters(name, sample[name]);
+    await client.query(`PREPARE ceiling_${name} AS ${CEILING_SQL[name]}`);
+    const { rows } = await client.query(
+      `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ceiling_${name}(${values.map((value) => client.escapeLiteral(String(value))).join(", ")})`,
+    );
+    await client.query(`DEALLOCATE ceiling_${name}`);
     const plan = rows[0]["QUERY PLAN"][0];
     const nodes: string[] = [];
+    let removed = 0;
     const walk = (node: any) => {
       nodes.push(node["Relation Name"] ? `${node["Node Type"]} on ${node["Relation Name"]}` : node["Node Type"]);
+      if (/^(posts|comments|post_tags)$/.test(node["Relation Name"] ?? "")) removed += (node["Rows Removed by Filter"] ?? 0) * (node["Actual Loops"] ?? 1);
       for (const child of node.Plans ?? []) walk(child);
     };
     walk(plan.Plan);
     const seqScans = nodes.filter((node) => /^Seq Scan on (posts|comments|post_tags)$/.test(node));
     if (seqScans.length) throw new Error(`the ceiling's ${name} plan on ${dataset} data scans whole tables: ${seqScans.join(", ")}`);
+    // A walk of a big table that filters rows it then drops is a scan in disguise (tags and users are small).
+    if (removed > 1_000) throw new Error(`the ceiling's ${name} generic plan on ${dataset} data reads and drops ${removed} rows`);
     const scans = [...new Set(nodes.filter((node) => / on /.test(node)))].join(", ");
     summaries.push(`${name}${dataset === "deep" ? " deep" : ""}: ${plan["Execution Time"].toFixed(2)} ms in PostgreSQL; ${scans}`);
   }
+  await client.query("RESET plan_cache_mode");
   console.log(`Ceiling plans: ${summaries.join(" | ")}`);
   return summaries;
 }

@@ -11,7 +11,9 @@ import { deploymentOf } from "../../src/auth/deployment.js";
 import { loadConfig } from "../../src/config.js";
 import { createTokenService } from "../../src/auth/tokens.js";
 import { withDatabase } from "../../src/db/lifecycle.js";
-import { startServer } from "./processes.js";
+import { median } from "./load.js";
+import { startServer, type ServerProcess } from "./processes.js";
+import { roundRatio, type RoundRatio } from "./rounds.js";
 
 const USERS = 1_000;
 const HOT = 3;
@@ -25,6 +27,15 @@ export interface W6Result {
   p99: number;
   retriesPerTransfer: number;
   failures: number;
+}
+
+/** W6 as the report shows it: both systems, the locking strategies, and the ratio of interleaved rounds. */
+export interface W6Report {
+  systems: W6Result[];
+  strategies: StrategyResult[];
+  inkwellToCeiling: RoundRatio | undefined;
+  rounds: number;
+  windowSeconds: number;
 }
 
 export interface StrategyResult {
@@ -200,7 +211,7 @@ export async function creditsBenchmark(options: {
   poolSize: number;
   authSecret: string;
   inkwellEnv: (url: string) => Record<string, string>;
-}): Promise<{ systems: W6Result[]; strategies: StrategyResult[] }> {
+}): Promise<W6Report> {
   const database = "inkwell_bench_credits";
   const admin = new pg.Client({ connectionString: options.adminUrl });
   await admin.connect();
@@ -215,7 +226,7 @@ export async function creditsBenchmark(options: {
     const tokens = createTokenService(options.authSecret, 3600, deploymentOf(loadConfig({ DATABASE_URL: dbUrl }).database));
     const tokenOf = new Map(await Promise.all(userIds.map(async (id) => [id, await tokens.issue(id)] as const)));
     const planned = plan(userIds, 100_000);
-    const seconds = options.quick ? 2 : 10;
+    const [roundCount, windowSeconds] = options.quick ? [2, 1] : [6, 2];
     const client = new pg.Client({ connectionString: dbUrl });
     await client.connect();
     const systems: W6Result[] = [];
@@ -228,52 +239,94 @@ export async function creditsBenchmark(options: {
       }),
       ceiling: (p: Planned) => ({ body: JSON.stringify(p), headers: {} }),
     };
-    for (const [name, script, env] of [
-      ["ceiling", "bench/systems/credits-ceiling.ts", { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(options.poolSize) }],
-      ["inkwell", "src/server.ts", options.inkwellEnv(dbUrl)],
-    ] as const) {
-      const server = await startServer({ script, port: 4320, env, core: options.serverCore });
-      try {
-        let next = 0;
-        const make = bodies[name];
-        await loadServer(server.url, 1, () => make(planned[next++ % planned.length]!)); // warm-up
-        const before = await counts(client);
-        const load = await loadServer(server.url, seconds, () => make(planned[next++ % planned.length]!));
-        const after = await counts(client);
-        const made = after.transfers - before.transfers;
-        systems.push({
-          system: name,
-          transfersPerSecond: made / seconds,
-          requestsPerSecond: load.requests / seconds,
-          p99: load.p99,
-          // Under READ COMMITTED with ordered locks only a deadlock could force a retry; PostgreSQL counts them.
-          retriesPerTransfer: (after.deadlocks - before.deadlocks) / Math.max(1, made),
-          failures: load.failures,
-        });
-        console.log(`  W6 ${name}: ${(made / seconds).toFixed(0)} transfers/s, p99 ${load.p99} ms, ${after.deadlocks - before.deadlocks} deadlocks`);
-      } finally {
-        await server.stop();
+    // Both run at once and the load alternates between them, round after round (as lib/rounds.ts does for the other workloads).
+    const contenders = [
+      { name: "ceiling", script: "bench/systems/credits-ceiling.ts", env: { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(options.poolSize) } },
+      { name: "inkwell", script: "src/server.ts", env: options.inkwellEnv(dbUrl) },
+    ] as const;
+    const servers: ServerProcess[] = [];
+    const rounds = contenders.map(() => [] as { transfersPerSecond: number; requests: number; p99: number; retries: number; failures: number }[]);
+    try {
+      for (const [i, { script, env }] of contenders.entries()) {
+        servers.push(await startServer({ script, port: 4320 + i, env, core: options.serverCore }));
       }
+      let next = 0;
+      const window = (i: number, seconds: number) => {
+        const make = bodies[contenders[i]!.name];
+        return loadServer(servers[i]!.url, seconds, () => make(planned[next++ % planned.length]!));
+      };
+      for (const i of contenders.keys()) await window(i, 1); // warm-up
+      for (let round = 0; round < roundCount; round += 1) {
+        for (let k = 0; k < contenders.length; k += 1) {
+          const i = (round + k) % contenders.length;
+          const before = await counts(client);
+          const load = await window(i, windowSeconds);
+          const after = await counts(client);
+          rounds[i]!.push({
+            transfersPerSecond: (after.transfers - before.transfers) / windowSeconds,
+            requests: load.requests,
+            p99: load.p99,
+            // Under READ COMMITTED with ordered locks only a deadlock could force a retry; PostgreSQL counts them.
+            retries: after.deadlocks - before.deadlocks,
+            failures: load.failures,
+          });
+        }
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
     }
+    for (const [i, { name }] of contenders.entries()) {
+      const own = rounds[i]!;
+      const transfers = own.reduce((sum, round) => sum + round.transfersPerSecond * windowSeconds, 0);
+      systems.push({
+        system: name,
+        transfersPerSecond: median(own.map((round) => round.transfersPerSecond)),
+        requestsPerSecond: median(own.map((round) => round.requests / windowSeconds)),
+        p99: median(own.map((round) => round.p99)),
+        retriesPerTransfer: own.reduce((sum, round) => sum + round.retries, 0) / Math.max(1, transfers),
+        failures: own.reduce((sum, round) => sum + round.failures, 0),
+      });
+      console.log(`  W6 ${name}: ${systems.at(-1)!.transfersPerSecond.toFixed(0)} transfers/s (median of ${roundCount} rounds)`);
+    }
+    const inkwellToCeiling = roundRatio(
+      rounds[1]!.map((round) => round.transfersPerSecond),
+      rounds[0]!.map((round) => round.transfersPerSecond),
+    );
     await client.end();
     const compared = await strategies(dbUrl, userIds, options.quick ? 2 : 5, options.poolSize);
     for (const result of compared) {
       console.log(`  ${result.strategy}: ${result.transfersPerSecond.toFixed(0)} transfers/s, ${result.retriesPerTransfer.toFixed(3)} retries/transfer`);
     }
-    return { systems, strategies: compared };
+    return { systems, strategies: compared, inkwellToCeiling, rounds: roundCount, windowSeconds };
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
   }
 }
 
-export function renderCredits({ systems, strategies }: { systems: W6Result[]; strategies: StrategyResult[] }): string {
+export function renderCredits({
+  systems,
+  strategies,
+  inkwellToCeiling,
+  rounds,
+  windowSeconds,
+}: {
+  systems: W6Result[];
+  strategies: StrategyResult[];
+  inkwellToCeiling: RoundRatio | undefined;
+  rounds: number;
+  windowSeconds: number;
+}): string {
   const ceiling = systems.find((s) => s.system === "ceiling");
   const lines = [
     "### W6: sendCredits, 64 connections, hot-account mix",
     "",
     `${USERS} accounts; 30% of transfers to or from ${HOT} hot accounts, 20% opposite pairs back to back, 10% overdrafts (answered INSUFFICIENT_CREDITS, not counted as transfers). ` +
-      "The ceiling is raw `pg` doing the same locked transfer, one round trip per statement, with no GraphQL, token, audit event or payload read.",
+      "The ceiling is raw `pg` doing the same locked transfer, one round trip per statement, with no GraphQL, token, audit event or payload read. " +
+      `Both run at once and the load alternates between them in ${rounds} rounds of ${windowSeconds} s windows; figures are medians over the rounds` +
+      (inkwellToCeiling
+        ? `, and Inkwell / ceiling is ${inkwellToCeiling.median.toFixed(2)}× as the median of per-round ratios (middle half ${inkwellToCeiling.low.toFixed(2)}–${inkwellToCeiling.high.toFixed(2)}).`
+        : "."),
     "",
     "| system | transfers/s | requests/s | p99 ms | retries/transfer | × ceiling | failures |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { SeedOptions } from "../../src/db/seed.js";
 import { startServer } from "./processes.js";
-import { idCursor, picker, postGlobalId, type DatasetName, type Dialect, type WorkloadName } from "./workloads.js";
+import { idCursor, PEER_NAMES, picker, postGlobalId, type DatasetName, type Dialect, type WorkloadName } from "./workloads.js";
 
 /** The data sets, each seeded with the project's own seed command into a database of its own. */
 export const DATASETS: Record<DatasetName, { database: string; seed: SeedOptions; workloads: WorkloadName[] }> = {
@@ -116,8 +116,8 @@ export async function collectCursors(
       while (wanted.size > cursors.size) {
         const connection = pick(await ask(query, { ...variables, after }));
         for (const edge of connection.edges) {
-          // Inkwell's ids are Relay global ids; PostGraphile's `id` is the row's own.
-          const id = dialect === "inkwell" ? Number(Buffer.from(edge.node.id, "base64").toString().split(":")[1]) : edge.node.id;
+          // Inkwell's ids are Relay global ids; PostGraphile's row key is the row's own.
+          const id = dialect === "inkwell" ? Number(Buffer.from(edge.node.id, "base64").toString().split(":")[1]) : edge.node[key];
           if (wanted.has(id)) cursors.set(id, edge.cursor);
         }
         if (!connection.pageInfo.hasNextPage) break;
@@ -125,7 +125,8 @@ export async function collectCursors(
       }
       return cursors;
     };
-    const page = "edges { cursor node { id } } pageInfo { hasNextPage endCursor }";
+    const { key, keyOrder } = dialect === "inkwell" ? { key: "id", keyOrder: "ID" } : PEER_NAMES[dialect];
+    const page = `edges { cursor node { ${key} } } pageInfo { hasNextPage endCursor }`;
     const [users, feed] = [new Set(inputs.w1After), new Set(inputs.w2After)];
     const cursors: Cursors = { users: new Map(), feed: new Map(), comments: new Map() };
     if (dialect === "inkwell") {
@@ -135,7 +136,7 @@ export async function collectCursors(
       if (users.size) cursors.users = await walk(`query($after: Cursor) { allUsers(first: 100, after: $after, orderBy: PRIMARY_KEY_ASC) { ${page} } }`, {}, (d) => d.allUsers, users);
       if (feed.size) {
         cursors.feed = await walk(
-          `query($after: Cursor) { allPosts(first: 100, after: $after, orderBy: [PUBLISHED_AT_DESC, ID_DESC], condition: { status: PUBLISHED }) { ${page} } }`,
+          `query($after: Cursor) { allPosts(first: 100, after: $after, orderBy: [PUBLISHED_AT_DESC, ${keyOrder}_DESC], condition: { status: PUBLISHED }) { ${page} } }`,
           {},
           (d) => d.allPosts,
           feed,

@@ -1,14 +1,11 @@
-import { median, runLoad } from "./load.js";
+import { runLoad } from "./load.js";
+import type { Round, RoundSettings } from "./rounds.js";
 import { startServer, type ServerProcess } from "./processes.js";
 import type { Bodies } from "./inputs.js";
 import { startWireCounter } from "./wire-counter.js";
 import { normalize, type DatasetName, type Dialect, type WorkloadName } from "./workloads.js";
 
-export interface MeasureSettings {
-  connections: number;
-  warmupSeconds: number;
-  runSeconds: number;
-  runs: number;
+export interface MeasureSettings extends RoundSettings {
   latencySeconds: number;
   countRequests: number;
   serverCore: number;
@@ -18,6 +15,9 @@ export interface Measurement {
   system: string;
   dataset: DatasetName;
   workload: WorkloadName;
+  /** Its windows of the interleaved rounds, aligned with every other system's of the same workload. */
+  rounds: Round[];
+  /** Medians over the rounds. */
   rps: number;
   /** At a fixed rate of half the ceiling's throughput; null when the system saturates below that rate. */
   p50: number | null;
@@ -103,48 +103,22 @@ function embeddedStatements(server: ServerProcess): number {
   return [...server.output().matchAll(/"sqlStatements":(\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
 }
 
-export async function measure(
-  system: System,
-  dataset: DatasetName,
-  workload: WorkloadName,
+/** Latency at a fixed arrival rate, on a running server; null when the rate is above what it sustains. */
+export async function latencyAt(
   server: ServerProcess,
-  bodies: Bodies,
-  statementsPerRequest: number | null,
-  ceilingRps: number | undefined,
+  body: { next: () => string; headers?: Record<string, string> },
+  rate: number,
+  sustainedRps: number,
   settings: MeasureSettings,
-): Promise<Measurement> {
-  const { next, headers } = bodies[workload]!;
-  const load = (durationSeconds: number, overallRate?: number) =>
-    runLoad({ url: server.url, nextBody: next, headers, durationSeconds, connections: settings.connections, overallRate });
-  await load(settings.warmupSeconds);
-  const runs = [];
-  let cpuMs = 0;
-  let requests = 0;
-  for (let i = 0; i < settings.runs; i += 1) {
-    const cpuBefore = server.cpuMs();
-    const run = await load(settings.runSeconds);
-    cpuMs += server.cpuMs() - cpuBefore;
-    requests += run.requests;
-    runs.push(run);
-  }
-  const rps = median(runs.map((run) => run.requestsPerSecond));
-  // Latency at a fixed arrival rate: half the ceiling's throughput for this
-  // workload (W3 has no ceiling: half of this system's own saturation).
-  const rate = 0.5 * (ceilingRps ?? rps);
-  const latency = rate <= rps ? await load(settings.latencySeconds, rate) : null;
-  const own = await load(settings.latencySeconds, 0.5 * rps);
-  return {
-    system: system.name,
-    dataset,
-    workload,
-    rps,
-    p50: latency?.p50 ?? null,
-    p99: latency?.p99 ?? null,
-    ownP50: own.p50,
-    ownP99: own.p99,
-    cpuMsPerRequest: cpuMs / Math.max(1, requests),
-    peakRssMiB: server.peakRssMiB(),
-    statementsPerRequest,
-    failures: [...runs, own, ...(latency ? [latency] : [])].reduce((sum, run) => sum + run.non2xx + run.errors, 0),
-  };
+): Promise<{ p50: number; p99: number; failures: number } | null> {
+  if (rate > sustainedRps) return null;
+  const run = await runLoad({
+    url: server.url,
+    nextBody: body.next,
+    headers: body.headers,
+    durationSeconds: settings.latencySeconds,
+    connections: settings.connections,
+    overallRate: rate,
+  });
+  return { p50: run.p50, p99: run.p99, failures: run.non2xx + run.errors };
 }

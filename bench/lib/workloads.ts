@@ -1,8 +1,8 @@
 import { formatPrismaCursor } from "@pothos/plugin-prisma";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 
-/** The API a system speaks: Inkwell's own shape (Inkwell, naive, ceiling) or PostGraphile's. */
-export type Dialect = "inkwell" | "postgraphile";
+/** The API a system speaks: Inkwell's own shape (Inkwell, naive, ceiling) or PostGraphile 4's or 5's. */
+export type Dialect = "inkwell" | "postgraphile" | "postgraphile5";
 export type WorkloadName = "W0" | "W1" | "W2" | "W3" | "W4" | "W5";
 export type DatasetName = "standard" | "deep";
 
@@ -15,6 +15,35 @@ export const WORKLOADS: Record<WorkloadName, string> = {
   W5: "`tag(name) → posts(first: 10) → author` on tags with 10,000 posts",
 };
 
+/**
+ * What the two PostGraphile versions name differently: 5 calls a primary key
+ * `rowId` (its `id` is a Node ID) and orders by `ROW_ID`; 4 says `id` and `ID`.
+ */
+export const PEER_NAMES = {
+  postgraphile: { key: "id", keyOrder: "ID" },
+  postgraphile5: { key: "rowId", keyOrder: "ROW_ID" },
+} as const;
+
+/** PostGraphile's queries for the workloads; 4 and 5 (Amber preset) share them but for the names above. */
+function postgraphileQueries({ keyOrder }: { keyOrder: string }): Partial<Record<WorkloadName, string>> {
+  return {
+    W0: `query W0 { __typename }`,
+    W1: `query W1($after: Cursor) { allUsers(first: 10, after: $after, orderBy: PRIMARY_KEY_ASC) { edges { node { handle
+      postsByAuthorId(first: 5, orderBy: [CREATED_AT_DESC, ${keyOrder}_DESC], condition: { status: PUBLISHED }) { edges { node { title
+        commentsByPostId(first: 5, orderBy: PRIMARY_KEY_ASC) { edges { node { body userByAuthorId { handle } } } } } } } } } } }`,
+    W2: `query W2($after: Cursor) { allPosts(first: 20, after: $after, orderBy: [PUBLISHED_AT_DESC, ${keyOrder}_DESC], condition: { status: PUBLISHED }) {
+      edges { node { title userByAuthorId { handle } postTagsByPostId { nodes { tagByTagId { name } } } } } } }`,
+    // Prisma makes unique indexes, not unique constraints, so PostGraphile has no postBySlug or
+    // tagByName: the lookups are conditions on the lists, which return the one row.
+    W4: `query W4($slug: String!, $after: Cursor) { allPosts(condition: { slug: $slug, status: PUBLISHED }) { nodes {
+      commentsByPostId(first: 20, after: $after, orderBy: PRIMARY_KEY_ASC) { edges { node { body userByAuthorId { handle } } } } } } }`,
+    // Every seeded post is published, so the link's published_at is never null here (PostGraphile's
+    // conditions cannot say IS NOT NULL without a plugin).
+    W5: `query W5($name: String!) { allTags(condition: { name: $name }) { nodes {
+      postTagsByTagId(first: 10, orderBy: [PUBLISHED_AT_DESC, POST_ID_DESC]) { nodes { postByPostId { title userByAuthorId { handle } } } } } } }`,
+  };
+}
+
 export const QUERIES: Record<Dialect, Partial<Record<WorkloadName, string>>> = {
   inkwell: {
     W0: `query W0 { __typename }`,
@@ -26,22 +55,8 @@ export const QUERIES: Record<Dialect, Partial<Record<WorkloadName, string>>> = {
       edges { node { body author { handle } } } } } }`,
     W5: `query W5($name: String!) { tag(name: $name) { posts(first: 10) { edges { node { title author { handle } } } } } }`,
   },
-  postgraphile: {
-    W0: `query W0 { __typename }`,
-    W1: `query W1($after: Cursor) { allUsers(first: 10, after: $after, orderBy: PRIMARY_KEY_ASC) { edges { node { handle
-      postsByAuthorId(first: 5, orderBy: [CREATED_AT_DESC, ID_DESC], condition: { status: PUBLISHED }) { edges { node { title
-        commentsByPostId(first: 5, orderBy: PRIMARY_KEY_ASC) { edges { node { body userByAuthorId { handle } } } } } } } } } } }`,
-    W2: `query W2($after: Cursor) { allPosts(first: 20, after: $after, orderBy: [PUBLISHED_AT_DESC, ID_DESC], condition: { status: PUBLISHED }) {
-      edges { node { title userByAuthorId { handle } postTagsByPostId { nodes { tagByTagId { name } } } } } } }`,
-    // Prisma makes unique indexes, not unique constraints, so PostGraphile has no postBySlug or
-    // tagByName: the lookups are conditions on the lists, which return the one row.
-    W4: `query W4($slug: String!, $after: Cursor) { allPosts(condition: { slug: $slug, status: PUBLISHED }) { nodes {
-      commentsByPostId(first: 20, after: $after, orderBy: PRIMARY_KEY_ASC) { edges { node { body userByAuthorId { handle } } } } } } }`,
-    // Every seeded post is published, so the link's published_at is never null here (PostGraphile's
-    // conditions cannot say IS NOT NULL without a plugin).
-    W5: `query W5($name: String!) { allTags(condition: { name: $name }) { nodes {
-      postTagsByTagId(first: 10, orderBy: [PUBLISHED_AT_DESC, POST_ID_DESC]) { nodes { postByPostId { title userByAuthorId { handle } } } } } } }`,
-  },
+  postgraphile: postgraphileQueries(PEER_NAMES.postgraphile),
+  postgraphile5: postgraphileQueries(PEER_NAMES.postgraphile5),
 };
 
 /**

@@ -8,11 +8,14 @@ import { createServer } from "node:http";
 import { formatPrismaCursor, parsePrismaCursor } from "@pothos/plugin-prisma";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { createSchema, createYoga } from "graphql-yoga";
-import { jwtVerify } from "jose";
 import pg from "pg";
+import { deploymentOf } from "../../src/auth/deployment.js";
+import { createTokenService } from "../../src/auth/tokens.js";
+import { loadConfig } from "../../src/config.js";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) });
-const key = new TextEncoder().encode(process.env.AUTH_SECRET);
+// Inkwell's own token check (its signing key is derived per deployment), so W3 pays the same for it.
+const tokens = createTokenService(process.env.AUTH_SECRET ?? "", 3600, deploymentOf(loadConfig({ DATABASE_URL: process.env.DATABASE_URL }).database));
 
 type Row = Record<string, any>;
 const one = async (sql: string, values: unknown[]) => (await pool.query(sql, values)).rows[0] as Row | undefined;
@@ -60,18 +63,19 @@ const schema = createSchema<{ request: Request }>({
     Mutation: {
       addComment: async (_root, { input }: { input: { postId: string; body: string } }, ctx) => {
         const token = ctx.request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "";
-        const { payload } = await jwtVerify(token, key);
+        const viewer = await tokens.verify(token);
+        if (viewer === null) throw new Error("not signed in");
         const postId = Number(decodeGlobalID(input.postId).id);
         const client = await pool.connect();
         try {
           await client.query("BEGIN");
           const post = (await client.query("SELECT * FROM posts WHERE id = $1 AND status = 'PUBLISHED'", [postId])).rows[0];
           if (!post) throw new Error("not found");
-          await client.query("UPDATE posts SET comment_count = comment_count + 1 WHERE id = $1", [postId]);
-          const comment = (await client.query("INSERT INTO comments (post_id, author_id, body) VALUES ($1, $2, $3) RETURNING *", [postId, Number(payload.sub), input.body])).rows[0];
+          // posts.comment_count follows by the migrations' trigger, as for Inkwell.
+          const comment = (await client.query("INSERT INTO comments (post_id, author_id, body) VALUES ($1, $2, $3) RETURNING *", [postId, viewer, input.body])).rows[0];
           await client.query(
             "INSERT INTO audit_events (actor_id, action, entity_type, entity_id, data) VALUES ($1, 'comment.create', 'Comment', $2, $3)",
-            [Number(payload.sub), String(comment.id), JSON.stringify({ postId })],
+            [viewer, String(comment.id), JSON.stringify({ postId })],
           );
           await client.query("COMMIT");
           return comment;
