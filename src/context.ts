@@ -79,7 +79,7 @@ export interface Context {
 export async function createContext(services: AppServices, initial: YogaInitialContext): Promise<Context> {
   const requestId = requestIdOf(initial.request);
   const sqlLog = services.countStatements ? new SqlLog(requestId) : null;
-  const log = requestLogger(services.logger, requestId);
+  const log = services.logger.child({ requestId });
   const findViewer = () => viewerFrom(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, log));
   const viewer = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
   return {
@@ -111,12 +111,6 @@ export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork): C
     loaders: createLoaders(unit.client, ctx.viewer, { cache: false }),
     unitOfWork: unit,
   };
-}
-
-/** Stamps every line with the request id, so no caller can forget it. */
-function requestLogger(logger: Logger, requestId: string): Logger {
-  const stamped = (write: Logger["info"]) => (message: string, fields?: Record<string, unknown>) => write(message, { requestId, ...fields });
-  return { debug: stamped(logger.debug), info: stamped(logger.info), warn: stamped(logger.warn), error: stamped(logger.error) };
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   visit,
   type ASTVisitor,
   type DocumentNode,
+  type FieldNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationContext,
@@ -66,23 +67,41 @@ function visitDirectives(selectionSet: SelectionSet, found: (name: string, node:
 export function negativeInitialCount(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): GraphQLError | null {
   const stream = schema.getDirective("stream");
   if (!stream) return null;
-  let found: GraphQLError | null = null;
-  visit(document, {
-    Field(field) {
-      const node = field.directives?.find((directive) => directive.name.value === "stream");
-      if (!node || found) return;
-      let initialCount: unknown;
-      try {
-        initialCount = getDirectiveValues(stream, field, variables ?? {})?.initialCount;
-      } catch {
-        return; // a malformed argument is reported by validation or variable coercion, with its own message
-      }
-      if (typeof initialCount === "number" && initialCount < 0) {
-        found = new BadUserInputError(`@stream's initialCount is at least 0; ${field.name.value} got ${initialCount}.`, "initialCount");
-      }
-    },
-  });
-  return found;
+  for (const field of streamedFields(document)) {
+    let initialCount: unknown;
+    try {
+      initialCount = getDirectiveValues(stream, field, variables ?? {})?.initialCount;
+    } catch {
+      continue; // a malformed argument is reported by validation or variable coercion, with its own message
+    }
+    if (typeof initialCount === "number" && initialCount < 0) {
+      return new BadUserInputError(`@stream's initialCount is at least 0; ${field.name.value} got ${initialCount}.`, "initialCount");
+    }
+  }
+  return null;
+}
+
+/**
+ * The fields of a document that carry `@stream`, found once per document:
+ * Yoga's parser cache hands every request of the same text the same
+ * document object, so the walk is not paid per request (it was 2% of the
+ * CPU of `{ __typename }`).
+ */
+const streamedFieldsOf = new WeakMap<DocumentNode, readonly FieldNode[]>();
+
+function streamedFields(document: DocumentNode): readonly FieldNode[] {
+  let fields = streamedFieldsOf.get(document);
+  if (!fields) {
+    const found: FieldNode[] = [];
+    visit(document, {
+      Field(field) {
+        if (field.directives?.some((directive) => directive.name.value === "stream")) found.push(field);
+      },
+    });
+    fields = found;
+    streamedFieldsOf.set(document, fields);
+  }
+  return fields;
 }
 
 /**

@@ -69,10 +69,12 @@ export function useUnitOfWork(database: UnitOfWorkDatabase): Plugin<Context> {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
       const operation = operationOf(args.document, args.operationName);
+      const { sqlLog } = ctx;
+      // A query without a statement log runs as it is: no wrapper on the path of every read.
+      if (operation?.operation !== "mutation" && !sqlLog) return;
       const execute = executeFn as Execute;
       const run = (executionArgs: ExecutionArgs) =>
         operation?.operation === "mutation" ? executeAsUnit(database, execute, executionArgs, ctx, operation) : execute(executionArgs);
-      const { sqlLog } = ctx;
       setExecuteFn(
         (sqlLog ? (executionArgs: ExecutionArgs) => withSqlLog(sqlLog, () => run(executionArgs)) : run) as typeof executeFn,
       );
