@@ -8,6 +8,7 @@ import { openDatabase, type Database } from "./db/client.js";
 import { NotReadyError } from "./db/readiness.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
+import { createMetrics } from "./metrics/metrics.js";
 import { createCursorCodec } from "./read/cursors.js";
 import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
@@ -26,7 +27,13 @@ export interface App {
  * several server processes never race to migrate it.
  */
 export async function createApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
-  const database = await openDatabase(config.database, logger);
+  const metrics = config.metrics.enabled ? createMetrics() : null;
+  const database = await openDatabase(
+    config.database,
+    logger,
+    metrics ? (_sql, durationMs) => metrics.sqlStatements.observe(durationMs / 1000) : undefined,
+  );
+  metrics?.observePool(() => database.connections());
   try {
     if (database.kind === "pglite") {
       const applied = await database.migrate();
@@ -66,6 +73,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         introspection: config.introspection,
         corsOrigins: config.corsOrigins,
         trustedDocuments: { mode, documents },
+        metrics: metrics ? { metrics, token: config.metrics.token } : null,
       },
     });
     const close = async () => {

@@ -36,6 +36,14 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
   trustProxy: boolean;
   rateLimits: RateLimitConfig;
+  metrics: MetricsConfig;
+}
+
+/** Prometheus metrics at `/metrics` (src/metrics/metrics.ts). */
+export interface MetricsConfig {
+  enabled: boolean;
+  /** When set, a scrape must send `Authorization: Bearer <token>`; unset, `/metrics` is open (keep it off the public network). */
+  token: string | null;
 }
 
 /**
@@ -229,7 +237,17 @@ export function loadConfig(env: Env = process.env): Config {
       signUpPerAddress: integer(env, "RATE_LIMIT_SIGNUP_PER_ADDRESS", 5, { min: 1 }),
       redisUrl: env.RATE_LIMIT_REDIS_URL?.trim() || null,
     },
+    metrics: { enabled: boolean(env, "METRICS", true), token: metricsToken(env) },
   };
+}
+
+/** Long enough not to be guessed in the scrapes an attacker can afford. */
+function metricsToken(env: Env): string | null {
+  const token = env.METRICS_TOKEN?.trim() || null;
+  if (token && !/^[\x21-\x7e]{16,256}$/.test(token)) {
+    throw new ConfigError("METRICS_TOKEN", "must be 16 to 256 printable characters without spaces");
+  }
+  return token;
 }
 
 /**

@@ -17,6 +17,8 @@ import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBodyLimit } from "./plugins/request-body-limit.js";
 import { useRequestIdHeader } from "./plugins/request-id-header.js";
 import { useUnitOfWork } from "./plugins/unit-of-work.js";
+import { useMetrics } from "./plugins/metrics.js";
+import type { Metrics } from "./metrics/metrics.js";
 import { graphiqlOptions, graphiqlPage } from "./graphiql.js";
 import { useTrustedDocuments, type TrustedDocuments, type TrustedDocumentsMode } from "./plugins/trusted-documents.js";
 import { buildSchema } from "./schema/index.js";
@@ -31,6 +33,8 @@ export interface YogaSettings {
   introspection: boolean;
   corsOrigins: readonly string[];
   trustedDocuments: { mode: TrustedDocumentsMode; documents: TrustedDocuments };
+  /** Prometheus metrics at /metrics (src/plugins/metrics.ts); null: none. */
+  metrics: { metrics: Metrics; token: string | null } | null;
 }
 
 export interface YogaDeps {
@@ -61,6 +65,8 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
     // No file uploads: a multipart body is refused (415), not parsed.
     multipart: false,
     plugins: [
+      // First, so every response is counted and a scrape is answered before anything else runs.
+      ...(settings.metrics ? [useMetrics(settings.metrics.metrics, { token: settings.metrics.token })] : []),
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useRequestIdHeader(),
       useMigrationGate(() => database.ready(), { migrated }),

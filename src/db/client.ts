@@ -5,6 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory, SqlQuery } from "@prisma/dr
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { ConnectionCounts } from "../metrics/metrics.js";
 import { PrismaClient } from "./generated/prisma/client.js";
 import { instrumentAdapterFactory, type StatementListener } from "./instrumented-adapter.js";
 import { applyMigrations } from "./migrations.js";
@@ -34,16 +35,28 @@ export interface Database {
    * READINESS_TIMEOUT_MS and its schema is migrated; rejects with the reason.
    */
   ready(): Promise<void>;
+  /** The pool's connections now; null for the embedded database, which is one connection in this thread. */
+  connections(): ConnectionCounts | null;
   close(): Promise<void>;
 }
 
 export type { Db, PrismaTransaction } from "./handles.js";
 
-export async function openDatabase(config: DatabaseConfig, logger: Logger): Promise<Database> {
-  const onStatement = config.logQueries
-    ? (sql: string, durationMs: number, requestId: string | undefined) =>
-        logger.info("sql", { requestId, sql, durationMs: round(durationMs) })
+/**
+ * @param observe hears every statement a request sends (the metrics'
+ *   statement histogram), besides the query log when DB_LOG_QUERIES is on.
+ */
+export async function openDatabase(config: DatabaseConfig, logger: Logger, observe?: StatementListener): Promise<Database> {
+  const logQuery: StatementListener | undefined = config.logQueries
+    ? (sql, durationMs, requestId) => logger.info("sql", { requestId, sql, durationMs: round(durationMs) })
     : undefined;
+  const onStatement: StatementListener | undefined =
+    logQuery && observe
+      ? (sql, durationMs, requestId) => {
+          logQuery(sql, durationMs, requestId);
+          observe(sql, durationMs, requestId);
+        }
+      : (logQuery ?? observe);
   return config.kind === "postgres" ? openPostgres(config, logger, onStatement) : openPglite(config, logger, onStatement);
 }
 
@@ -91,6 +104,7 @@ async function openPostgres(
       return applyMigrations(postgresMigrationAdapter(pool, config.schema));
     },
     ready: () => withTimeout(readiness.check(), READINESS_TIMEOUT_MS),
+    connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: once(async () => {
       await readiness.close();
       await prisma.$disconnect();
@@ -146,6 +160,7 @@ async function openPglite(
         checkReadiness(async (sql) => (await pglite.query<Record<string, unknown>>(sql)).rows),
         READINESS_TIMEOUT_MS,
       ),
+    connections: () => null,
     close: once(async () => {
       try {
         await prisma.$disconnect();
