@@ -8,7 +8,10 @@ import { openDatabase, type Database } from "./db/client.js";
 import { NotReadyError } from "./db/readiness.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
+import type { Tracer } from "@opentelemetry/api";
+import type { StatementListener } from "./db/instrumented-adapter.js";
 import { createMetrics } from "./metrics/metrics.js";
+import { statementSpans } from "./tracing/tracing.js";
 import { createCursorCodec } from "./read/cursors.js";
 import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
@@ -26,12 +29,22 @@ export interface App {
  * is migrated by `npm run db:migrate` instead, as a deploy step, so that
  * several server processes never race to migrate it.
  */
-export async function createApp(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<App> {
+/** What the process gives the app beyond its configuration. */
+export interface AppOptions {
+  /** OpenTelemetry's tracer, when the OTEL_* variables ask for traces (src/tracing/tracing.ts); the server starts it. */
+  tracer?: Tracer;
+}
+
+export async function createApp(config: Config, logger: Logger = createLogger(config.logLevel), options: AppOptions = {}): Promise<App> {
   const metrics = config.metrics.enabled ? createMetrics() : null;
+  const observers: StatementListener[] = [
+    ...(metrics ? [(_sql: string, durationMs: number) => metrics.sqlStatements.observe(durationMs / 1000)] : []),
+    ...(options.tracer ? [statementSpans(options.tracer)] : []),
+  ];
   const database = await openDatabase(
     config.database,
     logger,
-    metrics ? (_sql, durationMs) => metrics.sqlStatements.observe(durationMs / 1000) : undefined,
+    observers.length ? (sql, durationMs, requestId) => observers.forEach((observe) => observe(sql, durationMs, requestId)) : undefined,
   );
   metrics?.observePool(() => database.connections());
   try {
@@ -74,6 +87,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         corsOrigins: config.corsOrigins,
         trustedDocuments: { mode, documents },
         metrics: metrics ? { metrics, token: config.metrics.token } : null,
+        tracer: options.tracer ?? null,
       },
     });
     const close = async () => {

@@ -37,6 +37,8 @@ export interface Config {
   trustProxy: boolean;
   rateLimits: RateLimitConfig;
   metrics: MetricsConfig;
+  /** Whether the standard OTEL_* variables ask for traces (src/tracing/tracing.ts reads the rest of them). */
+  tracing: boolean;
 }
 
 /** Prometheus metrics at `/metrics` (src/metrics/metrics.ts). */
@@ -238,7 +240,21 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl: env.RATE_LIMIT_REDIS_URL?.trim() || null,
     },
     metrics: { enabled: boolean(env, "METRICS", true), token: metricsToken(env) },
+    tracing: tracingRequested(env),
   };
+}
+
+/**
+ * Whether the standard OpenTelemetry variables ask for traces: an exporter
+ * named in OTEL_TRACES_EXPORTER (other than `none`), or an OTLP endpoint,
+ * and OTEL_SDK_DISABLED not `true`. Without them nothing is traced, and no
+ * span is made on any request.
+ */
+export function tracingRequested(env: Env): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return false;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim();
+  if (exporter) return exporter !== "none";
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim());
 }
 
 /** Long enough not to be guessed in the scrapes an attacker can afford. */

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { EmbeddedDatabaseInUseError } from "./db/embedded-lock.js";
 import { createLogger } from "./logger.js";
 import { shutDownGracefully, trackResponses } from "./shutdown.js";
+import { tracedRequests } from "./tracing/tracing.js";
 
 /** Everything is over this long after SIGTERM/SIGINT, whatever the database does. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -53,8 +54,10 @@ async function main(): Promise<void> {
   const server = createServer((request, response) => handle(request, response));
   trackResponses(server);
   const address = await listen(server, config.port, config.host);
-  const app = await createApp(config, logger);
-  handle = app.yoga;
+  // The SDK is loaded only when the OTEL_* variables ask for traces.
+  const tracing = config.tracing ? (await import("./tracing/sdk.js")).startTracing(process.env) : null;
+  const app = await createApp(config, logger, { tracer: tracing?.tracer });
+  handle = tracing ? tracedRequests(app.yoga, tracing.tracer) : app.yoga;
   const host = config.host === "0.0.0.0" ? "localhost" : config.host;
   logger.info("listening", { url: `http://${host}:${address.port}${app.yoga.graphqlEndpoint}`, database: app.database.kind });
 
@@ -94,13 +97,17 @@ async function main(): Promise<void> {
       lastCallMs: LAST_CALL_MS,
       onDrained: (forced) => {
         if (forced) logger.warn("requests still running at the request deadline were answered 503 SHUTTING_DOWN", { deadlineMs: REQUEST_DEADLINE_MS });
-        void app.close().then(
-          () => exit(0),
-          (error: unknown) => {
-            logger.error("closing the database failed", { error });
-            exit(1);
-          },
-        );
+        // The last spans are sent after the database has closed, so they include its closing.
+        void app
+          .close()
+          .then(() => tracing?.shutdown())
+          .then(
+            () => exit(0),
+            (error: unknown) => {
+              logger.error("closing the database or sending the last spans failed", { error });
+              exit(1);
+            },
+          );
       },
     });
   };

@@ -19,6 +19,8 @@ import { useRequestIdHeader } from "./plugins/request-id-header.js";
 import { useUnitOfWork } from "./plugins/unit-of-work.js";
 import { useMetrics } from "./plugins/metrics.js";
 import type { Metrics } from "./metrics/metrics.js";
+import { useTracing } from "./plugins/tracing.js";
+import type { Tracer } from "@opentelemetry/api";
 import { graphiqlOptions, graphiqlPage } from "./graphiql.js";
 import { useTrustedDocuments, type TrustedDocuments, type TrustedDocumentsMode } from "./plugins/trusted-documents.js";
 import { buildSchema } from "./schema/index.js";
@@ -35,6 +37,8 @@ export interface YogaSettings {
   trustedDocuments: { mode: TrustedDocumentsMode; documents: TrustedDocuments };
   /** Prometheus metrics at /metrics (src/plugins/metrics.ts); null: none. */
   metrics: { metrics: Metrics; token: string | null } | null;
+  /** Spans for operations (src/plugins/tracing.ts); null: tracing is off. */
+  tracer: Tracer | null;
 }
 
 export interface YogaDeps {
@@ -80,6 +84,8 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
       useReadiness("/readyz", () => database.ready()),
       ...useIncrementalDelivery(),
       useUnitOfWork(services),
+      // After the unit of work: its execution wraps the unit's, so the transaction's statements are the operation's.
+      ...(settings.tracer ? [useTracing(settings.tracer)] : []),
       useOperationLog(),
     ],
   });

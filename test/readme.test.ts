@@ -33,6 +33,8 @@ const RUN_BY_CI: Record<string, string> = {
 /** Commands this suite runs elsewhere. */
 const RUN_BY_OTHER_TESTS: Record<string, string> = {
   "npm run codegen": "test/client/codegen.test.ts generates with codegen.ts and compares",
+  "OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318 npm start":
+    "test/http/tracing.test.ts starts the server as npm start does, with OTEL_EXPORTER_OTLP_ENDPOINT at an OTLP receiver of its own",
 };
 
 const npmScripts = Object.keys((JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts);
