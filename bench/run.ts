@@ -276,8 +276,7 @@ async function race(
 
 /**
  * The PostGraphiles live in folders of their own with their own lockfiles
- * (4 needs graphql 15, 5 its own Grafast stack); install them on first use,
- * with the npm this process runs under.
+ * (4 needs graphql 15, 5 its own Grafast stack); install them on first use.
  */
 function installPeers() {
   for (const dir of PEER_DIRS) {

@@ -6,6 +6,7 @@ import { demoPasswordOf, publishedDemoPassword, type Config } from "./config.js"
 import type { AppServices } from "./context.js";
 import { openDatabase, type Database } from "./db/client.js";
 import { NotReadyError } from "./db/readiness.js";
+import { ReadRouting } from "./db/read-routing.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { Tracer } from "@opentelemetry/api";
@@ -63,6 +64,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const services: AppServices = {
       prisma: database.prisma,
       sql: database.sql,
+      reads: new ReadRouting(database, database.replicas, config.database.kind === "postgres" ? config.database.readYourWritesMs : 0),
       tokens: createTokenService(secret, config.tokenTtlSeconds, deployment),
       attempts,
       trustProxy: config.trustProxy,

@@ -113,6 +113,14 @@ export interface PoolConfig extends SharedDbConfig {
   idleTimeoutMs: number;
   /** Connections are retired after this long, even when busy. */
   maxLifetimeSeconds: number;
+  /**
+   * Read replicas (DATABASE_REPLICA_URLS): queries outside a unit of work
+   * read from one of them, in turn; mutations and their payloads always go
+   * to the primary (src/db/read-routing.ts).
+   */
+  replicaUrls: string[];
+  /** After a viewer's own write, their reads go to the primary for this long, so they see it (DB_READ_YOUR_WRITES_MS). */
+  readYourWritesMs: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -129,6 +137,19 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** The replicas' URLs, comma separated; each a PostgreSQL URL like DATABASE_URL. */
+function replicaUrls(env: Env): string[] {
+  const urls = (env.DATABASE_REPLICA_URLS ?? "")
+    .split(",")
+    .map((url) => url.trim())
+    .filter(Boolean);
+  for (const url of urls) {
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError("DATABASE_REPLICA_URLS", "each must start with postgresql://");
+  }
+  if (urls.length > 16) throw new ConfigError("DATABASE_REPLICA_URLS", "at most 16 replicas");
+  return urls;
+}
 
 /** A plain lower-case identifier, so it is safe in a connection's startup options and needs no quoting. */
 function schemaName(env: Env): string {
@@ -172,10 +193,15 @@ export function loadConfig(env: Env = process.env): Config {
       poolTimeoutMs: integer(env, "DB_POOL_TIMEOUT_MS", 5_000, { min: 1 }),
       idleTimeoutMs: integer(env, "DB_IDLE_TIMEOUT_MS", 30_000, { min: 0 }),
       maxLifetimeSeconds: integer(env, "DB_MAX_LIFETIME_S", 3_600, { min: 0 }),
+      replicaUrls: replicaUrls(env),
+      readYourWritesMs: integer(env, "DB_READ_YOUR_WRITES_MS", 5_000, { min: 0 }),
     };
   } else {
     if (env.DATABASE_SCHEMA?.trim()) {
       throw new ConfigError("DATABASE_SCHEMA", "needs DATABASE_URL: the embedded database is Inkwell's alone, so its tables stay in public");
+    }
+    if (env.DATABASE_REPLICA_URLS?.trim()) {
+      throw new ConfigError("DATABASE_REPLICA_URLS", "needs DATABASE_URL: the embedded database has no replicas");
     }
     const dir = env.PGLITE_DIR?.trim() || path.join(dataDir, "pglite");
     // `memory://` is PGlite's in-memory database, not a folder name to resolve.

@@ -7,6 +7,7 @@ import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { Prisma } from "./db/generated/prisma/client.js";
 import { transactionRunner, type SqlRunner } from "./db/sql-runner.js";
 import { SqlLog, withSqlLog } from "./db/sql-log.js";
+import type { ReadRouting } from "./db/read-routing.js";
 import type { UnitOfWork } from "./db/unit-of-work.js";
 import type { Logger } from "./logger.js";
 import { createLoaders, type Loaders } from "./loaders.js";
@@ -24,6 +25,8 @@ export interface AppServices {
   prisma: PrismaClient;
   /** The project's own SQL, straight on the driver. */
   sql: SqlRunner;
+  /** Where queries read: a replica, or the primary for a viewer who just wrote (src/db/read-routing.ts). */
+  reads: ReadRouting;
   tokens: TokenService;
   attempts: AttemptLimits;
   /** Take the client address from X-Forwarded-For. */
@@ -81,13 +84,16 @@ export async function createContext(services: AppServices, initial: YogaInitialC
   const sqlLog = services.countStatements ? new SqlLog(requestId) : null;
   const log = services.logger.child({ requestId });
   const findViewer = () => viewerFrom(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, log));
+  // On the primary, always: a suspension or a demotion counts from its commit, not from when a replica catches up.
   const viewer = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
+  // A mutation's unit of work replaces this reader with its transaction's (bindToUnitOfWork).
+  const source = services.reads.sourceFor(viewer);
   return {
     requestId,
     viewer,
     signal: initial.request.signal,
-    reader: { viewer, prisma: services.prisma, sql: services.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
-    loaders: createLoaders(services.prisma, viewer),
+    reader: { viewer, prisma: source.prisma, sql: source.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
+    loaders: createLoaders(source.prisma, viewer),
     client: {
       address: clientAddressOf(initial, services.trustProxy),
       idempotencyKey: initial.request.headers.get("idempotency-key"),

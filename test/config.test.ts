@@ -48,10 +48,26 @@ describe("configuration", () => {
     ["LOG_LEVEL", "loud"],
     ["DB_RELATION_LOAD_STRATEGY", "magic"],
     ["AUTH_SECRET", "short"],
+    ["DATABASE_REPLICA_URLS", "postgresql://replica/x,mysql://replica/y"],
+    ["DB_READ_YOUR_WRITES_MS", "-1"],
+    ["METRICS_TOKEN", "too short"],
   ])("rejects %s=%s with an error naming the variable", (name, value) => {
     const env = { DATABASE_URL: "postgresql://localhost/x", [name]: value };
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(new RegExp(`^${name}: `));
+  });
+
+  it("reads the replicas and the read-your-writes window, and refuses replicas of the embedded database", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgresql://postgres@primary:5432/inkwell",
+      DATABASE_REPLICA_URLS: " postgresql://postgres@replica-1:5432/inkwell, postgresql://postgres@replica-2:5432/inkwell ",
+      DB_READ_YOUR_WRITES_MS: "2000",
+    });
+    expect(config.database).toMatchObject({
+      replicaUrls: ["postgresql://postgres@replica-1:5432/inkwell", "postgresql://postgres@replica-2:5432/inkwell"],
+      readYourWritesMs: 2000,
+    });
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: "postgresql://replica/x" })).toThrowError(/^DATABASE_REPLICA_URLS: needs DATABASE_URL/);
   });
 
   it("counts statements per request outside production, or when asked, or when logging queries", () => {

@@ -28,6 +28,8 @@ export interface Database {
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Runs the project's own SQL straight on the driver (outside transactions). */
   readonly sql: SqlRunner;
+  /** The read replicas (DATABASE_REPLICA_URLS), each its own pool and client; none on the embedded database. */
+  readonly replicas: readonly ReadSource[];
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   /**
@@ -41,6 +43,12 @@ export interface Database {
 }
 
 export type { Db, PrismaTransaction } from "./handles.js";
+
+/** Where reads can go: a client and the project's SQL runner on the same database. */
+export interface ReadSource {
+  readonly prisma: PrismaClient;
+  readonly sql: SqlRunner;
+}
 
 /**
  * @param observe hears every statement a request sends (the metrics'
@@ -65,8 +73,39 @@ async function openPostgres(
   logger: Logger,
   onStatement?: StatementListener,
 ): Promise<Database> {
+  const primary = connectPostgres(config, config.url, logger, onStatement);
+  // Replicas take the same settings; the schema engine and readiness only ever use the primary.
+  const replicas = config.replicaUrls.map((url) => connectPostgres(config, url, logger, onStatement));
+  const { pool, prisma } = primary;
+  const readiness = postgresReadiness(config.url, { options: searchPathOption(config.schema) });
+  return {
+    kind: "postgres",
+    prisma,
+    adapterFactory: primary.adapterFactory,
+    sql: primary.sql,
+    replicas: replicas.map(({ prisma: replica, sql }) => ({ prisma: replica, sql })),
+    // The engine borrows the same pool; it is not instrumented, so migration
+    // statements never count against a request.
+    migrate: async () => {
+      await pool.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`);
+      return applyMigrations(postgresMigrationAdapter(pool, config.schema));
+    },
+    ready: () => withTimeout(readiness.check(), READINESS_TIMEOUT_MS),
+    connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: once(async () => {
+      await readiness.close();
+      for (const connection of [primary, ...replicas]) {
+        await connection.prisma.$disconnect();
+        await connection.pool.end();
+      }
+    }),
+  };
+}
+
+/** One PostgreSQL server: its pool, the Prisma client over it, and the SQL runner on it. */
+function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, url: string, logger: Logger, onStatement?: StatementListener) {
   const poolConfig: pg.PoolConfig = {
-    connectionString: config.url,
+    connectionString: url,
     max: config.poolSize,
     connectionTimeoutMillis: config.poolTimeoutMs,
     idleTimeoutMillis: config.idleTimeoutMs,
@@ -91,26 +130,7 @@ async function openPostgres(
     onStatement,
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
-  const readiness = postgresReadiness(config.url, { options: searchPathOption(config.schema) });
-  return {
-    kind: "postgres",
-    prisma,
-    adapterFactory,
-    sql: postgresRunner(pool, names, onStatement),
-    // The engine borrows the same pool; it is not instrumented, so migration
-    // statements never count against a request.
-    migrate: async () => {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS "${config.schema}"`);
-      return applyMigrations(postgresMigrationAdapter(pool, config.schema));
-    },
-    ready: () => withTimeout(readiness.check(), READINESS_TIMEOUT_MS),
-    connections: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: once(async () => {
-      await readiness.close();
-      await prisma.$disconnect();
-      await pool.end();
-    }),
-  };
+  return { pool, adapterFactory, prisma, sql: postgresRunner(pool, names, onStatement) };
 }
 
 /** The startup option that sets a connection's search_path (the schema name is a checked identifier: src/config.ts). */
@@ -153,6 +173,7 @@ async function openPglite(
     prisma,
     adapterFactory,
     sql: pgliteRunner(pglite, onStatement),
+    replicas: [],
     migrate: () => applyMigrations(baseFactory),
     // PGlite is one connection in this thread: the check queues behind whatever runs.
     ready: () =>

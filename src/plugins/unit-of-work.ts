@@ -27,7 +27,7 @@ import { operationOf } from "./operation.js";
 type Execute = (args: ExecutionArgs) => unknown;
 
 /** Where units of work open their transactions, and their limits. */
-export type UnitOfWorkDatabase = Pick<AppServices, "prisma" | "transaction">;
+export type UnitOfWorkDatabase = Pick<AppServices, "prisma" | "transaction" | "reads">;
 
 /** Attempts of a unit of work that loses a race (serialization failure, deadlock) before it gives up. */
 export const MAX_ATTEMPTS = 4;
@@ -182,6 +182,10 @@ async function attemptUnit(
   } catch (error) {
     // COMMIT failed (a serialization failure, the connection lost, the transaction timed out): nothing was written.
     return { result: failed(asGraphQLError(error)), conflict: isWriteConflict(error) };
+  }
+  // Whoever wrote reads the primary for a while, so their next query sees it (and so does the account signUp made).
+  if (unit.started) {
+    for (const account of [ctx.viewer?.id, unit.signedInAccountId]) if (account != null) database.reads.wrote(account);
   }
   return { result, conflict: false };
 }

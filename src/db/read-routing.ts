@@ -1,0 +1,42 @@
+import { LRUCache } from "lru-cache";
+import type { Viewer } from "../auth/tokens.js";
+import type { ReadSource } from "./client.js";
+
+/** Viewers who wrote recently, per process: far more than are active within a window. */
+const RECENT_WRITERS = 100_000;
+
+/**
+ * Where a request outside a unit of work reads: one of the replicas, in
+ * turn, unless its viewer committed a write within the last
+ * `readYourWritesMs`, when it reads the primary so it sees that write (a
+ * replica may lag). Mutations never ask: their unit of work reads and
+ * writes the primary, payload included.
+ *
+ * The recent writers are kept in this process: with several instances
+ * behind a balancer, a viewer whose next request lands on another instance
+ * within the window may read a replica that has not caught up yet.
+ */
+export class ReadRouting {
+  readonly #recentWriters: LRUCache<number, true> | null;
+  #next = 0;
+
+  constructor(
+    private readonly primary: ReadSource,
+    private readonly replicas: readonly ReadSource[],
+    readYourWritesMs: number,
+  ) {
+    this.#recentWriters = replicas.length && readYourWritesMs > 0 ? new LRUCache({ max: RECENT_WRITERS, ttl: readYourWritesMs }) : null;
+  }
+
+  sourceFor(viewer: Viewer | null): ReadSource {
+    if (!this.replicas.length) return this.primary;
+    if (viewer && this.#recentWriters?.has(viewer.id)) return this.primary;
+    this.#next = (this.#next + 1) % this.replicas.length;
+    return this.replicas[this.#next]!;
+  }
+
+  /** The account committed a write: its reads go to the primary for the window. */
+  wrote(accountId: number): void {
+    this.#recentWriters?.set(accountId, true);
+  }
+}
