@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { ExecutionResult, GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import type { Metrics } from "../metrics/metrics.js";
-import { operationOf } from "./operation.js";
+import { errorsOf, operationOf } from "./operation.js";
 
 export const METRICS_PATH = "/metrics";
 
@@ -18,8 +18,8 @@ const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
  * (src/app.ts).
  */
 export function useMetrics(metrics: Metrics, { token }: { token: string | null }): Plugin {
-  const countErrors = (errors: readonly GraphQLError[] | undefined) => {
-    for (const error of errors ?? []) {
+  const countErrors = (errors: readonly GraphQLError[]) => {
+    for (const error of errors) {
       const { code, reason } = error.extensions ?? {};
       metrics.errors.inc({
         code: typeof code === "string" && CODE.test(code) ? code : "INTERNAL_SERVER_ERROR",
@@ -29,7 +29,7 @@ export function useMetrics(metrics: Metrics, { token }: { token: string | null }
   };
   return {
     onRequest({ request, endResponse, fetchAPI }) {
-      if (!request.url.endsWith(METRICS_PATH) || new URL(request.url).pathname !== METRICS_PATH) return;
+      if (!isScrape(request)) return;
       const plain = (status: number, text: string, headers: Record<string, string> = {}) =>
         endResponse(new fetchAPI.Response(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8", ...headers } }));
       if (request.method !== "GET") return plain(405, "GET only", { allow: "GET" });
@@ -41,7 +41,7 @@ export function useMetrics(metrics: Metrics, { token }: { token: string | null }
       );
     },
     onResponse({ request, response }) {
-      if (new URL(request.url).pathname === METRICS_PATH) return;
+      if (isScrape(request)) return;
       metrics.httpRequests.inc({ status: String(response.status) });
     },
     onExecute({ args }) {
@@ -56,9 +56,7 @@ export function useMetrics(metrics: Metrics, { token }: { token: string | null }
           // An answer in parts: its errors are counted part by part here (onResultProcess sees the stream, not the parts).
           return {
             onNext({ result: part }) {
-              const incremental = part as ExecutionResult & { incremental?: { errors?: readonly GraphQLError[] }[] };
-              countErrors(incremental.errors);
-              for (const entry of incremental.incremental ?? []) countErrors(entry.errors);
+              countErrors(errorsOf(part));
             },
             onEnd() {
               done();
@@ -69,9 +67,14 @@ export function useMetrics(metrics: Metrics, { token }: { token: string | null }
     },
     onResultProcess({ result }) {
       if (isAsyncIterable(result)) return;
-      for (const answer of Array.isArray(result) ? result : [result]) countErrors((answer as ExecutionResult).errors);
+      for (const answer of Array.isArray(result) ? result : [result]) countErrors(errorsOf(answer));
     },
   };
+}
+
+/** A request for /metrics; the suffix test first, so other requests never pay for parsing their URL. */
+function isScrape(request: Request): boolean {
+  return request.url.endsWith(METRICS_PATH) && new URL(request.url).pathname === METRICS_PATH;
 }
 
 /** Compares digests of equal length, in constant time. */

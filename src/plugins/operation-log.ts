@@ -1,8 +1,8 @@
-import type { ExecutionResult, GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { reportError } from "../errors.js";
-import { operationOf } from "./operation.js";
+import { errorsOf, operationOf } from "./operation.js";
 
 /**
  * One structured log line per executed operation: request id, operation
@@ -47,10 +47,4 @@ export function useOperationLog(): Plugin<Context> {
       };
     },
   };
-}
-
-/** The errors of a whole answer, or of one part of an incremental one (its own and its `incremental` entries'). */
-function errorsOf(result: unknown): GraphQLError[] {
-  const part = result as ExecutionResult & { incremental?: { errors?: readonly GraphQLError[] }[] };
-  return [...(part.errors ?? []), ...(part.incremental ?? []).flatMap((entry) => entry.errors ?? [])];
 }

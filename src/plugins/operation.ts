@@ -1,4 +1,4 @@
-import { getOperationAST, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import { getOperationAST, type DocumentNode, type ExecutionResult, type GraphQLError, type OperationDefinitionNode } from "graphql";
 
 const byDocument = new WeakMap<DocumentNode, Map<string, OperationDefinitionNode | null>>();
 
@@ -17,4 +17,10 @@ export function operationOf(document: DocumentNode, operationName?: string | nul
   const key = operationName ?? "";
   if (!byName.has(key)) byName.set(key, getOperationAST(document, operationName) ?? null);
   return byName.get(key)!;
+}
+
+/** The errors of a whole answer, or of one part of an incremental one (its own and its `incremental` entries'). */
+export function errorsOf(result: unknown): GraphQLError[] {
+  const part = result as ExecutionResult & { incremental?: { errors?: readonly GraphQLError[] }[] };
+  return [...(part.errors ?? []), ...(part.incremental ?? []).flatMap((entry) => entry.errors ?? [])];
 }

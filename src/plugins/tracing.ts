@@ -1,7 +1,7 @@
 import { context, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
-import type { ExecutionResult, GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
-import { operationOf } from "./operation.js";
+import { errorsOf, operationOf } from "./operation.js";
 
 /**
  * Each GraphQL operation as a span under its request's (src/tracing/tracing.ts),
@@ -31,11 +31,11 @@ export function useTracing(tracer: Tracer): Plugin {
       };
       return {
         onExecuteDone({ result }) {
-          if (!isAsyncIterable(result)) return finish((result as ExecutionResult).errors ?? []);
+          if (!isAsyncIterable(result)) return finish(errorsOf(result));
           const errors: GraphQLError[] = [];
           return {
             onNext({ result: part }) {
-              errors.push(...((part as ExecutionResult).errors ?? []));
+              errors.push(...errorsOf(part));
             },
             onEnd() {
               finish(errors);
