@@ -14,6 +14,9 @@ import type { StatementListener } from "./db/instrumented-adapter.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { statementSpans } from "./tracing/tracing.js";
 import { createCursorCodec } from "./read/cursors.js";
+import { createEventBus, type EventBus } from "./events/bus.js";
+import { OpenSubscriptions } from "./events/open-subscriptions.js";
+import { ShuttingDownError } from "./errors.js";
 import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
 
@@ -21,6 +24,8 @@ export interface App {
   yoga: YogaApp;
   database: Database;
   services: AppServices;
+  /** Ends every open subscription with SHUTTING_DOWN as its last event: the first step of a shutdown. */
+  endSubscriptions(): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     observers.length ? (sql, durationMs, requestId) => observers.forEach((observe) => observe(sql, durationMs, requestId)) : undefined,
   );
   metrics?.observePool(() => database.connections());
+  let events: EventBus | undefined;
   try {
     if (database.kind === "pglite") {
       const applied = await database.migrate();
@@ -61,12 +67,16 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const secret = await resolveAuthSecret(config.authSecret, config.dataDir, config.database.kind === "postgres" ? config.database.schema : undefined);
     const deployment = deploymentOf(config.database);
     const attempts = createAttemptLimits(config.rateLimits);
+    const bus = (events = createEventBus({ redisUrl: config.redisUrl, namespace: deployment, logger }));
+    // Subscribed before the first request: an event published from now on reaches this instance's subscribers.
+    await bus.ready();
     const services: AppServices = {
       prisma: database.prisma,
       sql: database.sql,
       reads: new ReadRouting(database, database.replicas, config.database.kind === "postgres" ? config.database.readYourWritesMs : 0),
       tokens: createTokenService(secret, config.tokenTtlSeconds, deployment),
       attempts,
+      events: bus,
       trustProxy: config.trustProxy,
       cursors: createCursorCodec(secret, deployment),
       logger,
@@ -76,6 +86,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
       countStatements: config.database.countStatements,
     };
+    const subscriptions = new OpenSubscriptions(config.subscriptions);
     const { mode, manifestPaths } = config.trustedDocuments;
     const documents = await loadTrustedDocuments(manifestPaths);
     if (manifestPaths.length) logger.info("trusted documents", { mode, manifests: manifestPaths, documents: documents.size });
@@ -90,14 +101,19 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         trustedDocuments: { mode, documents },
         metrics: metrics ? { metrics, token: config.metrics.token } : null,
         tracer: options.tracer ?? null,
+        subscriptions: { open: subscriptions, keepAliveMs: config.subscriptions.keepAliveMs },
       },
     });
+    const endSubscriptions = () => subscriptions.endAll(() => new ShuttingDownError());
     const close = async () => {
+      endSubscriptions();
+      await bus.close();
       await attempts.close();
       await database.close();
     };
-    return { yoga, database, services, close };
+    return { yoga, database, services, endSubscriptions, close };
   } catch (error) {
+    await events?.close();
     await database.close();
     throw error;
   }

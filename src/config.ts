@@ -36,9 +36,22 @@ export interface Config {
   /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
   trustProxy: boolean;
   rateLimits: RateLimitConfig;
+  /** REDIS_URL: the Redis every instance shares, for subscription events and attempt limits; null: one process, all in memory. */
+  redisUrl: string | null;
+  subscriptions: SubscriptionConfig;
   metrics: MetricsConfig;
   /** Whether the standard OTEL_* variables ask for traces (src/tracing/tracing.ts reads the rest of them). */
   tracing: boolean;
+}
+
+/** Limits of the subscriptions one instance serves (src/plugins/subscriptions.ts). */
+export interface SubscriptionConfig {
+  /** Open subscriptions per signed-in viewer, or per client address for the signed-out. */
+  perViewer: number;
+  /** Open subscriptions in this process. */
+  perProcess: number;
+  /** A comment line sent on an idle stream this often, so proxies keep it open. */
+  keepAliveMs: number;
 }
 
 /** Prometheus metrics at `/metrics` (src/metrics/metrics.ts). */
@@ -263,7 +276,14 @@ export function loadConfig(env: Env = process.env): Config {
       logInPerAddress: integer(env, "RATE_LIMIT_LOGIN_PER_ADDRESS", 20, { min: 1 }),
       logInPerAccount: integer(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT", 5, { min: 1 }),
       signUpPerAddress: integer(env, "RATE_LIMIT_SIGNUP_PER_ADDRESS", 5, { min: 1 }),
-      redisUrl: env.RATE_LIMIT_REDIS_URL?.trim() || null,
+      // RATE_LIMIT_REDIS_URL keeps attempt counts apart from the events' Redis; REDIS_URL serves both.
+      redisUrl: env.RATE_LIMIT_REDIS_URL?.trim() || env.REDIS_URL?.trim() || null,
+    },
+    redisUrl: env.REDIS_URL?.trim() || null,
+    subscriptions: {
+      perViewer: integer(env, "SUBSCRIPTIONS_PER_VIEWER", 20, { min: 1, max: 10_000 }),
+      perProcess: integer(env, "SUBSCRIPTIONS_PER_PROCESS", 10_000, { min: 1 }),
+      keepAliveMs: integer(env, "SUBSCRIPTION_KEEPALIVE_S", 15, { min: 1, max: 3_600 }) * 1000,
     },
     metrics: { enabled: boolean(env, "METRICS", true), token: metricsToken(env) },
     tracing: tracingRequested(env),

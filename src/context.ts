@@ -2,6 +2,7 @@ import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
 import { databaseFault } from "./errors.js";
 import type { AttemptLimits } from "./auth/attempt-limits.js";
+import type { EventBus } from "./events/bus.js";
 import type { TokenService, Viewer } from "./auth/tokens.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { Prisma } from "./db/generated/prisma/client.js";
@@ -29,6 +30,8 @@ export interface AppServices {
   reads: ReadRouting;
   tokens: TokenService;
   attempts: AttemptLimits;
+  /** Where committed units of work publish their events and subscriptions hear them. */
+  events: EventBus;
   /** Take the client address from X-Forwarded-For. */
   trustProxy: boolean;
   /** Signs and checks the cursors of every paged list. */
@@ -63,6 +66,10 @@ export interface ClientInfo {
 export interface Context {
   readonly requestId: string;
   readonly viewer: Viewer | null;
+  /** When the bearer token that signed the viewer in expires (ms since the epoch): a subscription ends then. Null when signed out. */
+  readonly tokenExpiresAt: number | null;
+  /** Where subscriptions hear of committed changes (src/events/bus.ts). */
+  readonly events: EventBus;
   /** Aborted when the client goes away: long work (a streamed export) stops reading. */
   readonly signal: AbortSignal;
   /** Every read goes through it (src/read/reader.ts); inside a mutation it is the unit of work's. */
@@ -83,14 +90,17 @@ export async function createContext(services: AppServices, initial: YogaInitialC
   const requestId = requestIdOf(initial.request);
   const sqlLog = services.countStatements ? new SqlLog(requestId) : null;
   const log = services.logger.child({ requestId });
-  const findViewer = () => viewerFrom(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, log));
+  const findViewer = () => signedInViewer(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, log));
   // On the primary, always: a suspension or a demotion counts from its commit, not from when a replica catches up.
-  const viewer = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
+  const signedIn = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
+  const viewer = signedIn?.viewer ?? null;
   // A mutation's unit of work replaces this reader with its transaction's (bindToUnitOfWork).
   const source = services.reads.sourceFor(viewer);
   return {
     requestId,
     viewer,
+    tokenExpiresAt: signedIn?.tokenExpiresAt ?? null,
+    events: services.events,
     signal: initial.request.signal,
     reader: { viewer, prisma: source.prisma, sql: source.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
     loaders: createLoaders(source.prisma, viewer),
@@ -120,6 +130,34 @@ export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork): C
 }
 
 /**
+ * The scope a subscription reads in: the request's viewer, on the primary
+ * (an event says a write committed there, and a replica may not have it
+ * yet), its `signal` ending when the subscription ends.
+ */
+export function subscriptionScope<C extends Context>(ctx: C, primary: Pick<AppServices, "prisma" | "sql">, signal: AbortSignal): C {
+  return {
+    ...ctx,
+    signal,
+    reader: { ...ctx.reader, prisma: primary.prisma, sql: primary.sql, pages: new PageLoaders({ cache: true }) },
+    loaders: createLoaders(primary.prisma, ctx.viewer),
+  };
+}
+
+/**
+ * The scope of one event of a subscription, a copy with loaders of its own:
+ * each event is answered from what the database holds now, never from what
+ * an earlier event's loaders kept (and Pothos files each event's planned
+ * rows under its own context object).
+ */
+export function eventScope<C extends Context>(ctx: C): C {
+  return {
+    ...ctx,
+    reader: { ...ctx.reader, pages: new PageLoaders({ cache: true }) },
+    loaders: createLoaders(ctx.reader.prisma, ctx.viewer),
+  };
+}
+
+/**
  * The viewer a bearer token names, as the database has them now: their
  * role is read on every request, so a demoted admin is no longer one, and a
  * token of a deleted or suspended account signs nobody in. A missing, malformed, forged
@@ -127,15 +165,15 @@ export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork): C
  * not an error: public data stays readable, and what needs a viewer says
  * UNAUTHENTICATED.
  */
-async function viewerFrom(request: Request, services: AppServices): Promise<Viewer | null> {
+async function signedInViewer(request: Request, services: AppServices): Promise<{ viewer: Viewer; tokenExpiresAt: number } | null> {
   const header = request.headers.get("authorization");
   const match = header?.match(/^Bearer\s+(\S+)$/i);
-  const userId = match?.[1] ? await services.tokens.verify(match[1]) : null;
-  if (userId === null) return null;
+  const token = match?.[1] ? await services.tokens.verify(match[1]) : null;
+  if (token === null) return null;
   const [user] = await services.sql.query<Viewer>(
-    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL`,
+    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${token.userId} AND "suspended_at" IS NULL`,
   );
-  return user ?? null;
+  return user ? { viewer: user, tokenExpiresAt: token.expiresAt } : null;
 }
 
 /**

@@ -34,7 +34,10 @@ export const ERROR_CODE_DESCRIPTIONS = {
   DATABASE_TIMEOUT: "A statement ran past its time limit, or the database stopped answering (HTTP 503); retry later.",
   DATABASE_NOT_MIGRATED:
     "The database lacks migrations this server needs (HTTP 503 with Retry-After): a deployment is under way, or its `npm run db:migrate` step was skipped. Nothing ran; retry later.",
-  SHUTTING_DOWN: "The server was shutting down while the request ran (HTTP 503); retry on another instance.",
+  TOO_MANY_SUBSCRIPTIONS:
+    "The viewer (or, signed out, the client's address) already has as many subscriptions open on this instance as allowed, or the instance serves as many as it may (HTTP 429); close one, or retry later.",
+  SHUTTING_DOWN:
+    "The server was shutting down while the request ran (HTTP 503), or it ended a subscription for that reason (its last event); retry on another instance. A subscription that takes `after` resumes from its last cursor without a gap.",
   INTERNAL_SERVER_ERROR: "Anything unexpected: the message is \"Unexpected error.\", and extensions.requestId finds the full error in the server's log.",
 } as const;
 
@@ -157,6 +160,24 @@ export class RateLimitedError extends AppError {
       retryAfter: retryAfterSeconds,
       http: { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
     });
+  }
+}
+
+/** Too many subscriptions open for this viewer or on this instance (HTTP 429). */
+export class TooManySubscriptionsError extends AppError {
+  constructor(limit: number, whose: "viewer" | "instance") {
+    super(
+      "TOO_MANY_SUBSCRIPTIONS",
+      whose === "viewer" ? `You have ${limit} subscriptions open, as many as allowed; close one first.` : "This server has as many subscriptions open as it serves; try again later.",
+      { http: { status: 429, headers: { "Retry-After": "5" } } },
+    );
+  }
+}
+
+/** The last event of a subscription the server ends because it is shutting down. */
+export class ShuttingDownError extends AppError {
+  constructor() {
+    super("SHUTTING_DOWN", "The server is shutting down; subscribe again.");
   }
 }
 

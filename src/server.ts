@@ -67,6 +67,8 @@ async function main(): Promise<void> {
     stopping = true;
     const startedAt = Date.now();
     logger.info("shutting down", { signal, graceMs: SHUTDOWN_GRACE_MS });
+    // A subscription never ends by itself: each gets SHUTTING_DOWN as its last event, and its response ends.
+    app.endSubscriptions();
     // A load balancer polling /readyz stops sending work here; everything else is still served.
     const serve = handle;
     handle = (request, response) => {

@@ -20,6 +20,9 @@ import { useUnitOfWork } from "./plugins/unit-of-work.js";
 import { useMetrics } from "./plugins/metrics.js";
 import type { Metrics } from "./metrics/metrics.js";
 import { useTracing } from "./plugins/tracing.js";
+import { useSubscriptions } from "./plugins/subscriptions.js";
+import { useSseKeepAlive } from "./plugins/sse-keep-alive.js";
+import type { OpenSubscriptions } from "./events/open-subscriptions.js";
 import type { Tracer } from "@opentelemetry/api";
 import { graphiqlOptions, graphiqlPage } from "./graphiql.js";
 import { useTrustedDocuments, type TrustedDocuments, type TrustedDocumentsMode } from "./plugins/trusted-documents.js";
@@ -39,6 +42,8 @@ export interface YogaSettings {
   metrics: { metrics: Metrics; token: string | null } | null;
   /** Spans for operations (src/plugins/tracing.ts); null: tracing is off. */
   tracer: Tracer | null;
+  /** The subscriptions this instance serves, with their limits (src/events/open-subscriptions.ts). */
+  subscriptions: { open: OpenSubscriptions; keepAliveMs: number };
 }
 
 export interface YogaDeps {
@@ -84,6 +89,8 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
       useReadiness("/readyz", () => database.ready()),
       ...useIncrementalDelivery(),
       useUnitOfWork(services),
+      useSubscriptions({ services, open: settings.subscriptions.open, metrics: settings.metrics?.metrics ?? null }),
+      useSseKeepAlive(settings.subscriptions.keepAliveMs),
       // After the unit of work: its execution wraps the unit's, so the transaction's statements are the operation's.
       ...(settings.tracer ? [useTracing(settings.tracer)] : []),
       useOperationLog(),

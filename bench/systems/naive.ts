@@ -63,7 +63,7 @@ const schema = createSchema<{ request: Request }>({
     Mutation: {
       addComment: async (_root, { input }: { input: { postId: string; body: string } }, ctx) => {
         const token = ctx.request.headers.get("authorization")?.replace(/^Bearer /, "") ?? "";
-        const viewer = await tokens.verify(token);
+        const viewer = (await tokens.verify(token))?.userId ?? null;
         if (viewer === null) throw new Error("not signed in");
         const postId = Number(decodeGlobalID(input.postId).id);
         const client = await pool.connect();

@@ -24,10 +24,16 @@ const ISSUER = "inkwell";
 /** Verified tokens kept per process: a few megabytes at most. */
 const VERIFIED_TOKENS = 10_000;
 
+/** What a valid token says: whose it is, and until when (ms since the epoch; a subscription ends then). */
+export interface VerifiedToken {
+  readonly userId: number;
+  readonly expiresAt: number;
+}
+
 export interface TokenService {
   issue(userId: number): Promise<string>;
-  /** The user id a token names, or null when it is malformed, forged, expired or has no expiry. */
-  verify(token: string): Promise<number | null>;
+  /** Whose a token is, or null when it is malformed, forged, expired or has no expiry. */
+  verify(token: string): Promise<VerifiedToken | null>;
 }
 
 export function createTokenService(secret: string, ttlSeconds: number, deployment: string): TokenService {
@@ -41,7 +47,7 @@ export function createTokenService(secret: string, ttlSeconds: number, deploymen
    * kept, and at most `VERIFIED_TOKENS` of them. Whether the account may act
    * is still read from the database on every request (src/context.ts).
    */
-  const verified = new LRUCache<string, number>({ max: VERIFIED_TOKENS });
+  const verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS });
   return {
     issue: (userId) =>
       new SignJWT({})
@@ -58,11 +64,12 @@ export function createTokenService(secret: string, ttlSeconds: number, deploymen
       try {
         // A token without `exp` would be valid forever.
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: deployment, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
-        const id = Number(payload.sub);
-        if (!Number.isSafeInteger(id) || id <= 0) return null;
-        const lifetimeMs = Math.floor(payload.exp! * 1000 - Date.now());
-        if (lifetimeMs > 0) verified.set(token, id, { ttl: lifetimeMs });
-        return id;
+        const userId = Number(payload.sub);
+        if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+        const found: VerifiedToken = { userId, expiresAt: payload.exp! * 1000 };
+        const lifetimeMs = Math.floor(found.expiresAt - Date.now());
+        if (lifetimeMs > 0) verified.set(token, found, { ttl: lifetimeMs });
+        return found;
       } catch (error) {
         if (error instanceof errors.JOSEError) return null;
         throw error;

@@ -1,5 +1,6 @@
 import type { PrismaTransaction } from "./client.js";
 import type { Prisma, PrismaClient } from "./generated/prisma/client.js";
+import type { DomainEvent } from "../events/events.js";
 
 export type IsolationLevel = Prisma.TransactionIsolationLevel;
 
@@ -25,6 +26,7 @@ export class UnitOfWork {
    * own fields (src/schema/user/access.ts). Null otherwise.
    */
   signedInAccountId: number | null = null;
+  readonly #events: DomainEvent[] = [];
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -42,6 +44,16 @@ export class UnitOfWork {
     },
   ) {
     this.client = deferredClient(() => this.transaction());
+  }
+
+  /** Records an event to publish once this unit has committed; a unit that rolls back drops its events. */
+  announce(event: DomainEvent): void {
+    this.#events.push(event);
+  }
+
+  /** The events this unit announced, in order. */
+  get events(): readonly DomainEvent[] {
+    return this.#events;
   }
 
   get started(): boolean {

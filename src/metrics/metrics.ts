@@ -22,6 +22,8 @@ export interface Metrics {
   readonly operations: Histogram<"type">;
   readonly errors: Counter<"code" | "reason">;
   readonly sqlStatements: Histogram<never>;
+  readonly subscriptionsOpen: Gauge<"field">;
+  readonly subscriptionEvents: Counter<"field">;
   /** Reports the database pool's connections on every scrape. */
   observePool(connections: () => ConnectionCounts | null): void;
 }
@@ -59,6 +61,18 @@ export function createMetrics(): Metrics {
       name: "inkwell_sql_statement_duration_seconds",
       help: "SQL statements sent by requests, counted at the driver adapter (the _count is the number of statements).",
       buckets: STATEMENT_SECONDS,
+      registers,
+    }),
+    subscriptionsOpen: new Gauge({
+      name: "inkwell_subscriptions_open",
+      help: "Subscriptions open on this instance, by subscription field.",
+      labelNames: ["field"],
+      registers,
+    }),
+    subscriptionEvents: new Counter({
+      name: "inkwell_subscription_events_total",
+      help: "Events delivered to subscribers, by subscription field (not counting the last event of a stream the server ended).",
+      labelNames: ["field"],
       registers,
     }),
     observePool(connections) {

@@ -27,7 +27,7 @@ import { operationOf } from "./operation.js";
 type Execute = (args: ExecutionArgs) => unknown;
 
 /** Where units of work open their transactions, and their limits. */
-export type UnitOfWorkDatabase = Pick<AppServices, "prisma" | "transaction" | "reads">;
+export type UnitOfWorkDatabase = Pick<AppServices, "prisma" | "transaction" | "reads" | "events">;
 
 /** Attempts of a unit of work that loses a race (serialization failure, deadlock) before it gives up. */
 export const MAX_ATTEMPTS = 4;
@@ -62,6 +62,9 @@ const RETRY_BASE_MS = 10;
  *   units of the account it changes, and those that start after it see it.
  *   Two admins suspending each other deadlock on these locks; PostgreSQL
  *   aborts one, whose retry finds its admin suspended: one admin remains;
+ * - the events its resolvers announced (src/events/events.ts) are published
+ *   after COMMIT, and only then: an attempt that rolled back, or was run
+ *   again, publishes nothing of its own;
  * Queries never open a transaction.
  */
 export function useUnitOfWork(database: UnitOfWorkDatabase): Plugin<Context> {
@@ -183,6 +186,7 @@ async function attemptUnit(
     // COMMIT failed (a serialization failure, the connection lost, the transaction timed out): nothing was written.
     return { result: failed(asGraphQLError(error)), conflict: isWriteConflict(error) };
   }
+  database.events.publish(unit.events);
   // Whoever wrote reads the primary for a while, so their next query sees it (and so does the account signUp made).
   if (unit.started) {
     for (const account of [ctx.viewer?.id, unit.signedInAccountId]) if (account != null) database.reads.wrote(account);

@@ -44,16 +44,19 @@ export interface NodePlan {
 
 const NOTHING_PLANNED: NodePlan = { query: { select: {} }, mappings: {} };
 
-/**
- * Plans the rows a field returns: the nodes under `edges.node` of a
- * connection field, or (`"row"`) the object the field itself returns.
- */
-export function planNodes(context: object, info: GraphQLResolveInfo, typeName: string, shape: "list" | "row" = "list"): NodePlan {
+/** Where a field's rows are in what it returns: under `edges.node` (a connection), under `node` (one edge), or the object itself. */
+export type RowShape = "list" | "edge" | "row";
+
+const ROW_PATHS: Record<RowShape, string[][] | undefined> = { list: [["edges", "node"]], edge: [["node"]], row: undefined };
+
+/** Plans the rows a field returns, found where `shape` says. */
+export function planNodes(context: object, info: GraphQLResolveInfo, typeName: string, shape: RowShape = "list"): NodePlan {
+  const paths = ROW_PATHS[shape];
   const plan = Plan.fromInfo(prismaAdapter as never, {
     context,
     info,
     typeName,
-    ...(shape === "list" ? { paths: [["edges", "node"]] } : {}),
+    ...(paths ? { paths } : {}),
     skipDeferredFragments: true,
     // Only the primary key when the document asks nothing of the nodes (just `pageInfo`, say).
     initial: { select: {} },

@@ -1,7 +1,7 @@
 import { Kind, visit, type FieldNode, type FragmentDefinitionNode, type GraphQLResolveInfo } from "graphql";
 import type { ModelName } from "./model.js";
 import { compileSelection, type CompiledSelection } from "./compile.js";
-import { planNodes, type NodePlan } from "./bridge.js";
+import { planNodes, type NodePlan, type RowShape } from "./bridge.js";
 
 /**
  * A list field's node plan and the SQL selection compiled from it (or a
@@ -28,7 +28,7 @@ export function listPlan(
   info: GraphQLResolveInfo,
   typeName: string,
   model: ModelName,
-  shape: "list" | "row" = "list",
+  shape: RowShape = "list",
 ): ListPlan {
   const make = (): ListPlan => {
     const nodes = planNodes(context, info, typeName, shape);

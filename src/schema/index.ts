@@ -6,6 +6,7 @@ import { assertReadable } from "../read/readable.js";
 import "./post/types.js";
 import "./post/queries.js";
 import "./post/mutations.js";
+import "./post/subscriptions.js";
 import "./stats/types.js";
 import "./user/types.js";
 import "./user/queries.js";
@@ -14,10 +15,12 @@ import "./auth/types.js";
 import "./auth/mutations.js";
 import "./comment/types.js";
 import "./comment/mutations.js";
+import "./comment/subscriptions.js";
 import "./tag/types.js";
 import "./tag/queries.js";
 import "./credits/types.js";
 import "./credits/mutations.js";
+import "./credits/subscriptions.js";
 import "./admin/mutations.js";
 import "./admin/queries.js";
 
@@ -29,6 +32,8 @@ builder.queryType({});
  * that is open without being on its allow-list.
  */
 builder.mutationType({ authScopes: { signedIn: true } });
+/** Subscriptions are served as server-sent events (src/plugins/subscriptions.ts); each field says who may subscribe. */
+builder.subscriptionType({});
 
 let schema: ReturnType<typeof builder.toSchema> | undefined;
 

@@ -1,5 +1,6 @@
 import type { Viewer } from "../auth/tokens.js";
 import type { Context } from "../context.js";
+import type { Announce } from "../events/events.js";
 import type { PrismaTransaction } from "../db/handles.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { UnauthenticatedError } from "../errors.js";
@@ -14,7 +15,8 @@ import { UnauthenticatedError } from "../errors.js";
  * every root field runs again from the start on a new transaction. So a
  * resolver writes only through `tx`, which rolls back with the attempt, and
  * does nothing else that outlives the attempt (no mail, no events, no
- * process state). Checks that guard a write (the viewer's standing, a
+ * process state; an event for the subscriptions is `announce`d, and
+ * published after COMMIT). Checks that guard a write (the viewer's standing, a
  * balance, an owner) are made through `tx`, so they hold at COMMIT; the
  * acting account itself is re-read and locked by the transaction's first
  * statement.
@@ -22,6 +24,8 @@ import { UnauthenticatedError } from "../errors.js";
 export interface MutationWork {
   readonly tx: PrismaTransaction;
   readonly viewer: Viewer;
+  /** Records an event for the subscriptions, published only if the whole operation commits. */
+  readonly announce: Announce;
 }
 
 /** The same for signUp and logIn, which act for nobody yet. */
@@ -53,7 +57,8 @@ export function inOpenWork<Result>(ctx: Context, write: (work: OpenMutationWork)
 function signedInWork(ctx: Context): MutationWork {
   // The Mutation type's signedIn scope has refused the anonymous already; this narrows the type.
   if (!ctx.viewer) throw new UnauthenticatedError();
-  return { tx: unitOf(ctx).client, viewer: ctx.viewer };
+  const unit = unitOf(ctx);
+  return { tx: unit.client, viewer: ctx.viewer, announce: (event) => unit.announce(event) };
 }
 
 function unitOf(ctx: Context): UnitOfWork {

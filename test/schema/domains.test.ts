@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 /** The jobs a domain's files may have, one name each (README: Adding a field, a list, a mutation). */
-const DOMAIN_FILES = ["types.ts", "queries.ts", "mutations.ts", "lists.ts", "access.ts", "service.ts", "loaders.ts"];
+const DOMAIN_FILES = ["types.ts", "queries.ts", "mutations.ts", "subscriptions.ts", "lists.ts", "access.ts", "service.ts", "loaders.ts"];
 
 describe("the schema's domains", () => {
   it("use the same file names for the same jobs", () => {

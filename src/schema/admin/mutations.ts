@@ -49,22 +49,22 @@ builder.mutationFields((t) => ({
     description: `Publishes drafts, whoever wrote them. ${ADMINS_ONLY}`,
     authScopes: { admin: true },
     args: { ids: t.arg.idList(ids("Post")) },
-    resolve: (_root, args, ctx) => inWork(ctx, ({ tx, viewer }) => publishPosts(tx, viewer, databaseIdsOf(args.ids, "Post", "ids"))),
+    resolve: (_root, args, ctx) => inWork(ctx, (work) => publishPosts(work, databaseIdsOf(args.ids, "Post", "ids"))),
   }),
   unpublishPosts: t.field({
     type: BulkPostsPayload,
     description: `Turns published posts back into drafts. ${ADMINS_ONLY}`,
     authScopes: { admin: true },
     args: { ids: t.arg.idList(ids("Post")) },
-    resolve: (_root, args, ctx) => inWork(ctx, ({ tx, viewer }) => unpublishPosts(tx, viewer, databaseIdsOf(args.ids, "Post", "ids"))),
+    resolve: (_root, args, ctx) => inWork(ctx, (work) => unpublishPosts(work, databaseIdsOf(args.ids, "Post", "ids"))),
   }),
   deletePosts: t.field({
     type: DeletePostsPayload,
     description: `Deletes the posts a filter matches, with their comments; at least one condition must be given. ${ADMINS_ONLY} BAD_USER_INPUT, deleting nothing, for an empty filter or one matching more than ${BULK_LIMIT} posts.`,
     authScopes: { admin: true },
     args: { filter: t.arg({ type: AdminPostFilter, required: true }) },
-    resolve: (_root, { filter }, ctx) => inWork(ctx, ({ tx, viewer }) =>
-      deletePosts(tx, viewer, {
+    resolve: (_root, { filter }, ctx) => inWork(ctx, (work) =>
+      deletePosts(work, {
         ...filter,
         authorId: filter.author == null ? null : databaseIdOf(String(filter.author), "User", "filter.author"),
       }),
@@ -75,7 +75,7 @@ builder.mutationFields((t) => ({
     description: `Suspends accounts: they cannot log in (ACCOUNT_SUSPENDED) and their tokens stop working at once. An admin cannot suspend themselves. ${ADMINS_ONLY}`,
     authScopes: { admin: true },
     args: { ids: t.arg.idList(ids("User")) },
-    resolve: (_root, args, ctx) => inWork(ctx, ({ tx, viewer }) => suspendUsers(tx, viewer, databaseIdsOf(args.ids, "User", "ids"))),
+    resolve: (_root, args, ctx) => inWork(ctx, (work) => suspendUsers(work, databaseIdsOf(args.ids, "User", "ids"))),
   }),
   unsuspendUsers: t.field({
     type: BulkUsersPayload,

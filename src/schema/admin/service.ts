@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError } from "../../errors.js";
 import { postConditions, type AdminPostFilter } from "./lists.js";
+import type { MutationWork } from "../mutation-work.js";
 
 /**
  * Admins' bulk writes, modelled on Hasura's `affected_rows`. Each is one
@@ -23,22 +24,26 @@ export interface BulkResult {
   ids: number[];
 }
 
-export async function publishPosts(db: Db, admin: Viewer, ids: readonly number[]): Promise<BulkResult> {
+export async function publishPosts({ tx: db, viewer: admin, announce }: MutationWork, ids: readonly number[]): Promise<BulkResult> {
   // A republished post gets a new publication time, as publishPost gives it.
-  const rows = await db.$queryRaw<{ id: number }[]>`
+  const rows = await db.$queryRaw<{ id: number; authorId: number }[]>`
     UPDATE "posts" SET "status" = 'PUBLISHED', "published_at" = now(), "updated_at" = now()
     WHERE "id" = ANY(${[...ids]}::int[]) AND "status" = 'DRAFT'
-    RETURNING "id"`;
-  return audited(db, admin, "post.publish", "Post", rows);
+    RETURNING "id", "author_id" AS "authorId"`;
+  const result = await audited(db, admin, "post.publish", "Post", rows);
+  for (const row of sortedById(rows)) announce({ kind: "postPublished", postId: row.id, authorId: row.authorId });
+  return result;
 }
 
-export async function unpublishPosts(db: Db, admin: Viewer, ids: readonly number[]): Promise<BulkResult> {
+export async function unpublishPosts({ tx: db, viewer: admin, announce }: MutationWork, ids: readonly number[]): Promise<BulkResult> {
   // Back to a draft as a draft is made: no publication time.
   const rows = await db.$queryRaw<{ id: number }[]>`
     UPDATE "posts" SET "status" = 'DRAFT', "published_at" = NULL, "updated_at" = now()
     WHERE "id" = ANY(${[...ids]}::int[]) AND "status" = 'PUBLISHED'
     RETURNING "id"`;
-  return audited(db, admin, "post.unpublish", "Post", rows);
+  const result = await audited(db, admin, "post.unpublish", "Post", rows);
+  for (const postId of result.ids) announce({ kind: "postWithdrawn", postId });
+  return result;
 }
 
 /**
@@ -50,7 +55,7 @@ export async function unpublishPosts(db: Db, admin: Viewer, ids: readonly number
  * so a post changed by another transaction in between is deleted only if it
  * still matches.
  */
-export async function deletePosts(db: Db, admin: Viewer, filter: AdminPostFilter, field = "filter"): Promise<BulkResult> {
+export async function deletePosts({ tx: db, viewer: admin, announce }: MutationWork, filter: AdminPostFilter, field = "filter"): Promise<BulkResult> {
   const where = postConditions(filter);
   if (!where.length) throw new BadUserInputError(`"${field}" needs at least one condition; it would match every post.`, field);
   const matching = Prisma.join(where, " AND ");
@@ -63,7 +68,9 @@ export async function deletePosts(db: Db, admin: Viewer, filter: AdminPostFilter
   const rows = await db.$queryRaw<{ id: number; slug: string; title: string }[]>`
     DELETE FROM "posts" WHERE "id" = ANY(${candidates.map((row) => row.id)}::int[]) AND ${matching}
     RETURNING "id", "slug", "title"`;
-  return audited(db, admin, "post.delete", "Post", rows, (row) => ({ slug: row.slug, title: row.title }));
+  const result = await audited(db, admin, "post.delete", "Post", rows, (row) => ({ slug: row.slug, title: row.title }));
+  for (const postId of result.ids) announce({ kind: "postWithdrawn", postId });
+  return result;
 }
 
 /**
@@ -72,13 +79,16 @@ export async function deletePosts(db: Db, admin: Viewer, filter: AdminPostFilter
  * request). An admin cannot suspend themselves, which could leave nobody to
  * undo it.
  */
-export async function suspendUsers(db: Db, admin: Viewer, ids: readonly number[], field = "ids"): Promise<BulkResult> {
+export async function suspendUsers({ tx: db, viewer: admin, announce }: MutationWork, ids: readonly number[], field = "ids"): Promise<BulkResult> {
   if (ids.includes(admin.id)) throw new BadUserInputError(`"${field}" includes the viewer; an admin cannot suspend themselves.`, field);
   const rows = await db.$queryRaw<{ id: number }[]>`
     UPDATE "users" SET "suspended_at" = now(), "updated_at" = now()
     WHERE "id" = ANY(${[...ids]}::int[]) AND "suspended_at" IS NULL
     RETURNING "id"`;
-  return audited(db, admin, "user.suspend", "User", rows);
+  const result = await audited(db, admin, "user.suspend", "User", rows);
+  // Their open subscriptions end (src/plugins/subscriptions.ts).
+  for (const userId of result.ids) announce({ kind: "accountChanged", userId });
+  return result;
 }
 
 export async function unsuspendUsers(db: Db, admin: Viewer, ids: readonly number[]): Promise<BulkResult> {
@@ -89,6 +99,10 @@ export async function unsuspendUsers(db: Db, admin: Viewer, ids: readonly number
   return audited(db, admin, "user.unsuspend", "User", rows);
 }
 
+function sortedById<R extends { id: number }>(rows: readonly R[]): R[] {
+  return [...rows].sort((a, b) => a.id - b.id);
+}
+
 async function audited<R extends { id: number }>(
   db: Db,
   admin: Viewer,
@@ -97,7 +111,7 @@ async function audited<R extends { id: number }>(
   rows: R[],
   data?: (row: R) => Record<string, unknown>,
 ): Promise<BulkResult> {
-  const changed = [...rows].sort((a, b) => a.id - b.id);
+  const changed = sortedById(rows);
   await recordAuditEvents(db, {
     actorId: admin.id,
     action,

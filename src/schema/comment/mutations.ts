@@ -25,7 +25,7 @@ builder.mutationFields((t) => ({
     description: "Comments on a published post.",
     args: { input: t.arg({ type: AddCommentInput, required: true }) },
     resolve: (query, _root, { input }, ctx) =>
-      inWork(ctx, ({ tx, viewer }) => addComment(tx, viewer, databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query)),
+      inWork(ctx, (work) => addComment(work, databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query)),
   }),
   updateComment: t.prismaField({
     type: "Comment",

@@ -2,6 +2,7 @@ import { recordAuditEvent } from "../../audit/record-audit-event.js";
 import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import type { Prisma } from "../../db/generated/prisma/client.js";
+import type { MutationWork } from "../mutation-work.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../errors.js";
 import { multiLineText, TEXT_LIMITS } from "../text.js";
 import { visiblePostSql, visiblePosts } from "../post/access.js";
@@ -10,7 +11,7 @@ import { canDeleteComment, canEditComment } from "./access.js";
 type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSelect };
 
 
-export async function addComment(db: Db, viewer: Viewer, postId: number, rawBody: string, query: CommentQuery = {}) {
+export async function addComment({ tx: db, viewer, announce }: MutationWork, postId: number, rawBody: string, query: CommentQuery = {}) {
   const body = multiLineText(rawBody, "input.body", "A comment", TEXT_LIMITS.commentBody);
   // The post must be one the viewer can see, and published. The lock keeps it
   // published until this transaction ends. It is the lock the comment-count
@@ -33,6 +34,7 @@ export async function addComment(db: Db, viewer: Viewer, postId: number, rawBody
     entityId: comment.id,
     data: { postId },
   });
+  announce({ kind: "commentAdded", postId, commentId: comment.id });
   return comment;
 }
 

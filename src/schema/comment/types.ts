@@ -37,9 +37,12 @@ export const Comment = builder.prismaNode("Comment", {
   }),
 });
 
+/** A comment and its cursor: an edge of a post's comments, and what commentAdded delivers. */
+export const CommentEdge = builder.edgeObject({ type: Comment, name: "CommentEdge" });
+
 export const CommentConnection = builder.connectionObject(
   { type: Comment, name: "CommentConnection", fields: (t) => ({ totalCount: t.int(totalCountField) }) },
-  { name: "CommentEdge" },
+  CommentEdge,
 );
 
 // The lists of comments under posts and users live with the comments they return.

@@ -1,5 +1,6 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { sortKey } from "../../read/keyset.js";
+import type { RowSource } from "../../read/lookup.js";
 import type { PageSource } from "../../read/page-query.js";
 
 const ID_DESC = [sortKey(Prisma.raw('"x"."id"'), "desc", "int")] as const;
@@ -14,4 +15,16 @@ export const entriesOfAccount: PageSource = {
   scope: (_args, parent) => `CreditAccount.entries|${parent}`,
   order: () => ID_DESC,
   branches: ({ parent }) => [{ from: Prisma.sql`"ledger_entries" AS "x"`, where: [Prisma.sql`"x"."account_id" = ${parent!}`] }],
+};
+
+/** One ledger entry of the viewer's own account, by id; nothing for anyone else's, or when signed out. */
+export const ledgerEntryOfViewer: RowSource<{ id: number }> = {
+  model: "LedgerEntry",
+  find: ({ viewer, args }) =>
+    viewer
+      ? {
+          from: Prisma.sql`"ledger_entries" AS "x"`,
+          where: [Prisma.sql`"x"."id" = ${args.id}`, Prisma.sql`"x"."account_id" = (SELECT "id" FROM "credit_accounts" WHERE "user_id" = ${viewer.id})`],
+        }
+      : null,
 };

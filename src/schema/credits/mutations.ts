@@ -22,9 +22,10 @@ builder.mutationFields((t) => ({
     type: "Transfer",
     description: `Sends credits from the viewer's account. INSUFFICIENT_CREDITS when the balance is short; NOT_FOUND for an unknown recipient. ${IDEMPOTENCY}`,
     args: { input: t.arg({ type: SendCreditsInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => inWork(ctx, async ({ tx, viewer }) => {
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, async (work) => {
+      const { tx } = work;
       const toUserId = databaseIdOf(String(input.toUserId), "User", "input.toUserId");
-      const { id } = await sendCredits(tx, viewer, { toUserId, amount: input.amount, note: input.note });
+      const { id } = await sendCredits(work, { toUserId, amount: input.amount, note: input.note });
       return tx.transfer.findUniqueOrThrow({ ...query, where: { id } });
     }),
   }),
@@ -33,9 +34,10 @@ builder.mutationFields((t) => ({
     description: `Admins only: mints credits from the system account. ${IDEMPOTENCY}`,
     authScopes: { admin: true },
     args: { input: t.arg({ type: GrantCreditsInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) => inWork(ctx, async ({ tx, viewer }) => {
+    resolve: (query, _root, { input }, ctx) => inWork(ctx, async (work) => {
+      const { tx } = work;
       const toUserId = databaseIdOf(String(input.toUserId), "User", "input.toUserId");
-      const { id } = await grantCredits(tx, viewer, { toUserId, amount: input.amount, note: input.note });
+      const { id } = await grantCredits(work, { toUserId, amount: input.amount, note: input.note });
       return tx.transfer.findUniqueOrThrow({ ...query, where: { id } });
     }),
   }),

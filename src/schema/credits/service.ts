@@ -1,5 +1,4 @@
-import type { Viewer } from "../../auth/tokens.js";
-import type { Db } from "../../db/client.js";
+import type { MutationWork } from "../mutation-work.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError, InsufficientCreditsError, NotFoundError } from "../../errors.js";
 import { singleLineText } from "../text.js";
@@ -23,16 +22,16 @@ function validTransfer(input: TransferInput): { amount: number; note: string | n
 }
 
 /** The viewer sends credits from their own account. */
-export async function sendCredits(db: Db, viewer: Viewer, input: TransferInput): Promise<{ id: number }> {
+export async function sendCredits({ tx, viewer, announce }: MutationWork, input: TransferInput): Promise<{ id: number }> {
   if (input.toUserId === viewer.id) throw new BadUserInputError("You cannot send credits to yourself.", "input.toUserId");
   const { amount, note } = validTransfer(input);
-  return transfer(db, { kind: "SEND", fromUserId: viewer.id, toUserId: input.toUserId, amount, note, actorId: viewer.id });
+  return transfer({ tx, announce }, { kind: "SEND", fromUserId: viewer.id, toUserId: input.toUserId, amount, note, actorId: viewer.id });
 }
 
 /** An admin mints credits from the system account. */
-export async function grantCredits(db: Db, admin: Viewer, input: TransferInput): Promise<{ id: number }> {
+export async function grantCredits({ tx, viewer: admin, announce }: MutationWork, input: TransferInput): Promise<{ id: number }> {
   const { amount, note } = validTransfer(input);
-  return transfer(db, { kind: "GRANT", fromUserId: null, toUserId: input.toUserId, amount, note, actorId: admin.id });
+  return transfer({ tx, announce }, { kind: "GRANT", fromUserId: null, toUserId: input.toUserId, amount, note, actorId: admin.id });
 }
 
 /**
@@ -54,10 +53,11 @@ export async function grantCredits(db: Db, admin: Viewer, input: TransferInput):
  * 3. only after a debit does it credit the recipient, record the transfer,
  *    write the two ledger entries (summing to 0, each with the balance after
  *    it, from the UPDATEs' RETURNING) and the audit event.
- * `fromUserId: null` is the system account (a grant).
+ * `fromUserId: null` is the system account (a grant). Both users hear of
+ * their new balance once the unit of work commits (creditsChanged).
  */
 export async function transfer(
-  db: Db,
+  { tx: db, announce }: Pick<MutationWork, "tx" | "announce">,
   request: { kind: "SEND" | "GRANT"; fromUserId: number | null; toUserId: number; amount: number; note: string | null; actorId: number },
 ): Promise<{ id: number }> {
   const { kind, fromUserId, toUserId, amount, note } = request;
@@ -104,5 +104,6 @@ export async function transfer(
     const [sender] = await db.$queryRaw<{ balance: number }[]>`SELECT "balance" FROM "credit_accounts" WHERE ${isSource}`;
     throw new InsufficientCreditsError(sender?.balance ?? 0, amount);
   }
+  for (const userId of fromUserId === null ? [toUserId] : [fromUserId, toUserId]) announce({ kind: "creditsChanged", userId });
   return { id: outcome.transferId };
 }

@@ -1,3 +1,4 @@
+import type { Viewer } from "../../auth/tokens.js";
 import { Prisma, type PostStatus } from "../../db/generated/prisma/client.js";
 import { utcTimestamp } from "../../read/values.js";
 import { sortKey, type SortKey } from "../../read/keyset.js";
@@ -50,10 +51,15 @@ const TAG_ORDERS: Partial<Record<PostOrderValue, readonly SortKey[]>> = {
 
 const POSTS_WITH_TAG = Prisma.sql`"post_tags" AS "l" JOIN "posts" AS "x" ON "x"."id" = "l"."post_id"`;
 
+/** A tag as a filter names it: tag names are kept lower-case. */
+export function tagFilterValue(tag: string | null | undefined): string | null {
+  return tag?.trim().toLowerCase() || null;
+}
+
 function normalizedFilter(filter: FeedFilter | null | undefined) {
   return {
     authorHandle: filter?.authorHandle ?? null,
-    tag: filter?.tag?.trim().toLowerCase() || null,
+    tag: tagFilterValue(filter?.tag),
     search: filter?.search?.trim() || null,
     publishedAfter: filter?.publishedAfter ?? null,
     publishedBefore: filter?.publishedBefore ?? null,
@@ -158,6 +164,19 @@ export const postSearch: PageSource<SearchArgs> = {
 };
 
 /** A published post, or one of the viewer's own drafts, by slug (posts_slug_key). */
+/**
+ * Which of the posts `ids` (just published) postPublished delivers: those
+ * still published, visible to the viewer, and carrying `tag` when one is
+ * given. The table as `x`, like every row source.
+ */
+export function publishedPostsAmong(viewer: Viewer | null, ids: readonly number[], tag: string | null): PageBranch {
+  const where = [Prisma.sql`"x"."id" = ANY(${[...ids]}::int[])`, Prisma.sql`"x"."status" = 'PUBLISHED'`, visiblePostSql(viewer, "x")];
+  if (tag) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "post_tags" AS "l" JOIN "tags" AS "g" ON "g"."id" = "l"."tag_id" WHERE "l"."post_id" = "x"."id" AND "g"."name" = ${tag})`);
+  }
+  return { from: Prisma.sql`"posts" AS "x"`, where };
+}
+
 export const postBySlug: RowSource<{ slug: string }> = {
   model: "Post",
   find: ({ viewer, args }) => ({

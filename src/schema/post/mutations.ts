@@ -45,14 +45,14 @@ builder.mutationFields((t) => ({
     type: "Post",
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) =>
-      inWork(ctx, ({ tx, viewer }) => publishPost(tx, viewer, databaseIdOf(String(args.id), "Post", "id"), query)),
+      inWork(ctx, (work) => publishPost(work, databaseIdOf(String(args.id), "Post", "id"), query)),
   }),
   deletePost: t.id({
     description: "Deletes a post with its comments; returns its id.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => inWork(ctx, async ({ tx, viewer }) => {
+    resolve: (_root, args, ctx) => inWork(ctx, async (work) => {
       const id = databaseIdOf(String(args.id), "Post", "id");
-      await deletePost(tx, viewer, id);
+      await deletePost(work, id);
       return encodeGlobalID("Post", id);
     }),
   }),
@@ -112,6 +112,6 @@ builder.mutationFields((t) => ({
     type: ImportPostsPayload,
     description: `Creates up to ${MAX_IMPORT_ITEMS} posts, each on its own: a bad item is reported in its place and the others are kept. The whole operation still commits as one unit, or not at all when something other than an item fails.`,
     args: { input: t.arg({ type: ImportPostsInput, required: true }) },
-    resolve: (_root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) => importPosts(tx, viewer, input.posts)),
+    resolve: (_root, { input }, ctx) => inWork(ctx, (work) => importPosts(work, input.posts)),
   }),
 }));

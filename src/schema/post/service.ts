@@ -7,6 +7,8 @@ import { databaseFault, expectedError, ForbiddenError, NotFoundError, type Error
 import { multiLineText, singleLineText, TEXT_LIMITS } from "../text.js";
 import { normalizeTagNames } from "../tag/service.js";
 import { canEditPost, visiblePosts } from "./access.js";
+import type { MutationWork } from "../mutation-work.js";
+import type { DomainEvent } from "../../events/events.js";
 
 /**
  * Post writes. Plain functions over a `db` (the mutation's transaction) so
@@ -85,7 +87,7 @@ export async function updatePost(db: Db, viewer: Viewer, id: number, input: Upda
   return post;
 }
 
-export async function publishPost(db: Db, viewer: Viewer, id: number, query: PostQuery = {}) {
+export async function publishPost({ tx: db, viewer, announce }: MutationWork, id: number, query: PostQuery = {}) {
   const existing = await findEditablePost(db, viewer, id);
   if (existing.status === "PUBLISHED") {
     // Publishing is idempotent: a retried request gets the post, not an error.
@@ -93,10 +95,11 @@ export async function publishPost(db: Db, viewer: Viewer, id: number, query: Pos
   }
   const post = await db.post.update({ ...query, where: { id }, data: { status: "PUBLISHED", publishedAt: new Date() } });
   await recordAuditEvent(db, { actorId: viewer.id, action: "post.publish", entityType: "Post", entityId: id });
+  announce({ kind: "postPublished", postId: id, authorId: existing.authorId });
   return post;
 }
 
-export async function deletePost(db: Db, viewer: Viewer, id: number): Promise<void> {
+export async function deletePost({ tx: db, viewer, announce }: MutationWork, id: number): Promise<void> {
   const existing = await findEditablePost(db, viewer, id);
   await db.post.delete({ where: { id } });
   await recordAuditEvent(db, {
@@ -106,6 +109,7 @@ export async function deletePost(db: Db, viewer: Viewer, id: number): Promise<vo
     entityId: id,
     data: { slug: existing.slug, title: existing.title },
   });
+  announce({ kind: "postWithdrawn", postId: id });
 }
 
 /** Someone else's draft is NOT_FOUND (its existence is private); someone else's published post is FORBIDDEN. */
@@ -184,16 +188,20 @@ export type ImportResult =
  * database gone, a write conflict) fails the whole operation, whose unit of
  * work then rolls back every item.
  */
-export async function importPosts(db: Db, viewer: Viewer, items: readonly ImportItem[]): Promise<ImportResult[]> {
+export async function importPosts({ tx: db, viewer, announce }: MutationWork, items: readonly ImportItem[]): Promise<ImportResult[]> {
   const results: ImportResult[] = [];
   for (const [index, item] of items.entries()) {
     const field = `input.posts.${index}`;
+    // An item's events count only if its savepoint was kept.
+    const itemEvents: DomainEvent[] = [];
     try {
       const post = await db.$transaction(async (tx) => {
         const created = await createPost(tx, viewer, item, { select: { id: true } }, { field, slug: item.slug });
-        if (item.publish) await publishPost(tx, viewer, created.id, { select: { id: true } });
+        const itemWork = { tx, viewer, announce: (event: DomainEvent) => void itemEvents.push(event) };
+        if (item.publish) await publishPost(itemWork, created.id, { select: { id: true } });
         return created;
       });
+      itemEvents.forEach(announce);
       results.push({ index, postId: post.id });
     } catch (error) {
       const itemError = itemErrorOf(error, field);
