@@ -1,4 +1,5 @@
 import { execFile, spawn } from "node:child_process";
+import { subscribe } from "./support/subscriptions.js";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -244,6 +245,26 @@ describe("the server process", () => {
       expect(await server.exited).toBe(0);
       expect(server.output()).toContain('"message":"demo data loaded"');
       expect(server.output()).toContain('"message":"stopped"');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("ends an open subscription with SHUTTING_DOWN on SIGTERM and still exits 0 at once", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "inkwell-"));
+    try {
+      const server = startServer({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", SEED_DEMO_DATA: "false" });
+      const url = await server.listening;
+      const stream = await subscribe({ fetch: (pathname: string, init: RequestInit) => fetch(new URL(pathname, url), init) }, "subscription { postPublished { id } }");
+      expect(stream.status).toBe(200);
+      const stoppedAt = Date.now();
+      server.child.kill("SIGTERM");
+      const last = await stream.next(5_000);
+      expect(last.errors?.map((error) => error.extensions?.code)).toEqual(["SHUTTING_DOWN"]);
+      await stream.completed;
+      expect(await server.exited).toBe(0);
+      // Well inside the grace period: the open stream did not hold the shutdown up.
+      expect(Date.now() - stoppedAt).toBeLessThan(5_000);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

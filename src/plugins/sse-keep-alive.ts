@@ -29,7 +29,7 @@ function withKeepAlive(body: ReadableStream<Uint8Array>, intervalMs: number): Re
         if (Date.now() - quietSince < intervalMs) return;
         quietSince = Date.now();
         controller.enqueue(COMMENT);
-      }, Math.min(intervalMs, 1_000));
+      }, Math.min(intervalMs / 4, 1_000));
     },
     async pull(controller) {
       const { done, value } = await reader.read();
