@@ -2,12 +2,16 @@
  * Inkwell's typed SDK: the documents and result types that `npm run
  * codegen` generates (client/gql/), and a client for them built on urql's
  * core, which runs the same in a browser and in Node, reads `@defer` and
- * `@stream` answers, and speaks trusted documents through its persisted
- * exchange.
+ * `@stream` answers, receives subscriptions as server-sent events, and
+ * speaks trusted documents through its persisted exchange.
  *
  *   const inkwell = createInkwellClient({ url: "http://localhost:4000/graphql" });
  *   const { data, error } = await inkwell.query(FeedDocument, { first: 5 }).toPromise();
  *   data?.posts.edges[0]?.node.title; // string, typed from the operation
+ *
+ *   inkwell.subscription(CommentAddedDocument, { postId, after: endCursor }).subscribe(({ data }) => {
+ *     data?.commentAdded.node.body; // each new comment, typed
+ *   });
  */
 import { cacheExchange, Client, fetchExchange, type Exchange } from "@urql/core";
 import { persistedExchange } from "@urql/exchange-persisted";
@@ -41,12 +45,14 @@ export function createInkwellClient(options: InkwellClientOptions): Client {
   const exchanges: Exchange[] = [];
   if (options.cache ?? true) exchanges.push(cacheExchange);
   if (options.trustedDocuments) {
-    exchanges.push(persistedExchange({ enforcePersistedQueries: true, enableForMutation: true, generateHash: manifestHash }));
+    exchanges.push(persistedExchange({ enforcePersistedQueries: true, enableForMutation: true, enableForSubscriptions: true, generateHash: manifestHash }));
   }
   exchanges.push(fetchExchange);
   return new Client({
     url: options.url,
     exchanges,
+    // Subscriptions go over fetch as server-sent events, as the server serves them: no WebSocket.
+    fetchSubscriptions: true,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     fetchOptions: () => {
       const token = options.token?.();

@@ -76,6 +76,21 @@ query Export {
 }
 `;
 
+const LIVE = /* GraphQL */ `# A subscription: Run it, and it waits. Comment on
+# the demo's first post from another tab, signed in:
+#   mutation { addComment(input: { postId: "UG9zdDox",
+#     body: "Hello." }) { id } }
+# and the comment arrives here. Run again to stop.
+# With after: "<a cursor from Post.comments>", the
+# comments after it come first, then new ones.
+subscription NewComments {
+  commentAdded(postId: "UG9zdDox") {
+    cursor
+    node { body createdAt author { handle } }
+  }
+}
+`;
+
 const BEARER_EXAMPLE = JSON.stringify({ Authorization: "Bearer <paste the token from the LogIn tab>" }, null, 2);
 
 /** GraphiQL's settings; `demoPassword` is the published demo password where demo accounts have it, else null. */
@@ -89,6 +104,7 @@ export function graphiqlOptions(demoPassword: string | null): GraphiQLOptions {
       { query: ME, headers: BEARER_EXAMPLE },
       { query: SEARCH },
       { query: EXPORT, headers: BEARER_EXAMPLE },
+      { query: LIVE },
     ],
     // A token typed into the headers pane stays in the browser's memory only.
     shouldPersistHeaders: false,

@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_SEED, seedDatabase } from "../../src/db/seed.js";
+import { SEED_PASSWORD } from "../../src/db/seed-password.js";
 import { startTestApp, type TestApp } from "../support/test-app.js";
 
 /**
@@ -33,6 +34,15 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
   const offHost: string[] = [];
   const consoleErrors: string[] = [];
 
+  /** Anything that is not this server (or the page's own blob: and data: URLs) is blocked and noted. */
+  const keepToThisServer = (browser: BrowserContext) =>
+    browser.route("**/*", (route) => {
+      const url = route.request().url();
+      if (url.startsWith(origin) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
+      offHost.push(url);
+      return route.abort("blockedbyclient");
+    });
+
   beforeAll(async () => {
     // In `allow`, as a development server with a manifest runs: GraphiQL's own documents are text.
     t = await startTestApp("pglite", { env: { TRUSTED_DOCUMENTS: "allow", TRUSTED_DOCUMENTS_MANIFEST: path.resolve("client/gql/persisted-documents.json") } });
@@ -43,13 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
     profile = await mkdtemp(path.join(tmpdir(), "inkwell-chromium-"));
     await mkdir(ARTIFACTS, { recursive: true });
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
-    // Anything that is not this server (or the page's own blob: and data: URLs) is blocked and noted.
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith(origin) || url.startsWith("blob:") || url.startsWith("data:")) return route.continue();
-      offHost.push(url);
-      return route.abort("blockedbyclient");
-    });
+    await keepToThisServer(context);
   }, 120_000);
 
   afterAll(async () => {
@@ -73,7 +77,7 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
     // The editor holds Inkwell's example, not Yoga's welcome text; the tabs hold the rest.
     await page.locator(".graphiql-query-editor").getByText("query NewestPosts").waitFor({ timeout: 30_000 });
     const tabs = await page.locator(".graphiql-tab").allInnerTexts();
-    expect(tabs.join(" ")).toMatch(/NewestPosts[\s\S]*LogIn[\s\S]*Me[\s\S]*Search[\s\S]*Export/);
+    expect(tabs.join(" ")).toMatch(/NewestPosts[\s\S]*LogIn[\s\S]*Me[\s\S]*Search[\s\S]*Export[\s\S]*NewComments/);
     await page.screenshot({ path: path.join(ARTIFACTS, "1-opened.png") });
 
     await page.locator(".graphiql-execute-button").click();
@@ -96,5 +100,34 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
 
     expect(offHost).toEqual([]);
     expect(consoleErrors.filter((message) => /Content Security Policy|Refused to/i.test(message))).toEqual([]);
+  }, 120_000);
+
+  it("runs the NewComments tab's subscription and shows a comment added meanwhile", async () => {
+    // A first visit, in a profile of its own: GraphiQL keeps the last visit's tabs and restores them.
+    const own = await mkdtemp(path.join(tmpdir(), "inkwell-chromium-"));
+    const visit = await chromium.launchPersistentContext(own, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
+    await keepToThisServer(visit);
+    try {
+      const page = await visit.newPage();
+      page.on("pageerror", (error) => consoleErrors.push(error.message));
+      await page.goto(`${origin}/graphql`);
+      const editor = page.locator(".graphiql-query-editor");
+      await page.locator(".graphiql-tab", { hasText: "NewComments" }).waitFor({ timeout: 30_000 });
+      await page.locator(".graphiql-tab", { hasText: "NewComments" }).click();
+      await expect.poll(async () => (await editor.innerText()).replace(/\u00a0/g, " "), { timeout: 30_000 }).toContain("subscription NewComments");
+      await page.locator(".graphiql-execute-button").click();
+      // The stream is open once the server counts it; then a comment is added through the API.
+      await expect.poll(async () => (await t.fetch("/metrics").then((response) => response.text())).match(/inkwell_subscriptions_open\{field="commentAdded"\} (\d+)/)?.[1], { timeout: 30_000 }).toBe("1");
+      const writer = await t.graphql<{ logIn: { token: string } }>(`mutation { logIn(input: { email: "writer2@example.com", password: ${JSON.stringify(SEED_PASSWORD)} }) { token } }`);
+      const added = await t.graphql(`mutation { addComment(input: { postId: "UG9zdDox", body: "Seen live in GraphiQL." }) { id } }`, { token: writer.body.data!.logIn.token });
+      expect(added.body.errors).toBeUndefined();
+      const result = page.locator(".graphiql-response");
+      await expect.poll(async () => (await result.innerText()).replace(/\u00a0/g, " "), { timeout: 30_000 }).toContain("Seen live in GraphiQL.");
+      await page.screenshot({ path: path.join(ARTIFACTS, "4-subscription.png") });
+      expect(offHost).toEqual([]);
+    } finally {
+      await visit.close();
+      await rm(own, { recursive: true, force: true });
+    }
   }, 120_000);
 });

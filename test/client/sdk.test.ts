@@ -2,6 +2,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   AddCommentDocument,
+  CommentAddedDocument,
+  CreditsChangedDocument,
   createInkwellClient,
   CreatePostDocument,
   FeedDocument,
@@ -14,6 +16,7 @@ import {
   SendCreditsDocument,
   SignUpDocument,
   UpdatePostDocument,
+  type CommentAddedSubscription,
   type FeedQuery,
   type PostPageQuery,
 } from "../../client/index.js";
@@ -68,6 +71,22 @@ async function walkThrough(t: TestApp, trustedDocuments: boolean, handle: string
   const page = await inkwell.query(PostPageDocument, { slug: published.data!.publishPost.slug }).toPromise();
   const post: PostPageQuery["post"] = page.data!.post;
   expect(post).toMatchObject({ viewerCanEdit: true, viewerCanDelete: true, viewerCanComment: true, comments: { totalCount: 1, edges: [{ node: { body: "First!" } }] } });
+
+  // Live comments after the page's last one: one added now arrives, typed.
+  const live: CommentAddedSubscription["commentAdded"][] = [];
+  const stream = inkwell.subscription(CommentAddedDocument, { postId, after: post!.comments.pageInfo.endCursor }).subscribe((result) => {
+    if (result.data) live.push(result.data.commentAdded);
+  });
+  const second = await inkwell.mutation(AddCommentDocument, { input: { postId, body: "Second, live." } }).toPromise();
+  await expect.poll(() => live.map((edge) => edge.node.body), { timeout: 5_000 }).toEqual(["Second, live."]);
+  expect(live[0]!.node.id).toBe(second.data!.addComment.id);
+  stream.unsubscribe();
+  const balances: number[] = [];
+  const credits = inkwell.subscription(CreditsChangedDocument, {}).subscribe((result) => {
+    if (result.data) balances.push(result.data.creditsChanged.balance);
+  });
+  await expect.poll(() => balances, { timeout: 5_000 }).toEqual([0]);
+  credits.unsubscribe();
 
   const profile = await inkwell.query(ProfileDocument, { handle }).toPromise();
   expect(profile.data?.user).toMatchObject({ handle, postCount: 1, posts: { totalCount: 1 } });
