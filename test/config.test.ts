@@ -51,6 +51,9 @@ describe("configuration", () => {
     ["DATABASE_REPLICA_URLS", "postgresql://replica/x,mysql://replica/y"],
     ["DB_READ_YOUR_WRITES_MS", "-1"],
     ["METRICS_TOKEN", "too short"],
+    ["SUBSCRIPTIONS_PER_VIEWER", "0"],
+    ["SUBSCRIPTIONS_PER_PROCESS", "many"],
+    ["SUBSCRIPTION_KEEPALIVE_S", "0"],
   ])("rejects %s=%s with an error naming the variable", (name, value) => {
     const env = { DATABASE_URL: "postgresql://localhost/x", [name]: value };
     expect(() => loadConfig(env)).toThrowError(ConfigError);
@@ -68,6 +71,17 @@ describe("configuration", () => {
       readYourWritesMs: 2000,
     });
     expect(() => loadConfig({ DATABASE_REPLICA_URLS: "postgresql://replica/x" })).toThrowError(/^DATABASE_REPLICA_URLS: needs DATABASE_URL/);
+  });
+
+  it("shares one REDIS_URL between the events and the attempt limits, unless RATE_LIMIT_REDIS_URL names another", () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: null, rateLimits: { redisUrl: null } });
+    expect(loadConfig({ REDIS_URL: "redis://shared:6379" })).toMatchObject({ redisUrl: "redis://shared:6379", rateLimits: { redisUrl: "redis://shared:6379" } });
+    expect(loadConfig({ REDIS_URL: "redis://shared:6379", RATE_LIMIT_REDIS_URL: "redis://limits:6379" })).toMatchObject({
+      redisUrl: "redis://shared:6379",
+      rateLimits: { redisUrl: "redis://limits:6379" },
+    });
+    expect(loadConfig({}).subscriptions).toEqual({ perViewer: 20, perProcess: 10_000, keepAliveMs: 15_000 });
+    expect(loadConfig({ SUBSCRIPTIONS_PER_VIEWER: "3", SUBSCRIPTION_KEEPALIVE_S: "30" }).subscriptions).toMatchObject({ perViewer: 3, keepAliveMs: 30_000 });
   });
 
   it("counts statements per request outside production, or when asked, or when logging queries", () => {

@@ -7,6 +7,7 @@ import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverUrl, testDatabaseKinds, uniqueDatabaseName, withAdminClient } from "./support/databases.js";
 import { eventStreamParts } from "./support/incremental.js";
+import { subscribe } from "./support/subscriptions.js";
 import { useTestApp, type TestApp } from "./support/test-app.js";
 
 /**
@@ -83,15 +84,28 @@ const EXAMPLES: Record<string, ExampleRun> = {
 /** Operations answered in parts, read as GraphiQL reads them. */
 const STREAMED = new Set(["Export"]);
 
+/** Subscriptions the README shows: each is opened, something is done that it reports, and the event checked. */
+const SUBSCRIBED: Record<string, { variables: Record<string, unknown>; meanwhile: (t: TestApp, state: ExampleState) => Promise<void>; check: (data: Record<string, any>) => void }> = {
+  LiveComments: {
+    // The demo's first post, as GraphiQL's NewComments tab has it.
+    variables: { postId: "UG9zdDox" },
+    meanwhile: async (t, state) => {
+      const added = await t.graphql(`mutation { addComment(input: { postId: "UG9zdDox", body: "Live from the README." }) { id } }`, { token: state.tokens.writer2 });
+      expect(added.body.errors).toBeUndefined();
+    },
+    check: (data) => expect(data.commentAdded.node).toMatchObject({ body: "Live from the README.", author: { handle: "writer2" } }),
+  },
+};
+
 const documents = blocks
   .filter((block) => block.lang === "graphql")
-  .flatMap((block) => [...block.body.matchAll(/^(?:query|mutation)\s+(\w+)/gm)].map((match) => ({ name: match[1]!, document: block.body })));
+  .flatMap((block) => [...block.body.matchAll(/^(?:query|mutation|subscription)\s+(\w+)/gm)].map((match) => ({ name: match[1]!, document: block.body })));
 
 describe("the README's GraphQL examples, on the demo data", () => {
   const app = useTestApp("pglite", { env: { SEED_DEMO_DATA: "true" } });
 
   it("are all known to this test", () => {
-    expect(documents.map((entry) => entry.name).filter((name) => !(name in EXAMPLES) && !STREAMED.has(name))).toEqual([]);
+    expect(documents.map((entry) => entry.name).filter((name) => !(name in EXAMPLES) && !STREAMED.has(name) && !(name in SUBSCRIBED))).toEqual([]);
   });
 
   it("run as shown, each answering what the README says", async () => {
@@ -106,6 +120,16 @@ describe("the README's GraphQL examples, on the demo data", () => {
         const parts = await streamed(t, document, name, state.tokens.admin!);
         expect(parts.flatMap((part) => part.errors ?? []), name).toEqual([]);
         expect(parts.length, name).toBeGreaterThan(1);
+        continue;
+      }
+      const live = SUBSCRIBED[name];
+      if (live) {
+        const stream = await subscribe(t, document, { variables: live.variables, operationName: name });
+        await live.meanwhile(t, state);
+        const event = await stream.next();
+        stream.close();
+        expect({ name, errors: event.errors }).toEqual({ name, errors: undefined });
+        live.check(event.data!);
         continue;
       }
       const run = EXAMPLES[name]!;

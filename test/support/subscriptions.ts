@@ -37,7 +37,7 @@ export interface OpenStream<TData = Record<string, any>> {
 export async function subscribe<TData = Record<string, any>>(
   target: TestApp | { fetch: (path: string, init: RequestInit) => Promise<Response> },
   query: string,
-  options: { variables?: Record<string, unknown>; token?: string } = {},
+  options: { variables?: Record<string, unknown>; token?: string; operationName?: string } = {},
 ): Promise<OpenStream<TData>> {
   const abort = new AbortController();
   const response = await target.fetch("/graphql", {
@@ -48,7 +48,7 @@ export async function subscribe<TData = Record<string, any>>(
       accept: "text/event-stream",
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     },
-    body: JSON.stringify({ query, variables: options.variables }),
+    body: JSON.stringify({ query, variables: options.variables, operationName: options.operationName }),
   });
   const queue: SubscriptionEvent<TData>[] = [];
   const waiters: Array<() => void> = [];
