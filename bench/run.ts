@@ -26,8 +26,6 @@ import pg from "pg";
 import { deploymentOf } from "../src/auth/deployment.js";
 import { loadConfig } from "../src/config.js";
 import { createTokenService } from "../src/auth/tokens.js";
-import { withDatabase } from "../src/db/lifecycle.js";
-import { seedDatabase, type SeedOptions } from "../src/db/seed.js";
 import { CEILING_SQL, ceilingParameters } from "./systems/ceiling.js";
 import { creditsBenchmark, renderCredits } from "./lib/credits.js";
 import { benchmarkInputs, collectCursors, DATASETS, describeSeed, idCursors, requestBodies, type Bodies, type Inputs } from "./lib/inputs.js";
@@ -36,6 +34,7 @@ import { countStatements, latencyAt, type Measurement, type MeasureSettings, typ
 import { NODE_FLAGS, pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
 import { PEERS, renderReport, type RunFacts } from "./lib/report.js";
 import { interleavedRounds } from "./lib/rounds.js";
+import { databaseUrl, firstUser, seed } from "./lib/database.js";
 import { idCursor, QUERIES, type DatasetName, type WorkloadName } from "./lib/workloads.js";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -286,12 +285,6 @@ function installPeers() {
   }
 }
 
-function databaseUrl(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function machineFacts(admin: pg.Client): Promise<RunFacts> {
   const { rows } = await admin.query<{ version: string }>("SELECT version()");
   return {
@@ -305,23 +298,6 @@ async function machineFacts(admin: pg.Client): Promise<RunFacts> {
 }
 
 /** The project's own migrations and seed command, so the benchmark reads what users would load. */
-async function seed(env: Record<string, string>, options: SeedOptions) {
-  await withDatabase(({ database }) => seedDatabase(database.prisma, options).then(() => undefined), {
-    migrate: "always",
-    env: { ...process.env, ...env, LOG_LEVEL: "warn" },
-  });
-}
-
-async function firstUser(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ id: number }>("SELECT min(id) AS id FROM users")).rows[0]!.id;
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * The ceiling must really be the ceiling: its plans may not scan the big
  * tables, including the generic plan PostgreSQL may switch a prepared

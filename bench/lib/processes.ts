@@ -26,7 +26,8 @@ export async function startServer(options: {
   script: string;
   port: number;
   env: Record<string, string>;
-  core: number;
+  /** The core (or cores, as taskset lists them: "0,1") the process and its children run on. */
+  core: number | string;
   /** The Node binary; the benchmark's own (the project's pinned Node, under npm run) when absent. */
   node?: string;
 }): Promise<ServerProcess> {
@@ -57,11 +58,7 @@ export async function startServer(options: {
     pid,
     url,
     output: () => output,
-    cpuMs: () => {
-      // Fields 14 and 15 of /proc/<pid>/stat (after the command name in parentheses).
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-    },
+    cpuMs: () => treeCpuMs(pid),
     peakRssMiB: () => {
       const match = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmHWM:\s+(\d+) kB/);
       return match ? Number(match[1]) / 1024 : Number.NaN;
@@ -73,6 +70,24 @@ export async function startServer(options: {
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * User + system CPU time of a process and of every process under it (a
+ * cluster's workers), in milliseconds: fields 14 and 15 of /proc/<pid>/stat
+ * (after the command name in parentheses), summed down the tree.
+ */
+function treeCpuMs(pid: number): number {
+  let total = 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    total = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+    for (const child of children ? children.split(" ") : []) total += treeCpuMs(Number(child));
+  } catch {
+    // A process that has just exited counts no more.
+  }
+  return total;
 }
 
 /** Pins processes (all their threads) to a core; returns a function that undoes it. */
