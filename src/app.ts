@@ -16,6 +16,7 @@ import { statementSpans } from "./tracing/tracing.js";
 import { createCursorCodec } from "./read/cursors.js";
 import { createEventBus, type EventBus } from "./events/bus.js";
 import { OpenSubscriptions } from "./events/open-subscriptions.js";
+import { SharedReads } from "./events/shared-reads.js";
 import { ShuttingDownError } from "./errors.js";
 import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
@@ -77,6 +78,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       tokens: createTokenService(secret, config.tokenTtlSeconds, deployment),
       attempts,
       events: bus,
+      sharedReads: new SharedReads(),
       trustProxy: config.trustProxy,
       cursors: createCursorCodec(secret, deployment),
       logger,

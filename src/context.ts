@@ -3,6 +3,7 @@ import type { YogaInitialContext } from "graphql-yoga";
 import { databaseFault } from "./errors.js";
 import type { AttemptLimits } from "./auth/attempt-limits.js";
 import type { EventBus } from "./events/bus.js";
+import type { SharedReads } from "./events/shared-reads.js";
 import type { TokenService, Viewer } from "./auth/tokens.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { Prisma } from "./db/generated/prisma/client.js";
@@ -32,6 +33,8 @@ export interface AppServices {
   attempts: AttemptLimits;
   /** Where committed units of work publish their events and subscriptions hear them. */
   events: EventBus;
+  /** Reads the subscribers of this process share while they are in flight. */
+  sharedReads: SharedReads;
   /** Take the client address from X-Forwarded-For. */
   trustProxy: boolean;
   /** Signs and checks the cursors of every paged list. */
@@ -70,6 +73,8 @@ export interface Context {
   readonly tokenExpiresAt: number | null;
   /** Where subscriptions hear of committed changes (src/events/bus.ts). */
   readonly events: EventBus;
+  /** Reads a subscription shares with the process's other subscribers (src/events/shared-reads.ts). */
+  readonly sharedReads: SharedReads;
   /** Aborted when the client goes away: long work (a streamed export) stops reading. */
   readonly signal: AbortSignal;
   /** Every read goes through it (src/read/reader.ts); inside a mutation it is the unit of work's. */
@@ -101,6 +106,7 @@ export async function createContext(services: AppServices, initial: YogaInitialC
     viewer,
     tokenExpiresAt: signedIn?.tokenExpiresAt ?? null,
     events: services.events,
+    sharedReads: services.sharedReads,
     signal: initial.request.signal,
     reader: { viewer, prisma: source.prisma, sql: source.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
     loaders: createLoaders(source.prisma, viewer),

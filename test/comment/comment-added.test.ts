@@ -102,6 +102,29 @@ describe.each(testDatabaseKinds)("commentAdded on %s", (kind) => {
     expect(received).toEqual((await commentsOf(t, post.id)).slice(1).map((edge) => edge.id));
   });
 
+  it("reads a new comment once for all of a post's subscribers on an instance", async () => {
+    const t = app.current;
+    const writer = await signUp(t);
+    const post = await createPost(t, writer);
+    const readers = await usersWithTokens(t, 10);
+    const streams = await Promise.all(readers.map((reader) => subscribe<Added>(t, COMMENT_ADDED, { variables: { postId: post.id }, token: reader.token })));
+    // Statements sent by everything on the instance, as its metrics count them at the driver adapter.
+    const sent = async () => Number((await (await t.fetch("/metrics")).text()).match(/^inkwell_sql_statement_duration_seconds_count (\d+)/m)![1]);
+    const before = await sent();
+    const added = await t.graphql<{ addComment: { id: string } }>(`mutation Add($input: AddCommentInput!) { addComment(input: $input) { id } }`, {
+      token: writer.token,
+      variables: { input: { postId: post.id, body: "For everyone." } },
+    });
+    const delivered = await Promise.all(streams.map((stream) => stream.next()));
+    // The viewer-dependent field is each subscriber's own, from the one shared row.
+    expect(delivered.map((event) => [event.data!.commentAdded.node.id, event.data!.commentAdded.node.viewerCanEdit])).toEqual(
+      readers.map(() => [added.body.data!.addComment.id, false]),
+    );
+    const subscriptionStatements = (await sent()) - before - added.statements.length;
+    expect(subscriptionStatements).toBe(1);
+    for (const stream of streams) stream.close();
+  });
+
   it("publishes nothing for a comment whose operation rolled back", async () => {
     const t = app.current;
     const writer = await signUp(t);

@@ -76,10 +76,17 @@ async function commentsAdded(ctx: Context, info: GraphQLResolveInfo, postId: num
       }
     }
     const window = { size: MAX_PAGE_SIZE, backward: false, after: position, before: null };
-    const [rows = []] = await loadPages(reader.sql, { source: commentsOfPost, args: {}, viewer: reader.viewer, window, selection }, [postId]);
+    // Read as nobody in particular, so the SQL is the same for every subscriber and the subscribers of this
+    // post at this position share one read: the post's visibility was checked per subscriber above, and a
+    // post's comments are seen by whoever sees the post.
+    const key = `Post.comments|${postId}|${JSON.stringify(position)}|${ctx.sharedReads.idOf(selection)}`;
+    const [rows = []] = await ctx.sharedReads.read(key, () =>
+      loadPages(reader.sql, { source: commentsOfPost, args: {}, viewer: null, window, selection }, [postId]),
+    );
     const page = rows.slice(0, window.size);
     if (page.length) position = page.at(-1)!.keys;
-    return { items: page.map((row) => new Edge(row.node as CommentRow, row.keys, encode, row.values)), more: rows.length > window.size };
+    // Each subscriber's own copy: what one execution attaches to a row never reaches another's.
+    return { items: page.map((row) => new Edge(structuredClone(row.node) as CommentRow, row.keys, encode, row.values)), more: rows.length > window.size };
   };
   return liveStream(ctx, [topics.commentsOf(postId), topics.withdrawalOf(postId)], read);
 }
