@@ -50,7 +50,7 @@ export interface SubscriptionConfig {
   perViewer: number;
   /** Open subscriptions in this process. */
   perProcess: number;
-  /** A comment line sent on an idle stream this often, so proxies keep it open. */
+  /** A comment line sent on an idle stream this often, so proxies keep it open; Yoga's own 12 s at most. */
   keepAliveMs: number;
 }
 
@@ -283,7 +283,7 @@ export function loadConfig(env: Env = process.env): Config {
     subscriptions: {
       perViewer: integer(env, "SUBSCRIPTIONS_PER_VIEWER", 20, { min: 1, max: 10_000 }),
       perProcess: integer(env, "SUBSCRIPTIONS_PER_PROCESS", 10_000, { min: 1 }),
-      keepAliveMs: integer(env, "SUBSCRIPTION_KEEPALIVE_S", 15, { min: 1, max: 3_600 }) * 1000,
+      keepAliveMs: integer(env, "SUBSCRIPTION_KEEPALIVE_S", 12, { min: 1, max: 12 }) * 1000,
     },
     metrics: { enabled: boolean(env, "METRICS", true), token: metricsToken(env) },
     tracing: tracingRequested(env),

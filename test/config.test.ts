@@ -54,6 +54,7 @@ describe("configuration", () => {
     ["SUBSCRIPTIONS_PER_VIEWER", "0"],
     ["SUBSCRIPTIONS_PER_PROCESS", "many"],
     ["SUBSCRIPTION_KEEPALIVE_S", "0"],
+    ["SUBSCRIPTION_KEEPALIVE_S", "30"],
   ])("rejects %s=%s with an error naming the variable", (name, value) => {
     const env = { DATABASE_URL: "postgresql://localhost/x", [name]: value };
     expect(() => loadConfig(env)).toThrowError(ConfigError);
@@ -80,8 +81,8 @@ describe("configuration", () => {
       redisUrl: "redis://shared:6379",
       rateLimits: { redisUrl: "redis://limits:6379" },
     });
-    expect(loadConfig({}).subscriptions).toEqual({ perViewer: 20, perProcess: 10_000, keepAliveMs: 15_000 });
-    expect(loadConfig({ SUBSCRIPTIONS_PER_VIEWER: "3", SUBSCRIPTION_KEEPALIVE_S: "30" }).subscriptions).toMatchObject({ perViewer: 3, keepAliveMs: 30_000 });
+    expect(loadConfig({}).subscriptions).toEqual({ perViewer: 20, perProcess: 10_000, keepAliveMs: 12_000 });
+    expect(loadConfig({ SUBSCRIPTIONS_PER_VIEWER: "3", SUBSCRIPTION_KEEPALIVE_S: "5" }).subscriptions).toMatchObject({ perViewer: 3, keepAliveMs: 5_000 });
   });
 
   it("counts statements per request outside production, or when asked, or when logging queries", () => {

@@ -1,3 +1,4 @@
+import { databaseFault } from "../errors.js";
 import type { EventBus } from "./bus.js";
 import type { DomainEvent } from "./events.js";
 
@@ -25,7 +26,11 @@ export type Heard = readonly DomainEvent[] | null;
  * The listener is attached before the first read, so nothing committed
  * after that read is missed; the first read runs before the stream is
  * returned, so its errors (NOT_FOUND, a bad cursor) answer the request
- * itself. Later errors end the stream with that error as its last event
+ * itself. A later read that meets a database fault (every connection busy,
+ * a timeout, the database away for a moment) is tried again, for the same
+ * events, after growing pauses for up to RETRY_FOR_MS; events heard
+ * meanwhile wait for the next read. Other errors, and a fault that outlasts the
+ * retries, end the stream with that error as its last event
  * (src/plugins/subscriptions.ts).
  */
 export async function liveStream<Item>(
@@ -56,11 +61,28 @@ export async function liveStream<Item>(
           if (next === null) return;
           heard = next;
         }
-        found = await read(heard);
+        found = await readPatiently(read, heard, live.signal);
       }
     } finally {
       live.signal.removeEventListener("abort", stop);
       listener.close();
     }
   })();
+}
+
+/** The longest a stream waits, in growing pauses, for a database fault to pass. */
+const RETRY_FOR_MS = 10_000;
+const FIRST_PAUSE_MS = 50;
+
+async function readPatiently<Item>(read: (heard: Heard) => Promise<LiveRead<Item>>, heard: Heard, signal: AbortSignal): Promise<LiveRead<Item>> {
+  const giveUpAt = Date.now() + RETRY_FOR_MS;
+  for (let pause = FIRST_PAUSE_MS; ; pause *= 2) {
+    try {
+      // The same events again: a read that failed delivered nothing, and moved no position.
+      return await read(heard);
+    } catch (error) {
+      if (!databaseFault(error) || Date.now() + pause > giveUpAt || signal.aborted) throw error;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }
