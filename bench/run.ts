@@ -15,6 +15,7 @@
  * hits all of them alike.
  *
  * BENCH_DATABASE_URL  the server to use (default postgresql://postgres@127.0.0.1:5432/postgres)
+ * REDIS_URL           the Redis the fan-out's two instances share (default redis://127.0.0.1:6379)
  * BENCH_QUICK=1       short runs, to check the harness itself; writes nothing
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -35,11 +36,13 @@ import { NODE_FLAGS, pinProcesses, startServer, type ServerProcess } from "./lib
 import { PEERS, renderReport, type RunFacts } from "./lib/report.js";
 import { interleavedRounds } from "./lib/rounds.js";
 import { databaseUrl, firstUser, seed } from "./lib/database.js";
+import { fanOutBenchmark, liveSettings, renderLive, scaleOutBenchmark } from "./lib/live.js";
 import { idCursor, QUERIES, type DatasetName, type WorkloadName } from "./lib/workloads.js";
 
 const QUICK = process.env.BENCH_QUICK === "1";
 const PEER_DIRS = ["bench/peers/postgraphile", "bench/peers/postgraphile5"];
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const POOL_SIZE = 10;
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
@@ -153,6 +156,7 @@ async function main() {
 
     const results: Measurement[] = [];
     const reference = new Map<string, unknown>();
+    let inkwellStandardBodies: Bodies | undefined;
     for (const dataset of Object.keys(DATASETS) as DatasetName[]) {
       const entrants = [];
       for (const system of systems(pgliteDir)) {
@@ -166,6 +170,7 @@ async function main() {
         const bodies = requestBodies(QUERIES[system.dialect], inputs[dataset], cursors, token);
         const statements = await countStatements(system, urls[dataset], workloads, bodies, reference, dataset, SETTINGS);
         entrants.push({ system, workloads, bodies, statements });
+        if (system.name === "inkwell" && dataset === "standard") inkwellStandardBodies = bodies;
       }
       results.push(...(await race(dataset, entrants, urls[dataset])));
     }
@@ -180,6 +185,16 @@ async function main() {
       inkwellEnv: inkwellEnv(),
     });
 
+    console.log("\n# Live updates (fan-out through Redis) and scale-out (1 process against 2)");
+    const live = liveSettings(QUICK);
+    const fanOut = await fanOutBenchmark({ databaseUrl: urls.standard, redisUrl: REDIS_URL, authSecret: AUTH_SECRET, env: inkwellEnv(), ...live.fanOut, log: console.log });
+    const scaleOut = await scaleOutBenchmark({
+      env: inkwellEnv()(urls.standard),
+      bodies: { W1: inkwellStandardBodies!.W1!.next, W2: inkwellStandardBodies!.W2!.next },
+      settings: live.rounds,
+      log: console.log,
+    });
+
     const report = `${renderReport(results, {
       facts,
       setup:
@@ -191,7 +206,7 @@ async function main() {
       datasets: { standard: describeSeed(DATASETS.standard.seed), deep: describeSeed(DATASETS.deep.seed) },
       plans,
       seconds: (Date.now() - started) / 1000,
-    }, { inkwellToCeiling: credits.inkwellToCeiling })}\n\n${renderCredits(credits)}`;
+    }, { inkwellToCeiling: credits.inkwellToCeiling })}\n\n${renderCredits(credits)}\n\n${renderLive(fanOut, scaleOut, live.rounds)}`;
     console.log(`\n${report}`);
     if (QUICK) {
       console.log("BENCH_QUICK=1: a check of the harness; nothing written.");
@@ -199,7 +214,7 @@ async function main() {
     }
     const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, "-");
     await writeFile(path.join("bench/results", `${stamp}.md`), `${report}\n`);
-    await writeFile(path.join("bench/results", `${stamp}.json`), `${JSON.stringify({ facts, results, credits }, null, 2)}\n`);
+    await writeFile(path.join("bench/results", `${stamp}.json`), `${JSON.stringify({ facts, results, credits, fanOut, scaleOut }, null, 2)}\n`);
     await updateReadme(report);
     console.log(`Wrote bench/results/${stamp}.md and the README's Performance section.`);
   } finally {

@@ -88,6 +88,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
       countStatements: config.database.countStatements,
     };
+    services.reads.hearWritersFrom(bus);
     const subscriptions = new OpenSubscriptions(config.subscriptions);
     const { mode, manifestPaths } = config.trustedDocuments;
     const documents = await loadTrustedDocuments(manifestPaths);

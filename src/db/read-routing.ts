@@ -1,6 +1,8 @@
 import { LRUCache } from "lru-cache";
 import type { Viewer } from "../auth/tokens.js";
 import type { ReadSource } from "./client.js";
+import type { EventBus } from "../events/bus.js";
+import { topics } from "../events/events.js";
 
 /** Viewers who wrote recently, per process: far more than are active within a window. */
 const RECENT_WRITERS = 100_000;
@@ -12,9 +14,12 @@ const RECENT_WRITERS = 100_000;
  * replica may lag). Mutations never ask: their unit of work reads and
  * writes the primary, payload included.
  *
- * The recent writers are kept in this process: with several instances
- * behind a balancer, a viewer whose next request lands on another instance
- * within the window may read a replica that has not caught up yet.
+ * The recent writers are kept in each process, and each learns of the
+ * others' through the event bus (`accountWrote`, published after COMMIT):
+ * with REDIS_URL, a viewer whose next request lands on another instance
+ * reads the primary there too, once the event has crossed Redis (a
+ * millisecond or so, against a replica's lag). Without it, each instance
+ * knows only its own writers.
  */
 export class ReadRouting {
   readonly #recentWriters: LRUCache<number, true> | null;
@@ -35,8 +40,24 @@ export class ReadRouting {
     return this.replicas[this.#next]!;
   }
 
+  /** Whether writers are kept at all (there are replicas, and a window): only then are writes worth announcing. */
+  get keepsWriters(): boolean {
+    return this.#recentWriters !== null;
+  }
+
   /** The account committed a write: its reads go to the primary for the window. */
   wrote(accountId: number): void {
     this.#recentWriters?.set(accountId, true);
+  }
+
+  /** Keeps the writers other instances announce, until the bus closes. */
+  hearWritersFrom(bus: EventBus): void {
+    if (!this.keepsWriters) return;
+    const listener = bus.listen([topics.writers]);
+    void (async () => {
+      for (let heard = await listener.next(); heard !== null; heard = await listener.next()) {
+        for (const event of heard) if (event.kind === "accountWrote") this.wrote(event.userId);
+      }
+    })();
   }
 }

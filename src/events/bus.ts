@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createRedisEventTarget } from "@graphql-yoga/redis-event-target";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.js";
@@ -72,8 +73,9 @@ export function createEventBus(options: { redisUrl: string | null; namespace: st
 function redisBus(url: string, channel: string, local: LocalListeners, logger: Logger): EventBus {
   // Commands wait in ioredis's queue while Redis is away (the default), so a
   // committed event is published once it is back, while the process lives.
-  const publishClient = new Redis(url, { lazyConnect: false });
-  const subscribeClient = new Redis(url, { lazyConnect: false });
+  // Named, so CLIENT LIST says whose connections these are.
+  const publishClient = new Redis(url, { lazyConnect: false, connectionName: `${channel}:publish` });
+  const subscribeClient = new Redis(url, { lazyConnect: false, connectionName: `${channel}:subscribe` });
   let lastErrorLogged = 0;
   const reportError = (error: Error) => {
     // One line a minute while Redis is away, not one per reconnect attempt.
@@ -104,6 +106,12 @@ function redisBus(url: string, channel: string, local: LocalListeners, logger: L
     },
     close: async () => {
       local.closeAll();
+      // After a reconnection ioredis sends SUBSCRIBE again and keeps no handler on it: closing before it is
+      // answered rejects it unhandled. So wait for the connection (a second at most), and for a PING behind it.
+      if (subscribeClient.status !== "ready") {
+        await Promise.race([once(subscribeClient, "ready"), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]).catch(() => undefined);
+      }
+      if (subscribeClient.status === "ready") await subscribeClient.ping().catch(() => undefined);
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };

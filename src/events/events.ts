@@ -19,7 +19,9 @@ export type DomainEvent =
   /** A user's credit balance changed (a ledger entry was written for their account). */
   | { readonly kind: "creditsChanged"; readonly userId: number }
   /** An account was suspended: its streams end. */
-  | { readonly kind: "accountChanged"; readonly userId: number };
+  | { readonly kind: "accountChanged"; readonly userId: number }
+  /** An account committed a write: with read replicas, every instance sends its next reads to the primary (src/db/read-routing.ts). */
+  | { readonly kind: "accountWrote"; readonly userId: number };
 
 export type DomainEventKind = DomainEvent["kind"];
 
@@ -42,6 +44,8 @@ export function topicOf(event: DomainEvent): string {
       return topics.creditsOf(event.userId);
     case "accountChanged":
       return topics.accountOf(event.userId);
+    case "accountWrote":
+      return topics.writers;
   }
 }
 
@@ -51,6 +55,7 @@ export const topics = {
   withdrawalOf: (postId: number) => `withdrawn:${postId}`,
   creditsOf: (userId: number) => `credits:${userId}`,
   accountOf: (userId: number) => `account:${userId}`,
+  writers: "writers",
 } as const;
 
 /** Whether a value that came over the wire (Redis) is an event this code knows. */
@@ -67,6 +72,7 @@ export function isDomainEvent(value: unknown): value is DomainEvent {
       return id("postId");
     case "creditsChanged":
     case "accountChanged":
+    case "accountWrote":
       return id("userId");
     default:
       return false;

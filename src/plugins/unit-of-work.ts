@@ -186,11 +186,12 @@ async function attemptUnit(
     // COMMIT failed (a serialization failure, the connection lost, the transaction timed out): nothing was written.
     return { result: failed(asGraphQLError(error)), conflict: isWriteConflict(error) };
   }
-  database.events.publish(unit.events);
-  // Whoever wrote reads the primary for a while, so their next query sees it (and so does the account signUp made).
-  if (unit.started) {
-    for (const account of [ctx.viewer?.id, unit.signedInAccountId]) if (account != null) database.reads.wrote(account);
-  }
+  // Whoever wrote reads the primary for a while, so their next query sees it (and so does the account signUp made),
+  // on this instance now and on the others once they hear of it.
+  const writers = unit.started ? [ctx.viewer?.id, unit.signedInAccountId].filter((account): account is number => account != null) : [];
+  for (const account of writers) database.reads.wrote(account);
+  const wrote = database.reads.keepsWriters ? writers.map((userId) => ({ kind: "accountWrote" as const, userId })) : [];
+  database.events.publish([...unit.events, ...wrote]);
   return { result, conflict: false };
 }
 

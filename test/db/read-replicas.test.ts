@@ -12,24 +12,36 @@ const FEED = `{ posts(first: 50) { edges { node { title } } } }`;
  * database that the test keeps apart from the primary on purpose, holding
  * one post the primary lacks, so every answer says where it was read.
  */
+/** A migrated database that holds one post the primary lacks: every answer says where it was read. */
+async function replicaDatabase(): Promise<Awaited<ReturnType<typeof createPostgresTestDatabase>>> {
+  const replica = await createPostgresTestDatabase();
+  const client = new pg.Client({ connectionString: replica.url });
+  await client.connect();
+  try {
+    await client.query(`
+      WITH author AS (
+        INSERT INTO users (email, handle, name, password_hash, updated_at)
+        VALUES ('replica@example.com', 'replicawriter', 'Replica Writer', 'not a hash', now()) RETURNING id)
+      INSERT INTO posts (author_id, title, slug, body, status, published_at, updated_at)
+      SELECT id, 'Only on the replica', 'only-on-the-replica', 'Body.', 'PUBLISHED', now(), now() FROM author`);
+  } finally {
+    await client.end();
+  }
+  return replica;
+}
+
+const feedTitlesOf = async (t: TestApp, token?: string) => {
+  const response = await t.graphql<{ posts: { edges: { node: { title: string } }[] } }>(FEED, { token });
+  expectNoErrors(response);
+  return response.body.data!.posts.edges.map((edge) => edge.node.title);
+};
+
 describe.runIf(testDatabaseKinds.includes("postgres"))("read replicas (DATABASE_REPLICA_URLS)", () => {
   let replica: Awaited<ReturnType<typeof createPostgresTestDatabase>>;
   let t: TestApp;
 
   beforeAll(async () => {
-    replica = await createPostgresTestDatabase();
-    const client = new pg.Client({ connectionString: replica.url });
-    await client.connect();
-    try {
-      await client.query(`
-        WITH author AS (
-          INSERT INTO users (email, handle, name, password_hash, updated_at)
-          VALUES ('replica@example.com', 'replicawriter', 'Replica Writer', 'not a hash', now()) RETURNING id)
-        INSERT INTO posts (author_id, title, slug, body, status, published_at, updated_at)
-        SELECT id, 'Only on the replica', 'only-on-the-replica', 'Body.', 'PUBLISHED', now(), now() FROM author`);
-    } finally {
-      await client.end();
-    }
+    replica = await replicaDatabase();
     t = await startTestApp("postgres", { env: { DATABASE_REPLICA_URLS: replica.url, DB_READ_YOUR_WRITES_MS: String(WINDOW_MS) } });
   }, 120_000);
 
@@ -38,11 +50,7 @@ describe.runIf(testDatabaseKinds.includes("postgres"))("read replicas (DATABASE_
     await replica?.drop();
   });
 
-  const feedTitles = async (token?: string) => {
-    const response = await t.graphql<{ posts: { edges: { node: { title: string } }[] } }>(FEED, { token });
-    expectNoErrors(response);
-    return response.body.data!.posts.edges.map((edge) => edge.node.title);
-  };
+  const feedTitles = (token?: string) => feedTitlesOf(t, token);
 
   it("reads queries from the replica, and mutations, their payloads and the writer's next reads from the primary", async () => {
     expect(await feedTitles()).toEqual(["Only on the replica"]);
@@ -75,5 +83,34 @@ describe.runIf(testDatabaseKinds.includes("postgres"))("read replicas (DATABASE_
     }
     const response = await t.graphql(`{ viewer { handle } }`, { token: reader.token });
     expect(response.body).toEqual({ data: { viewer: null } });
+  });
+});
+
+describe.runIf(testDatabaseKinds.includes("postgres"))("read replicas behind two instances that share a Redis", () => {
+  let primary: Awaited<ReturnType<typeof createPostgresTestDatabase>>;
+  let replica: Awaited<ReturnType<typeof createPostgresTestDatabase>>;
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeAll(async () => {
+    [primary, replica] = await Promise.all([createPostgresTestDatabase(), replicaDatabase()]);
+    const env = { DATABASE_REPLICA_URLS: replica.url, DB_READ_YOUR_WRITES_MS: "5000", REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379" };
+    first = await startTestApp("postgres", { databaseUrl: primary.url, env });
+    second = await startTestApp("postgres", { databaseUrl: primary.url, env, migrate: false });
+  }, 120_000);
+
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
+    await Promise.all([primary?.drop(), replica?.drop()]);
+  });
+
+  it("sends a writer's next reads to the primary on the other instance too", async () => {
+    const author = await signUp(first);
+    await createPost(first, author, { title: "Written through the first instance", publish: true });
+    // The second instance hears of the write through Redis, a moment after the commit.
+    await expect.poll(() => feedTitlesOf(second, author.token), { timeout: 2_000, interval: 20 }).toEqual(["Written through the first instance"]);
+    // Everyone else still reads the replica there.
+    expect(await feedTitlesOf(second)).toEqual(["Only on the replica"]);
   });
 });
