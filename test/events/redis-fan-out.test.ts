@@ -43,7 +43,7 @@ describe("the event bus on Redis", () => {
     const admin = new Redis(REDIS_URL);
     try {
       // Cut this bus's subscription (its connection is named after its channel): ioredis reconnects and subscribes again.
-      const clients = String(await admin.client("LIST", "TYPE", "pubsub")).split("\n");
+      const clients = String(await admin.call("CLIENT", "LIST", "TYPE", "pubsub")).split("\n");
       const id = clients.find((line) => line.includes(`name=inkwell:events:${deployment}:subscribe`))?.match(/\bid=(\d+)/)?.[1];
       expect(id).toBeDefined();
       expect(Number(await admin.client("KILL", "ID", id!))).toBe(1);
