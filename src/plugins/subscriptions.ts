@@ -42,6 +42,8 @@ export function useSubscriptions(deps: { services: Pick<AppServices, "prisma" | 
         const subscription = opened;
         const startedAt = performance.now();
         const ending = endingWhen(subscription, ctx, services);
+        // However it ends, refused at once included: no timer or listener outlives it.
+        void subscription.ended.then(() => ending.stop());
         const base = subscriptionScope(ctx, services, subscription.signal);
         let source: Awaited<ReturnType<typeof createSourceEventStream>>;
         try {
@@ -58,7 +60,6 @@ export function useSubscriptions(deps: { services: Pick<AppServices, "prisma" | 
         let delivered = 0;
         const errors: GraphQLError[] = [];
         void subscription.ended.then(() => {
-          ending.stop();
           metrics?.subscriptionsOpen.dec({ field });
           for (const error of errors) reportError(ctx.log, error);
           ctx.log.info("subscription", {
