@@ -71,11 +71,14 @@ export function createEventBus(options: { redisUrl: string | null; namespace: st
 }
 
 function redisBus(url: string, channel: string, local: LocalListeners, logger: Logger): EventBus {
-  // Commands wait in ioredis's queue while Redis is away (the default), so a
-  // committed event is published once it is back, while the process lives.
+  // While Redis is away, commands wait in ioredis's queue for as long as it
+  // takes (no retry limit: by default a command is failed after 20 reconnection
+  // attempts, and the event target would drop the failure unhandled), so a
+  // committed event is published once Redis is back, while the process lives.
   // Named, so CLIENT LIST says whose connections these are.
-  const publishClient = new Redis(url, { lazyConnect: false, connectionName: `${channel}:publish` });
-  const subscribeClient = new Redis(url, { lazyConnect: false, connectionName: `${channel}:subscribe` });
+  const options = { lazyConnect: false, maxRetriesPerRequest: null };
+  const publishClient = new Redis(url, { ...options, connectionName: `${channel}:publish` });
+  const subscribeClient = new Redis(url, { ...options, connectionName: `${channel}:subscribe` });
   let lastErrorLogged = 0;
   const reportError = (error: Error) => {
     // One line a minute while Redis is away, not one per reconnect attempt.
