@@ -58,10 +58,10 @@ export function useSubscriptions(deps: { services: Pick<AppServices, "prisma" | 
         }
         metrics?.subscriptionsOpen.inc({ field });
         let delivered = 0;
-        const errors: GraphQLError[] = [];
+        // Reported as they happen (a stream may live for days): unexpected ones and database faults, with the request id.
+        const report = (errors: readonly GraphQLError[]) => errors.forEach((error) => reportError(ctx.log, error));
         void subscription.ended.then(() => {
           metrics?.subscriptionsOpen.dec({ field });
-          for (const error of errors) reportError(ctx.log, error);
           ctx.log.info("subscription", {
             field,
             durationMs: Math.round(performance.now() - startedAt),
@@ -73,9 +73,9 @@ export function useSubscriptions(deps: { services: Pick<AppServices, "prisma" | 
           const result = await execute({ ...subscribeArgs, rootValue: payload, contextValue: eventScope(base) });
           delivered += 1;
           metrics?.subscriptionEvents.inc({ field });
-          errors.push(...errorsOf(result));
+          report(errorsOf(result));
           return result;
-        }, errors);
+        }, report);
       }) as never);
     },
   };
@@ -106,10 +106,15 @@ function endingWhen(subscription: OpenSubscription, ctx: Context, primary: Pick<
       for (;;) {
         const heard = await account.next();
         if (heard === null) return;
-        const [active] = await primary.sql
-          .query<{ id: number }>(Prisma.sql`SELECT "id" FROM "users" WHERE "id" = ${viewer.id} AND "suspended_at" IS NULL`)
-          .catch(() => [{ id: viewer.id }]);
-        if (!active) subscription.end(new UnauthenticatedError("Your account is no longer active."));
+        try {
+          const [active] = await primary.sql.query<{ id: number }>(
+            Prisma.sql`SELECT "id" FROM "users" WHERE "id" = ${viewer.id} AND "suspended_at" IS NULL`,
+          );
+          if (!active) subscription.end(new UnauthenticatedError("Your account is no longer active."));
+        } catch (error) {
+          // Unsure whether the account still may: end it, with the fault (a new subscription looks the viewer up again).
+          subscription.end(error instanceof GraphQLError ? error : new GraphQLError("The database is not available.", { originalError: error as Error }));
+        }
       }
     })();
   }
@@ -132,7 +137,7 @@ function deliver(
   source: AsyncIterable<unknown>,
   subscription: OpenSubscription,
   run: (payload: unknown) => Promise<ExecutionResult>,
-  errors: GraphQLError[],
+  report: (errors: readonly GraphQLError[]) => void,
 ): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
   let lastSent = false;
@@ -146,7 +151,7 @@ function deliver(
     const reason = subscription.reason;
     if (reason && !lastSent) {
       lastSent = true;
-      errors.push(reason);
+      report([reason]);
       return { done: false, value: { data: null, errors: [reason] } };
     }
     return { done: true, value: undefined };
@@ -169,7 +174,7 @@ function deliver(
         finish();
         // The stream's own error (NOT_FOUND when the post is gone, a database fault) is its last event.
         const error = step.error instanceof GraphQLError ? step.error : new GraphQLError("Unexpected error.", { originalError: step.error as Error });
-        errors.push(error);
+        report([error]);
         return { done: false, value: { data: null, errors: [error] } };
       }
       if (step.value.done) {

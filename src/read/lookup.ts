@@ -3,8 +3,8 @@ import type { Viewer } from "../auth/tokens.js";
 import { Prisma } from "../db/generated/prisma/client.js";
 import type { CompiledSelection } from "./compile.js";
 import type { ModelName } from "./model.js";
-import { listPlan } from "./plans.js";
-import { recordNodePlan } from "./bridge.js";
+import { listPlan, type ListPlan } from "./plans.js";
+import { recordNodePlan, type RowShape } from "./bridge.js";
 import type { PageBranch } from "./page-query.js";
 import type { NodeTypeRef, ReadContext } from "./reader.js";
 
@@ -44,4 +44,21 @@ export function plannedRows(ctx: ReadContext, info: GraphQLResolveInfo, typeName
   const plan = listPlan(ctx, info, typeName, model, "row");
   recordNodePlan(ctx, info, plan.nodes);
   return plan.selection;
+}
+
+/**
+ * The rows of a subscription field, which its stream reads itself: `plan`
+ * gives the stream the selection the document asks for, and `resolve`, the
+ * field's resolver, records that plan for each event's execution (each runs
+ * in a context of its own), so the fields below read from the row.
+ */
+export function streamedRows<Payload>(typeName: string, model: ModelName, shape: RowShape) {
+  const plan = (ctx: ReadContext, info: GraphQLResolveInfo): ListPlan => listPlan(ctx, info, typeName, model, shape);
+  return {
+    plan,
+    resolve: (payload: Payload, _args: unknown, ctx: ReadContext, info: GraphQLResolveInfo): Payload => {
+      recordNodePlan(ctx, info, plan(ctx, info).nodes);
+      return payload;
+    },
+  };
 }

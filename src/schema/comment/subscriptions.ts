@@ -5,11 +5,10 @@ import { Prisma } from "../../db/generated/prisma/client.js";
 import { NotFoundError } from "../../errors.js";
 import { topics } from "../../events/events.js";
 import { liveStream, type Heard } from "../../events/live.js";
-import { recordNodePlan } from "../../read/bridge.js";
 import { Edge } from "../../read/connection.js";
 import { MAX_CURSOR_LENGTH, type CursorValue } from "../../read/cursors.js";
+import { streamedRows } from "../../read/lookup.js";
 import { loadPages } from "../../read/page-query.js";
-import { listPlan } from "../../read/plans.js";
 import { MAX_PAGE_SIZE } from "../../read/window.js";
 import { databaseIdOf } from "../ids.js";
 import { visiblePostSql } from "../post/access.js";
@@ -30,14 +29,12 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: "A cursor of this post's comments; the stream starts after it.", extensions: { maxLength: MAX_CURSOR_LENGTH } }),
     },
     subscribe: (_root, args, ctx, info) => commentsAdded(ctx, info, databaseIdOf(String(args.postId), "Post", "postId"), args.after ?? null),
-    resolve: (edge, _args, ctx, info) => {
-      recordNodePlan(ctx, info, commentPlan(ctx, info).nodes);
-      return edge;
-    },
+    resolve: commentRows.resolve,
   }),
 }));
 
-const commentPlan = (ctx: Context, info: GraphQLResolveInfo) => listPlan(ctx, info, "Comment", "Comment", "edge");
+/** Each event is one comment's edge of `Post.comments`, read with the selection the document plans under `node`. */
+const commentRows = streamedRows<Edge<CommentRow>>("Comment", "Comment", "edge");
 
 /**
  * The stream behind commentAdded: the post's comments read in pages of
@@ -52,7 +49,7 @@ async function commentsAdded(ctx: Context, info: GraphQLResolveInfo, postId: num
   const { reader } = ctx;
   const scope = commentsOfPost.scope({}, postId);
   let position: readonly CursorValue[] | null = after === null ? null : reader.cursors.decode(scope, after, "after");
-  const selection = commentPlan(ctx, info).selection;
+  const selection = commentRows.plan(ctx, info).selection;
   const encode = (keys: readonly CursorValue[]) => reader.cursors.encode(scope, keys);
 
   /** Whether the viewer can see the post now; and, to start at "now", the id of its last comment. */

@@ -4,8 +4,7 @@ import type { Context } from "../../context.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { topics } from "../../events/events.js";
 import { liveStream, type Heard } from "../../events/live.js";
-import { recordNodePlan } from "../../read/bridge.js";
-import { listPlan } from "../../read/plans.js";
+import { streamedRows } from "../../read/lookup.js";
 import { databaseIdOf } from "../ids.js";
 import { TEXT_LIMITS } from "../text.js";
 import { publishedPostsAmong, tagFilterValue } from "./lists.js";
@@ -28,14 +27,12 @@ builder.subscriptionFields((t) => ({
         authorId: args.author == null ? null : databaseIdOf(String(args.author), "User", "author"),
         tag: tagFilterValue(args.tag),
       }),
-    resolve: (post, _args, ctx, info) => {
-      recordNodePlan(ctx, info, postPlan(ctx, info).nodes);
-      return post;
-    },
+    resolve: postRows.resolve,
   }),
 }));
 
-const postPlan = (ctx: Context, info: GraphQLResolveInfo) => listPlan(ctx, info, "Post", "Post", "row");
+/** Each event is one published post, read with the selection the document plans for it. */
+const postRows = streamedRows<PostRow>("Post", "Post", "row");
 
 /**
  * The stream behind postPublished: each batch of publication events read as
@@ -44,7 +41,7 @@ const postPlan = (ctx: Context, info: GraphQLResolveInfo) => listPlan(ctx, info,
  */
 function postsPublished(ctx: Context, info: GraphQLResolveInfo, filter: { authorId: number | null; tag: string | null }): Promise<AsyncIterable<PostRow>> {
   const { reader } = ctx;
-  const selection = postPlan(ctx, info).selection;
+  const selection = postRows.plan(ctx, info).selection;
   const read = async (heard: Heard) => {
     const ids = (heard ?? []).flatMap((event) =>
       event.kind === "postPublished" && (filter.authorId === null || event.authorId === filter.authorId) ? [event.postId] : [],
