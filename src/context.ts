@@ -176,10 +176,16 @@ async function signedInViewer(request: Request, services: AppServices): Promise<
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   const token = match?.[1] ? await services.tokens.verify(match[1]) : null;
   if (token === null) return null;
-  const [user] = await services.sql.query<Viewer>(
-    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${token.userId} AND "suspended_at" IS NULL`,
-  );
+  const user = await activeAccount(services.sql, token.userId);
   return user ? { viewer: user, tokenExpiresAt: token.expiresAt } : null;
+}
+
+/** The account as a viewer, when it exists and is not suspended: a request's lookup, and a subscription's check after a suspension. */
+export async function activeAccount(sql: SqlRunner, userId: number): Promise<Viewer | null> {
+  const [user] = await sql.query<Viewer>(
+    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL`,
+  );
+  return user ?? null;
 }
 
 /**

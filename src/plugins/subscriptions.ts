@@ -1,7 +1,6 @@
 import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
-import { eventScope, subscriptionScope, type AppServices, type Context } from "../context.js";
-import { Prisma } from "../db/generated/prisma/client.js";
+import { activeAccount, eventScope, subscriptionScope, type AppServices, type Context } from "../context.js";
 import { topics } from "../events/events.js";
 import type { OpenSubscription, OpenSubscriptions } from "../events/open-subscriptions.js";
 import { reportError, UnauthenticatedError } from "../errors.js";
@@ -107,10 +106,7 @@ function endingWhen(subscription: OpenSubscription, ctx: Context, primary: Pick<
         const heard = await account.next();
         if (heard === null) return;
         try {
-          const [active] = await primary.sql.query<{ id: number }>(
-            Prisma.sql`SELECT "id" FROM "users" WHERE "id" = ${viewer.id} AND "suspended_at" IS NULL`,
-          );
-          if (!active) subscription.end(new UnauthenticatedError("Your account is no longer active."));
+          if (!(await activeAccount(primary.sql, viewer.id))) subscription.end(new UnauthenticatedError("Your account is no longer active."));
         } catch (error) {
           // Unsure whether the account still may: end it, with the fault (a new subscription looks the viewer up again).
           subscription.end(error instanceof GraphQLError ? error : new GraphQLError("The database is not available.", { originalError: error as Error }));
