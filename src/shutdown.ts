@@ -33,7 +33,12 @@ export function trackResponses(server: Server): void {
   server.on("connection", (socket: Socket) => {
     quiet.set(socket, performance.now());
     socket.once("data", () => quiet.delete(socket));
-    socket.once("close", () => quiet.delete(socket));
+    // Once per connection, not per request: a keep-alive connection serves
+    // any number of requests, and a listener each would pile up until it closed.
+    socket.once("close", () => {
+      quiet.delete(socket);
+      idle.delete(socket);
+    });
   });
   server.prependListener("request", (request, response) => {
     const socket = request.socket;
@@ -43,7 +48,6 @@ export function trackResponses(server: Server): void {
     response.once("finish", () => {
       if (!socket.destroyed) idle.add(socket);
     });
-    socket.once("close", () => idle.delete(socket));
   });
 }
 
