@@ -4,7 +4,7 @@ import { databaseFault } from "./errors.js";
 import type { AttemptLimits } from "./auth/attempt-limits.js";
 import type { EventBus } from "./events/bus.js";
 import type { SharedReads } from "./events/shared-reads.js";
-import type { TokenService, Viewer } from "./auth/tokens.js";
+import type { TokenService, VerifiedToken, Viewer } from "./auth/tokens.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { Prisma } from "./db/generated/prisma/client.js";
 import { transactionRunner, type SqlRunner } from "./db/sql-runner.js";
@@ -66,10 +66,24 @@ export interface ClientInfo {
  * Everything one request may touch. Built fresh for every request; nothing
  * in it outlives the request but the shared client behind `reader` and `auth`.
  */
+/**
+ * What Yoga hands the context factory. It parses and validates the document
+ * first, and the unit of work (src/plugins/unit-of-work.ts) marks a mutation
+ * then: its unit reads the viewer itself, locked, as its first statement.
+ */
+export type InitialContext = YogaInitialContext & { readonly viewerReadByUnit?: boolean };
+
 export interface Context {
   readonly requestId: string;
+  /**
+   * The account the bearer token names, as the database has it now; null
+   * when signed out. In a mutation it is null here and set on the unit of
+   * work's copy of the context, by the unit's first statement.
+   */
   readonly viewer: Viewer | null;
-  /** When the bearer token that signed the viewer in expires (ms since the epoch): a subscription ends then. Null when signed out. */
+  /** The account a valid bearer token names, whether or not it may still act; null without one. A mutation's unit reads it. */
+  readonly tokenAccountId: number | null;
+  /** When the token that signed `viewer` in expires (ms since the epoch): a subscription ends then. Null when `viewer` is. */
   readonly tokenExpiresAt: number | null;
   /** Where subscriptions hear of committed changes (src/events/bus.ts). */
   readonly events: EventBus;
@@ -91,20 +105,23 @@ export interface Context {
   readonly auth: AuthServices;
 }
 
-export async function createContext(services: AppServices, initial: YogaInitialContext): Promise<Context> {
+export async function createContext(services: AppServices, initial: InitialContext): Promise<Context> {
   const requestId = requestIdOf(initial.request);
   const sqlLog = services.countStatements ? new SqlLog(requestId) : null;
   const log = services.logger.child({ requestId });
-  const findViewer = () => signedInViewer(initial.request, services).catch((error: unknown) => viewerLookupFailed(error, log));
+  const token = await bearerToken(initial.request, services.tokens);
   // On the primary, always: a suspension or a demotion counts from its commit, not from when a replica catches up.
-  const signedIn = await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer());
-  const viewer = signedIn?.viewer ?? null;
+  const findViewer = () => activeAccount(services.sql, token!.userId).catch((error: unknown) => viewerLookupFailed(error, log));
+  // A mutation's unit reads the account itself, inside its transaction: reading it here too would be a statement for nothing.
+  const readHere = token !== null && !initial.viewerReadByUnit;
+  const viewer = readHere ? await (sqlLog ? withSqlLog(sqlLog, findViewer) : findViewer()) : null;
   // A mutation's unit of work replaces this reader with its transaction's (bindToUnitOfWork).
   const source = services.reads.sourceFor(viewer);
   return {
     requestId,
     viewer,
-    tokenExpiresAt: signedIn?.tokenExpiresAt ?? null,
+    tokenAccountId: token?.userId ?? null,
+    tokenExpiresAt: viewer ? token!.expiresAt : null,
     events: services.events,
     sharedReads: services.sharedReads,
     signal: initial.request.signal,
@@ -122,15 +139,17 @@ export async function createContext(services: AppServices, initial: YogaInitialC
 
 /**
  * A copy of the context bound to a mutation's unit of work, whose reader
- * and loaders go through its transaction. A new object on purpose: Pothos
- * caches its client and its planned rows per context object, so reusing the
- * original would route reads around the transaction.
+ * and loaders go through its transaction, acting as `viewer`, the account
+ * the unit read (and locked) as its first statement. A new object on
+ * purpose: Pothos caches its client and its planned rows per context
+ * object, so reusing the original would route reads around the transaction.
  */
-export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork): C {
+export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork, viewer: Viewer | null): C {
   return {
     ...ctx,
-    reader: { ...ctx.reader, prisma: unit.client, sql: transactionRunner(unit.client), pages: new PageLoaders({ cache: false }) },
-    loaders: createLoaders(unit.client, ctx.viewer, { cache: false }),
+    viewer,
+    reader: { ...ctx.reader, viewer, prisma: unit.client, sql: transactionRunner(unit.client), pages: new PageLoaders({ cache: false }) },
+    loaders: createLoaders(unit.client, viewer, { cache: false }),
     unitOfWork: unit,
   };
 }
@@ -164,26 +183,28 @@ export function eventScope<C extends Context>(ctx: C): C {
 }
 
 /**
- * The viewer a bearer token names, as the database has them now: their
- * role is read on every request, so a demoted admin is no longer one, and a
- * token of a deleted or suspended account signs nobody in. A missing, malformed, forged
- * or expired token, or one of an account that is gone, means "signed out",
- * not an error: public data stays readable, and what needs a viewer says
- * UNAUTHENTICATED.
+ * The request's bearer token, when it is one this deployment issued and it
+ * has not expired. A missing, malformed, forged or expired token means
+ * "signed out", not an error: public data stays readable, and what needs a
+ * viewer says UNAUTHENTICATED.
  */
-async function signedInViewer(request: Request, services: AppServices): Promise<{ viewer: Viewer; tokenExpiresAt: number } | null> {
+async function bearerToken(request: Request, tokens: TokenService): Promise<VerifiedToken | null> {
   const header = request.headers.get("authorization");
   const match = header?.match(/^Bearer\s+(\S+)$/i);
-  const token = match?.[1] ? await services.tokens.verify(match[1]) : null;
-  if (token === null) return null;
-  const user = await activeAccount(services.sql, token.userId);
-  return user ? { viewer: user, tokenExpiresAt: token.expiresAt } : null;
+  return match?.[1] ? tokens.verify(match[1]) : null;
 }
 
-/** The account as a viewer, when it exists and is not suspended: a request's lookup, and a subscription's check after a suspension. */
-export async function activeAccount(sql: SqlRunner, userId: number): Promise<Viewer | null> {
+/**
+ * The account a token names as a viewer, as the database has it now, when
+ * it exists and is not suspended: the role is read for every operation, so a
+ * demoted admin is no longer one, and a token of a deleted or suspended
+ * account signs nobody in. A request's lookup, a subscription's check after a suspension, and a mutation's unit
+ * of work, which `lock`s the row (FOR SHARE) so that what it acts as holds
+ * until COMMIT: a suspension or a demotion waits for the unit to end.
+ */
+export async function activeAccount(sql: SqlRunner, userId: number, { lock = false }: { lock?: boolean } = {}): Promise<Viewer | null> {
   const [user] = await sql.query<Viewer>(
-    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL`,
+    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL${lock ? Prisma.sql` FOR SHARE` : Prisma.empty}`,
   );
   return user ?? null;
 }

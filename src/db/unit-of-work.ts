@@ -34,13 +34,6 @@ export class UnitOfWork {
       maxWait: number;
       timeout: number;
       isolationLevel?: IsolationLevel;
-      /**
-       * Runs first in the transaction, before the statement that opened it:
-       * for checks that must hold until COMMIT (it may lock rows). When it
-       * fails, the transaction rolls back and that statement fails with its
-       * error.
-       */
-      onOpen?: (tx: PrismaTransaction) => Promise<void>;
     },
   ) {
     this.client = deferredClient(() => this.transaction());
@@ -67,7 +60,6 @@ export class UnitOfWork {
       this.#done = this.prisma
         .$transaction(
           async (tx) => {
-            await this.options.onOpen?.(tx);
             resolve(tx);
             if (!(await outcome)) throw ROLLBACK;
           },

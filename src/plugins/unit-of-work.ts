@@ -12,14 +12,12 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { bindToUnitOfWork, type AppServices, type Context } from "../context.js";
+import { activeAccount, bindToUnitOfWork, type AppServices, type Context, type InitialContext } from "../context.js";
 import { isWriteConflict } from "../db/conflicts.js";
 import { claimKey, IDEMPOTENCY_KEY_PATTERN, requestHash, storeResponse } from "../db/idempotency.js";
 import { withSqlLog } from "../db/sql-log.js";
 import { transactionRunner } from "../db/sql-runner.js";
 import { UnitOfWork, type IsolationLevel } from "../db/unit-of-work.js";
-import type { PrismaTransaction } from "../db/client.js";
-import { Prisma } from "../db/generated/prisma/client.js";
 import type { Viewer } from "../auth/tokens.js";
 import { BadUserInputError, IdempotencyKeyReusedError, UnauthenticatedError } from "../errors.js";
 import { operationOf } from "./operation.js";
@@ -54,14 +52,17 @@ const RETRY_BASE_MS = 10;
  *   same request replays that response and writes nothing; with another
  *   request it is IDEMPOTENCY_KEY_REUSED; a concurrent duplicate waits for
  *   the first and replays it; a failed operation stores nothing;
- * - the acting account is read again, and locked (`FOR SHARE`), by the
- *   unit's first statement, so what the operation was authorised as holds
- *   until COMMIT: an account suspended or deleted meanwhile fails the
- *   operation with UNAUTHENTICATED, and one whose role changed runs the
- *   operation again as it is now. A suspension (or demotion) waits for the
- *   units of the account it changes, and those that start after it see it.
- *   Two admins suspending each other deadlock on these locks; PostgreSQL
- *   aborts one, whose retry finds its admin suspended: one admin remains;
+ * - with a bearer token, the unit opens its transaction before any
+ *   resolver runs, and its first statement reads the account the token
+ *   names and locks it (`FOR SHARE`): the operation acts as what it finds,
+ *   and that holds until COMMIT. The request itself does not read the
+ *   viewer for a mutation (createContext), so this is the only read of it.
+ *   A suspension (or demotion) waits for the units of the account it
+ *   changes, and those that start after it see it: an account suspended or
+ *   deleted before the read acts as nobody (UNAUTHENTICATED wherever a
+ *   viewer is needed), one demoted acts as what it is now. Two admins
+ *   suspending each other deadlock on these locks; PostgreSQL aborts one,
+ *   whose retry finds its admin suspended: one admin remains;
  * - the events its resolvers announced (src/events/events.ts) are published
  *   after COMMIT, and only then: an attempt that rolled back, or was run
  *   again, publishes nothing of its own;
@@ -69,6 +70,11 @@ const RETRY_BASE_MS = 10;
  */
 export function useUnitOfWork(database: UnitOfWorkDatabase): Plugin<Context> {
   return {
+    // Yoga validates before it builds the context: a mutation is marked here, so createContext leaves the viewer to its unit.
+    onValidate({ params, context, extendContext }) {
+      const { operationName } = (context as Partial<InitialContext>).params ?? {};
+      if (operationOf(params.documentAST, operationName)?.operation === "mutation") extendContext({ viewerReadByUnit: true } as Partial<Context>);
+    },
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
       const operation = operationOf(args.document, args.operationName);
@@ -103,20 +109,17 @@ async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, arg
         new BadUserInputError(`${answersCredential} answers a credential, which is never stored: send it without an Idempotency-Key.`, "Idempotency-Key"),
       );
     }
-    // Keys are kept per user; an anonymous operation has nobody to keep one for.
-    if (!ctx.viewer) return failed(new UnauthenticatedError("An Idempotency-Key needs a signed-in viewer."));
+    // Keys are kept per user; an anonymous operation has nobody to keep one for (the unit checks the account is active).
+    if (ctx.tokenAccountId === null) return failed(new UnauthenticatedError("An Idempotency-Key needs a signed-in viewer."));
     const hash = requestHash(print(args.document), args.operationName, args.variableValues);
-    idempotency = { userId: ctx.viewer.id, key: ctx.client.idempotencyKey, hash };
+    idempotency = { userId: ctx.tokenAccountId, key: ctx.client.idempotencyKey, hash };
   }
   const isolationLevel = declaredIsolationLevel(args.schema, operation);
-  let viewer = ctx.viewer;
+  // signUp and logIn act for nobody: no account to read, nor a connection to hold while they hash a password.
+  const openToAll = openFields(args.schema);
+  const accountId = rootFieldsOf(operation).every((name) => openToAll.has(name)) ? null : ctx.tokenAccountId;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptUnit(database, execute, args, { ...ctx, viewer }, isolationLevel, idempotency);
-    if (outcome.viewerNow) {
-      // Authorised as a role the account no longer has: run it again as it is now.
-      viewer = outcome.viewerNow;
-      if (attempt < MAX_ATTEMPTS) continue;
-    }
+    const outcome = await attemptUnit(database, execute, args, ctx, accountId, isolationLevel, idempotency);
     if (!outcome.conflict || attempt === MAX_ATTEMPTS) {
       if (outcome.conflict) ctx.log.warn("unit of work gave up after write conflicts", { attempts: attempt });
       return outcome.result;
@@ -135,21 +138,23 @@ async function attemptUnit(
   execute: Execute,
   args: ExecutionArgs,
   ctx: Context,
+  accountId: number | null,
   isolationLevel: IsolationLevel | undefined,
   idempotency: Idempotency | null,
-): Promise<{ result: ExecutionResult; conflict: boolean; viewerNow?: Viewer }> {
+): Promise<{ result: ExecutionResult; conflict: boolean }> {
   const { prisma, transaction } = database;
-  const check = ctx.viewer ? new ViewerCheck(ctx.viewer) : null;
-  const unit = new UnitOfWork(prisma, {
-    maxWait: transaction.maxWaitMs,
-    timeout: transaction.timeoutMs,
-    isolationLevel,
-    onOpen: check ? (tx) => check.run(tx) : undefined,
-  });
+  const unit = new UnitOfWork(prisma, { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs, isolationLevel });
   const sql = transactionRunner(unit.client);
+  let viewer: Viewer | null = null;
   let result: ExecutionResult;
   try {
+    // The account the token names, as the transaction's first statement finds it, locked until COMMIT.
+    if (accountId !== null) viewer = await activeAccount(sql, accountId, { lock: true });
     if (idempotency) {
+      if (!viewer) {
+        await unit.finish(false);
+        return { result: failed(new UnauthenticatedError("Your account is no longer active.")), conflict: false };
+      }
       const claim = await claimKey(sql, idempotency.userId, idempotency.key, idempotency.hash);
       if (claim.kind !== "claimed") {
         await unit.finish(false);
@@ -158,22 +163,14 @@ async function attemptUnit(
         return { result: { ...replayed, extensions: { ...replayed.extensions, http: { headers: { "Idempotent-Replayed": "true" } } } }, conflict: false };
       }
     }
-    result = (await execute({ ...args, contextValue: bindToUnitOfWork(ctx, unit) })) as ExecutionResult;
+    result = (await execute({ ...args, contextValue: bindToUnitOfWork(ctx, unit, viewer) })) as ExecutionResult;
     if (idempotency && !result.errors?.length) {
       await storeResponse(sql, idempotency.userId, idempotency.key, { data: result.data });
     }
   } catch (error) {
     await unit.finish(false);
-    const refused = check?.outcome();
-    if (refused) return refused;
     if (isWriteConflict(error)) return { result: failed(asGraphQLError(error)), conflict: true };
     throw error;
-  }
-  // A resolver may catch what a statement threw (a savepoint per item does); the check's outcome stands anyway.
-  const refused = check?.outcome();
-  if (refused) {
-    await unit.finish(false);
-    return refused;
   }
   if (result.errors?.length) {
     await unit.finish(false);
@@ -188,44 +185,11 @@ async function attemptUnit(
   }
   // Whoever wrote reads the primary for a while, so their next query sees it (and so does the account signUp made),
   // on this instance now and on the others once they hear of it.
-  const writers = unit.started ? [ctx.viewer?.id, unit.signedInAccountId].filter((account): account is number => account != null) : [];
+  const writers = unit.started ? [viewer?.id, unit.signedInAccountId].filter((account): account is number => account != null) : [];
   for (const account of writers) database.reads.wrote(account);
   const wrote = database.reads.keepsWriters ? writers.map((userId) => ({ kind: "accountWrote" as const, userId })) : [];
   database.events.publish([...unit.events, ...wrote]);
   return { result, conflict: false };
-}
-
-/**
- * The acting account as the unit's first statement finds it, locked until
- * COMMIT. `failure` when it is gone or suspended; `viewerNow` when its role
- * is not the one the operation was authorised with.
- */
-class ViewerCheck {
-  failure: GraphQLError | undefined;
-  viewerNow: Viewer | undefined;
-
-  constructor(private readonly viewer: Viewer) {}
-
-  /** What the attempt answers when the check refused it; undefined when it passed or never ran. */
-  outcome(): { result: ExecutionResult; conflict: false; viewerNow?: Viewer } | undefined {
-    if (this.failure) return { result: failed(this.failure), conflict: false };
-    if (this.viewerNow) return { result: failed(new UnauthenticatedError("Your account changed while this ran; send it again.")), conflict: false, viewerNow: this.viewerNow };
-    return undefined;
-  }
-
-  async run(tx: PrismaTransaction): Promise<void> {
-    const [row] = await tx.$queryRaw<Viewer[]>(
-      Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${this.viewer.id} AND "suspended_at" IS NULL FOR SHARE`,
-    );
-    if (!row) {
-      this.failure = new UnauthenticatedError("Your account is no longer active.");
-      throw this.failure;
-    }
-    if (row.role !== this.viewer.role) {
-      this.viewerNow = row;
-      throw new UnauthenticatedError("Your account changed while this ran.");
-    }
-  }
 }
 
 function asGraphQLError(error: unknown): GraphQLError {
@@ -234,6 +198,24 @@ function asGraphQLError(error: unknown): GraphQLError {
 
 function rootFieldsOf(operation: OperationDefinitionNode): string[] {
   return operation.selectionSet.selections.flatMap((selection) => (selection.kind === "Field" ? [selection.name.value] : []));
+}
+
+const openMutationFields = new WeakMap<GraphQLSchema, Set<string>>();
+
+/**
+ * The mutation fields open to the signed-out (exempt from the Mutation
+ * type's signedIn scope: `skipTypeScopes`), which act for nobody
+ * (`inOpenWork`, src/schema/mutation-work.ts).
+ */
+function openFields(schema: GraphQLSchema): Set<string> {
+  let found = openMutationFields.get(schema);
+  if (!found) {
+    const fields = Object.values(schema.getMutationType()?.getFields() ?? {});
+    const open = (extensions: unknown) => (extensions as { pothosOptions?: { skipTypeScopes?: boolean } }).pothosOptions?.skipTypeScopes === true;
+    found = new Set(fields.filter((field) => open(field.extensions)).map((field) => field.name));
+    openMutationFields.set(schema, found);
+  }
+  return found;
 }
 
 const credentialFields = new WeakMap<GraphQLSchema, Set<string>>();

@@ -11,15 +11,15 @@ import { UnauthenticatedError } from "../errors.js";
  *
  * THIS MAY RUN MORE THAN ONCE. The whole operation is one unit of work
  * (src/plugins/unit-of-work.ts): when it loses a race (a serialization
- * failure, a deadlock) or the viewer's role changed before it could commit,
- * every root field runs again from the start on a new transaction. So a
+ * failure, a deadlock), every root field runs again from the start on a new
+ * transaction. So a
  * resolver writes only through `tx`, which rolls back with the attempt, and
  * does nothing else that outlives the attempt (no mail, no events, no
  * process state; an event for the subscriptions is `announce`d, and
  * published after COMMIT). Checks that guard a write (the viewer's standing, a
  * balance, an owner) are made through `tx`, so they hold at COMMIT; the
- * acting account itself is re-read and locked by the transaction's first
- * statement.
+ * acting account itself (`viewer`) is read and locked by the transaction's
+ * first statement, before any resolver runs.
  */
 export interface MutationWork {
   readonly tx: PrismaTransaction;

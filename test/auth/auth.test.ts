@@ -140,6 +140,27 @@ describe.each(testDatabaseKinds)("authentication on %s", (kind) => {
     expect(response.statements.slice(begin)).toEqual(["BEGIN", expect.stringMatching(/^\s*INSERT INTO audit_events/), "COMMIT"]);
   });
 
+  it("logIn sent with another account's token still reads no account before its password check, nor holds a transaction for it", async () => {
+    const [user, other] = [await signUp(app.current), await signUp(app.current)];
+    const response = await app.current.graphql(`mutation($i: LogInInput!) { logIn(input: $i) { user { handle } } }`, {
+      token: other.token,
+      variables: { i: { email: user.email, password: user.password } },
+    });
+    expect(response.body).toEqual({ data: { logIn: { user: { handle: user.handle } } } });
+    expect(response.statements.filter((sql) => /FOR SHARE/.test(sql))).toEqual([]);
+    const begin = response.statements.indexOf("BEGIN");
+    expect(response.statements.slice(begin, begin + 2)).toEqual(["BEGIN", expect.stringMatching(/^\s*INSERT INTO audit_events/)]);
+  });
+
+  it("reads a mutation's viewer once, as its transaction's first statement, locked", async () => {
+    const writer = await signUp(app.current);
+    const response = await app.current.graphql(`mutation { createPost(input: { title: "Counted", body: "B" }) { title } }`, { token: writer.token });
+    expectNoErrors(response);
+    const accountReads = response.statements.filter((sql) => /FROM "users" WHERE "id" = \$1 AND "suspended_at" IS NULL/.test(sql));
+    expect(accountReads).toEqual([expect.stringMatching(/FOR SHARE$/)]);
+    expect(response.statements.slice(0, 2)).toEqual(["BEGIN", accountReads[0]]);
+  });
+
   it("requires a signed-in viewer for writes: UNAUTHENTICATED", async () => {
     const response = await app.current.graphql(`mutation { createPost(input: { title: "T", body: "B" }) { id } }`);
     expect(response.body.data).toBeNull();
