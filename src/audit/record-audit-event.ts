@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.js";
+import { Prisma } from "../db/generated/prisma/client.js";
 
 export interface AuditEventInput {
   actorId: number | null;
@@ -15,10 +16,18 @@ export interface AuditEventInput {
  * append-only insert whose result nobody reads needs no model round trip.
  */
 export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO audit_events (actor_id, action, entity_type, entity_id, data)
-    VALUES (${event.actorId}, ${event.action}, ${event.entityType}, ${String(event.entityId)},
-            ${JSON.stringify(event.data ?? {})}::jsonb)`;
+  await db.$executeRaw(auditEventInsert(event, Prisma.sql`${String(event.entityId)}`));
+}
+
+/**
+ * The INSERT of one audit event, for a write that appends its event in its
+ * own statement (a data-modifying WITH): `entityId` is SQL, a column of
+ * what `from` names (`FROM "c"`, the CTE that wrote the entity), and the
+ * event is appended once per row of it.
+ */
+export function auditEventInsert(event: Omit<AuditEventInput, "entityId">, entityId: Prisma.Sql, from: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  return Prisma.sql`INSERT INTO audit_events (actor_id, action, entity_type, entity_id, data)
+    SELECT ${event.actorId}::int, ${event.action}, ${event.entityType}, (${entityId})::text, ${JSON.stringify(event.data ?? {})}::jsonb ${from}`;
 }
 
 /**

@@ -21,16 +21,30 @@ export interface RowSource<Args> {
 }
 
 export function lookupResolver<Args, Node extends NodeTypeRef>(source: RowSource<Args>, node: Node) {
-  return async (_root: unknown, args: Args, ctx: ReadContext, info: GraphQLResolveInfo): Promise<Node["$inferType"] | null> => {
-    const found = source.find({ viewer: ctx.reader.viewer, args });
-    if (!found) return null;
-    const selection = plannedRows(ctx, info, node.name, source.model);
-    const where = found.where.length ? Prisma.join(found.where, " AND ") : Prisma.sql`TRUE`;
-    const [row] = await ctx.reader.sql.query(
-      Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${found.from} WHERE ${where} LIMIT 1) AS "t"`,
-    );
-    return row ? (selection.decode(row) as Node["$inferType"]) : null;
-  };
+  return (_root: unknown, args: Args, ctx: ReadContext, info: GraphQLResolveInfo): Promise<Node["$inferType"] | null> =>
+    readRow(source, node, args, ctx, info);
+}
+
+/**
+ * The row `source` finds, with what the document asks of it, in one
+ * statement: a lookup field's answer, and a mutation's payload read back
+ * through its transaction (then `ctx` is the unit's).
+ */
+export async function readRow<Args, Node extends NodeTypeRef>(
+  source: RowSource<Args>,
+  node: Node,
+  args: Args,
+  ctx: ReadContext,
+  info: GraphQLResolveInfo,
+): Promise<Node["$inferType"] | null> {
+  const found = source.find({ viewer: ctx.reader.viewer, args });
+  if (!found) return null;
+  const selection = plannedRows(ctx, info, node.name, source.model);
+  const where = found.where.length ? Prisma.join(found.where, " AND ") : Prisma.sql`TRUE`;
+  const [row] = await ctx.reader.sql.query(
+    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${found.from} WHERE ${where} LIMIT 1) AS "t"`,
+  );
+  return row ? (selection.decode(row) as Node["$inferType"]) : null;
 }
 
 /**

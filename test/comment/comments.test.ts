@@ -3,6 +3,9 @@ import { testDatabaseKinds } from "../support/databases.js";
 import { addComment, createPost, errorCodes, expectNoErrors, signUp } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
 
+/** The database id inside a global id. */
+const rowIdOf = (globalId: string) => Number(Buffer.from(globalId, "base64").toString().split(":")[1]);
+
 describe.each(testDatabaseKinds)("comments on %s", (kind) => {
   const app = useTestApp(kind);
   const commentCount = async (postId: string) =>
@@ -19,6 +22,26 @@ describe.each(testDatabaseKinds)("comments on %s", (kind) => {
     expectNoErrors(response);
     expect(response.body.data!.addComment).toEqual({ body: "Lovely piece.", author: { handle: reader.handle }, post: { slug: post.slug, commentCount: 1 } });
     expect(await commentCount(post.id)).toEqual({ commentCount: 1, comments: { edges: [{ node: { body: "Lovely piece." } }] } });
+  });
+
+  it("writes a comment and its audit event in one statement and reads it back in one, all in the unit's transaction", async () => {
+    const [author, reader] = [await signUp(app.current), await signUp(app.current)];
+    const post = await createPost(app.current, author);
+    const response = await app.current.graphql(`mutation($input: AddCommentInput!) { addComment(input: $input) { id body author { handle } } }`, {
+      token: reader.token,
+      variables: { input: { postId: post.id, body: "Counted." } },
+    });
+    expectNoErrors(response);
+    expect(response.statements).toEqual([
+      "BEGIN",
+      expect.stringMatching(/FROM "users" WHERE .* FOR SHARE$/),
+      expect.stringMatching(/FOR NO KEY UPDATE[\s\S]*INSERT INTO "comments"[\s\S]*INSERT INTO audit_events/),
+      expect.stringMatching(/^SELECT [\s\S]* FROM "comments" AS "x"/),
+      "COMMIT",
+    ]);
+    const id = rowIdOf(response.body.data!.addComment.id);
+    const events = await app.current.app.database.prisma.auditEvent.findMany({ where: { entityType: "Comment", entityId: String(id) } });
+    expect(events.map((event) => [event.action, event.data])).toEqual([["comment.create", { postId: rowIdOf(post.id) }]]);
   });
 
   it("does not count a comment as an edit of the post: updatedAt stays", async () => {
@@ -41,6 +64,9 @@ describe.each(testDatabaseKinds)("comments on %s", (kind) => {
     expect(errorCodes(other)).toEqual(["NOT_FOUND"]);
     const empty = await app.current.graphql(add, { token: reader.token, variables: { input: { postId: draft.id, body: "   " } } });
     expect(empty.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "input.body" } }]);
+    const prisma = app.current.app.database.prisma;
+    expect(await prisma.comment.count({ where: { post: { slug: draft.slug } } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { action: "comment.create", actorId: { in: [author, reader].map((user) => rowIdOf(user.id)) } } })).toBe(0);
   });
 
   it("may be deleted by its author or the post's author, not by anyone else", async () => {

@@ -1,5 +1,6 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { sortKey } from "../../read/keyset.js";
+import type { RowSource } from "../../read/lookup.js";
 import type { PageSource } from "../../read/page-query.js";
 import { visiblePostSql } from "../post/access.js";
 
@@ -36,4 +37,13 @@ export const commentsOfAuthor: PageSource = {
     }
     return [{ from: Prisma.sql`"comments" AS "x"`, where }];
   },
+};
+
+/** A comment by id, when the viewer can see it: exactly when they can see its post. */
+export const commentById: RowSource<{ id: number }> = {
+  model: "Comment",
+  find: ({ viewer, args }) => ({
+    from: Prisma.sql`"comments" AS "x"`,
+    where: [Prisma.sql`"x"."id" = ${args.id}`, Prisma.sql`EXISTS (SELECT 1 FROM "posts" AS "q" WHERE "q"."id" = "x"."post_id" AND ${visiblePostSql(viewer, "q")})`],
+  }),
 };

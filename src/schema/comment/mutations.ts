@@ -1,9 +1,13 @@
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
+import { NotFoundError } from "../../errors.js";
+import { readRow } from "../../read/lookup.js";
 import { databaseIdOf } from "../ids.js";
 import { inWork } from "../mutation-work.js";
 import { TEXT_LIMITS } from "../text.js";
+import { commentById } from "./lists.js";
 import { addComment, deleteComment, updateComment } from "./service.js";
+import { Comment } from "./types.js";
 
 const AddCommentInput = builder.inputType("AddCommentInput", {
   fields: (t) => ({
@@ -20,12 +24,17 @@ const UpdateCommentInput = builder.inputType("UpdateCommentInput", {
 });
 
 builder.mutationFields((t) => ({
-  addComment: t.prismaField({
-    type: "Comment",
+  addComment: t.field({
+    type: Comment,
+    nullable: false,
     description: "Comments on a published post.",
     args: { input: t.arg({ type: AddCommentInput, required: true }) },
-    resolve: (query, _root, { input }, ctx) =>
-      inWork(ctx, (work) => addComment(work, databaseIdOf(String(input.postId), "Post", "input.postId"), input.body, query)),
+    // Read back through the unit's transaction, with what the document asks of it, in one statement.
+    resolve: (_root, { input }, ctx, info) =>
+      inWork(ctx, async (work) => {
+        const id = await addComment(work, databaseIdOf(String(input.postId), "Post", "input.postId"), input.body);
+        return (await readRow(commentById, Comment, { id }, ctx, info)) ?? Promise.reject(new NotFoundError("Comment"));
+      }),
   }),
   updateComment: t.prismaField({
     type: "Comment",

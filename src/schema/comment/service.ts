@@ -1,7 +1,7 @@
-import { recordAuditEvent } from "../../audit/record-audit-event.js";
+import { auditEventInsert, recordAuditEvent } from "../../audit/record-audit-event.js";
 import type { Viewer } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
-import type { Prisma } from "../../db/generated/prisma/client.js";
+import { Prisma } from "../../db/generated/prisma/client.js";
 import type { MutationWork } from "../mutation-work.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../errors.js";
 import { multiLineText, TEXT_LIMITS } from "../text.js";
@@ -11,31 +11,35 @@ import { canDeleteComment, canEditComment } from "./access.js";
 type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSelect };
 
 
-export async function addComment({ tx: db, viewer, announce }: MutationWork, postId: number, rawBody: string, query: CommentQuery = {}) {
+/**
+ * Adds the viewer's comment to a post they can see and that is published;
+ * returns the comment's id. One statement finds and locks the post, writes
+ * the comment and appends its audit event: the comment and its event are
+ * written only if the post qualifies, and the statement says which it was.
+ */
+export async function addComment({ tx: db, viewer, announce }: MutationWork, postId: number, rawBody: string): Promise<number> {
   const body = multiLineText(rawBody, "input.body", "A comment", TEXT_LIMITS.commentBody);
-  // The post must be one the viewer can see, and published. The lock keeps it
-  // published until this transaction ends. It is the lock the comment-count
-  // trigger's UPDATE of the post takes anyway (FOR NO KEY UPDATE): with FOR
-  // SHARE, two comments on one post each held a share lock and then both
-  // waited to update the row, a deadlock PostgreSQL broke after a second.
-  // Now the second commenter waits for the first to commit, then goes on.
-  const [post] = await db.$queryRaw<{ status: string }[]>`
-    SELECT "status"::text AS "status" FROM "posts"
-    WHERE "id" = ${postId} AND ${visiblePostSql(viewer, "posts")} FOR NO KEY UPDATE`;
-  if (!post) throw new NotFoundError("Post");
-  if (post.status !== "PUBLISHED") throw new BadUserInputError("Drafts cannot be commented on.", "input.postId");
-  // Plain foreign keys, not `connect`: the constraints already guarantee
-  // both rows exist, and connect would look each one up first.
-  const comment = await db.comment.create({ ...query, data: { body, postId, authorId: viewer.id } });
-  await recordAuditEvent(db, {
-    actorId: viewer.id,
-    action: "comment.create",
-    entityType: "Comment",
-    entityId: comment.id,
-    data: { postId },
-  });
-  announce({ kind: "commentAdded", postId, commentId: comment.id });
-  return comment;
+  // The lock keeps the post published until this transaction ends. It is the
+  // lock the comment-count trigger's UPDATE of the post takes anyway (FOR NO
+  // KEY UPDATE): with FOR SHARE, two comments on one post each held a share
+  // lock and then both waited to update the row, a deadlock PostgreSQL broke
+  // after a second. Now the second commenter waits for the first to commit.
+  // Plain foreign keys: the constraints already guarantee both rows exist.
+  const [found] = await db.$queryRaw<{ status: string; id: number | null }[]>(Prisma.sql`
+    WITH "p" AS (
+      SELECT "id", "status" FROM "posts" WHERE "id" = ${postId} AND ${visiblePostSql(viewer, "posts")} FOR NO KEY UPDATE
+    ), "c" AS (
+      INSERT INTO "comments" ("post_id", "author_id", "body")
+      SELECT "p"."id", ${viewer.id}, ${body} FROM "p" WHERE "p"."status" = 'PUBLISHED'
+      RETURNING "id"
+    ), "a" AS (
+      ${auditEventInsert({ actorId: viewer.id, action: "comment.create", entityType: "Comment", data: { postId } }, Prisma.sql`"c"."id"`, Prisma.sql`FROM "c"`)}
+    )
+    SELECT "p"."status"::text AS "status", "c"."id" FROM "p" LEFT JOIN "c" ON TRUE`);
+  if (!found) throw new NotFoundError("Post");
+  if (found.id === null) throw new BadUserInputError("Drafts cannot be commented on.", "input.postId");
+  announce({ kind: "commentAdded", postId, commentId: found.id });
+  return found.id;
 }
 
 /** A comment's author (or an admin) rewrites its body; a comment on a post the viewer cannot see is NOT_FOUND. */
