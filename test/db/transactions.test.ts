@@ -108,9 +108,18 @@ describe.each(testDatabaseKinds)("mutation operations are units of work on %s", 
     expect(await db().post.count({ where: { title } })).toBe(0);
   });
 
-  it("opens no transaction for a mutation refused before its first statement", async () => {
+  it("answers a signed-in mutation refused before it writes with the viewer's read alone, and rolls that back", async () => {
     const user = await signUp(app.current);
     const response = await app.current.graphql(`mutation { createPost(input: { title: "   ", body: "x" }) { id } }`, { token: user.token });
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+    // The acting account is read, locked, before any resolver runs (src/plugins/unit-of-work.ts); nothing else is sent.
+    expect(response.statements).toEqual(["BEGIN", expect.stringMatching(/FROM "users" WHERE .* FOR SHARE$/), "ROLLBACK"]);
+  });
+
+  it("opens no transaction for an anonymous mutation refused before its first statement", async () => {
+    const response = await app.current.graphql(`mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+      variables: { i: { email: "not an address", handle: unique("refused"), password: "long enough password", name: "R" } },
+    });
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
     expect(response.statements.filter(isTransactionControl)).toEqual([]);
   });
