@@ -7,7 +7,7 @@ import type { SharedReads } from "./events/shared-reads.js";
 import type { TokenService, VerifiedToken, Viewer } from "./auth/tokens.js";
 import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { Prisma } from "./db/generated/prisma/client.js";
-import { transactionRunner, type SqlRunner } from "./db/sql-runner.js";
+import type { SqlRunner } from "./db/sql-runner.js";
 import { SqlLog, withSqlLog } from "./db/sql-log.js";
 import type { ReadRouting } from "./db/read-routing.js";
 import type { UnitOfWork } from "./db/unit-of-work.js";
@@ -148,7 +148,7 @@ export function bindToUnitOfWork<C extends Context>(ctx: C, unit: UnitOfWork, vi
   return {
     ...ctx,
     viewer,
-    reader: { ...ctx.reader, viewer, prisma: unit.client, sql: transactionRunner(unit.client), pages: new PageLoaders({ cache: false }) },
+    reader: { ...ctx.reader, viewer, prisma: unit.client, sql: unit.sql, pages: new PageLoaders({ cache: false }) },
     loaders: createLoaders(unit.client, viewer, { cache: false }),
     unitOfWork: unit,
   };

@@ -13,7 +13,7 @@ import { pgliteAdapterFactory } from "./pglite-adapter.js";
 import { postgresMigrationAdapter } from "./postgres-migrations.js";
 import { lockEmbeddedDatabase } from "./embedded-lock.js";
 import { checkReadiness, postgresReadiness, READINESS_TIMEOUT_MS } from "./readiness.js";
-import { pgliteRunner, postgresRunner, type SqlRunner } from "./sql-runner.js";
+import { driverTransactionRunner, pgliteRunner, postgresRunner, type SqlRunner } from "./sql-runner.js";
 import { statementNames } from "./statement-names.js";
 
 /**
@@ -128,6 +128,7 @@ function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, 
     // `schema`: Prisma qualifies its own table names with it.
     new PrismaPg(pool, { schema: config.schema, ...(names ? { statementNameGenerator: names as (query: SqlQuery) => string } : {}) }),
     onStatement,
+    driverTransactionRunner((connection) => postgresRunner(connection, names, onStatement)),
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
   return { pool, adapterFactory, prisma, sql: postgresRunner(pool, names, onStatement) };
@@ -166,7 +167,11 @@ async function openPglite(
   // PGlite is one connection in this process: the schema engine must use the
   // same instance the server then serves from.
   const baseFactory = pgliteAdapterFactory(pglite);
-  const adapterFactory = instrumentAdapterFactory(baseFactory, onStatement);
+  const adapterFactory = instrumentAdapterFactory(
+    baseFactory,
+    onStatement,
+    driverTransactionRunner((connection) => pgliteRunner(connection, onStatement)),
+  );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
   return {
     kind: "pglite",

@@ -7,9 +7,32 @@ import type {
   SqlResultSet,
   Transaction,
 } from "@prisma/driver-adapter-utils";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { activeSqlLog } from "./sql-log.js";
+import type { SqlRunner } from "./sql-runner.js";
 
 export type StatementListener = (sql: string, durationMs: number, requestId: string | undefined) => void;
+
+/** Makes a SQL runner on the connection of a transaction the driver adapter started (its own Transaction object). */
+export type DriverTransactionRunner = (driverTransaction: Transaction) => SqlRunner;
+
+/** Where a transaction started by `withDriverSql` leaves the runner on its connection. */
+export interface DriverSqlSlot {
+  sql?: SqlRunner;
+}
+
+const startingTransaction = new AsyncLocalStorage<DriverSqlSlot>();
+
+/**
+ * Starts a Prisma transaction (`start` calls `$transaction`) and fills
+ * `slot` with a SQL runner on the very connection it runs on, so the
+ * project's own statements in that transaction go to the driver, past
+ * Prisma's query pipeline, and still run in it: a connection runs its
+ * statements in the order they were sent, whoever sent them.
+ */
+export function withDriverSql<T>(slot: DriverSqlSlot, start: () => T): T {
+  return startingTransaction.run(slot, start);
+}
 
 /**
  * Wraps a driver adapter factory so that every statement it sends is
@@ -22,11 +45,12 @@ export type StatementListener = (sql: string, durationMs: number, requestId: str
 export function instrumentAdapterFactory(
   factory: SqlMigrationAwareDriverAdapterFactory,
   onStatement?: StatementListener,
+  runnerOn?: DriverTransactionRunner,
 ): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: async () => instrumentAdapter(await factory.connect(), onStatement),
+    connect: async () => instrumentAdapter(await factory.connect(), onStatement, runnerOn),
     connectToShadowDb: () => factory.connectToShadowDb(),
   };
 }
@@ -81,12 +105,21 @@ function instrumentQueryable<Q extends SqlQueryable>(inner: Q, onStatement?: Sta
   };
 }
 
-function instrumentAdapter(inner: SqlDriverAdapter, onStatement?: StatementListener): SqlDriverAdapter {
+function instrumentAdapter(inner: SqlDriverAdapter, onStatement?: StatementListener, runnerOn?: DriverTransactionRunner): SqlDriverAdapter {
   return {
     ...instrumentQueryable(inner, onStatement),
     executeScript: (script) => timed(statement(script), onStatement, () => inner.executeScript(script)),
     startTransaction: async (isolationLevel?: IsolationLevel) => {
+      const slot = startingTransaction.getStore();
       const tx = await timed(statement("BEGIN"), onStatement, () => inner.startTransaction(isolationLevel));
+      if (slot && runnerOn) {
+        try {
+          slot.sql = runnerOn(tx);
+        } catch (error) {
+          await tx.rollback();
+          throw error;
+        }
+      }
       return instrumentTransaction(tx, onStatement);
     },
     getConnectionInfo: inner.getConnectionInfo?.bind(inner),

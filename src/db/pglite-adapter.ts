@@ -44,7 +44,9 @@ function withTransactionFeatures(adapter: SqlDriverAdapter): SqlDriverAdapter {
 }
 
 function withSavepoints(tx: Transaction): Transaction {
-  return {
+  const withClient: Transaction & { client: unknown } = {
+    // The PGlite transaction it runs on, where the unit of work sends its own SQL (src/db/sql-runner.ts driverTransactionRunner).
+    client: (tx as unknown as { client: unknown }).client,
     provider: tx.provider,
     adapterName: tx.adapterName,
     options: tx.options,
@@ -56,6 +58,7 @@ function withSavepoints(tx: Transaction): Transaction {
     rollbackToSavepoint: (name) => run(tx, `ROLLBACK TO SAVEPOINT ${name}`),
     releaseSavepoint: (name) => run(tx, `RELEASE SAVEPOINT ${name}`),
   };
+  return withClient;
 }
 
 async function run(tx: Transaction, sql: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
+import type { Transaction } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import type { Prisma } from "./generated/prisma/client.js";
 import type { PrismaTransaction } from "./handles.js";
@@ -9,8 +10,9 @@ import { timed, type StatementListener } from "./instrumented-adapter.js";
  * parameters): the page queries, mostly. Outside a transaction it goes to
  * the driver directly, since Prisma's request pipeline costs more CPU than
  * the statement for a query whose SQL is already written; inside a
- * mutation's unit of work it goes through the transaction's Prisma client,
- * so it reads that transaction's writes.
+ * mutation's unit of work it goes to the driver too, on the connection of
+ * the unit's transaction (driverTransactionRunner), so it reads that
+ * transaction's writes.
  *
  * Rows come back with the types Prisma's raw queries give: `timestamp`
  * columns (UTC, without zone) as Dates, bigint as BigInt, JSON parsed, and
@@ -25,7 +27,7 @@ const INT8 = 20;
 const utcTimestamp = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
 
 export function postgresRunner(
-  pool: pg.Pool,
+  pool: Pick<pg.Pool, "query">,
   statementName: ((query: { sql: string }) => string | undefined) | null,
   onStatement?: StatementListener,
 ): SqlRunner {
@@ -50,7 +52,7 @@ export function postgresRunner(
   };
 }
 
-export function pgliteRunner(pglite: PGlite, onStatement?: StatementListener): SqlRunner {
+export function pgliteRunner(pglite: Pick<PGlite, "query">, onStatement?: StatementListener): SqlRunner {
   const parsers = { [TIMESTAMP]: utcTimestamp, [INT8]: (text: string) => BigInt(text) };
   return {
     query: async <T>(sql: Prisma.Sql) => {
@@ -61,7 +63,24 @@ export function pgliteRunner(pglite: PGlite, onStatement?: StatementListener): S
   };
 }
 
-/** Inside a unit of work: the transaction's own client. */
+/** Through a Prisma transaction client: for a transaction whose connection the driver adapter did not hand over. */
 export function transactionRunner(tx: PrismaTransaction): SqlRunner {
   return { query: <T>(sql: Prisma.Sql) => tx.$queryRaw<T[]>(sql) };
+}
+
+/**
+ * The runner on the connection of a transaction a driver adapter started:
+ * `@prisma/adapter-pg` keeps the pooled pg client it runs on, and
+ * pglite-prisma-adapter the PGlite transaction, both as `client`. Checked
+ * when the transaction starts, so an adapter that changes this fails the
+ * first mutation of the test suite, not a request in production.
+ */
+export function driverTransactionRunner(
+  make: (connection: Pick<pg.PoolClient, "query"> & Pick<PGlite, "query">) => SqlRunner,
+): (driverTransaction: Transaction) => SqlRunner {
+  return (driverTransaction) => {
+    const connection = (driverTransaction as unknown as { client?: { query?: unknown } }).client;
+    if (typeof connection?.query !== "function") throw new Error(`the ${driverTransaction.adapterName} adapter's transaction has no client to run SQL on`);
+    return make(connection as Pick<pg.PoolClient, "query"> & Pick<PGlite, "query">);
+  };
 }

@@ -16,7 +16,6 @@ import { activeAccount, bindToUnitOfWork, type AppServices, type Context, type I
 import { isWriteConflict } from "../db/conflicts.js";
 import { claimKey, IDEMPOTENCY_KEY_PATTERN, requestHash, storeResponse } from "../db/idempotency.js";
 import { withSqlLog } from "../db/sql-log.js";
-import { transactionRunner } from "../db/sql-runner.js";
 import { UnitOfWork, type IsolationLevel } from "../db/unit-of-work.js";
 import type { Viewer } from "../auth/tokens.js";
 import { BadUserInputError, IdempotencyKeyReusedError, UnauthenticatedError } from "../errors.js";
@@ -144,7 +143,7 @@ async function attemptUnit(
 ): Promise<{ result: ExecutionResult; conflict: boolean }> {
   const { prisma, transaction } = database;
   const unit = new UnitOfWork(prisma, { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs, isolationLevel });
-  const sql = transactionRunner(unit.client);
+  const { sql } = unit;
   let viewer: Viewer | null = null;
   let result: ExecutionResult;
   try {

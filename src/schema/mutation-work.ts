@@ -2,6 +2,7 @@ import type { Viewer } from "../auth/tokens.js";
 import type { Context } from "../context.js";
 import type { Announce } from "../events/events.js";
 import type { PrismaTransaction } from "../db/handles.js";
+import type { SqlRunner } from "../db/sql-runner.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { UnauthenticatedError } from "../errors.js";
 
@@ -23,6 +24,8 @@ import { UnauthenticatedError } from "../errors.js";
  */
 export interface MutationWork {
   readonly tx: PrismaTransaction;
+  /** The project's own SQL in the same transaction, sent straight to the driver on its connection. */
+  readonly sql: SqlRunner;
   readonly viewer: Viewer;
   /** Records an event for the subscriptions, published only if the whole operation commits. */
   readonly announce: Announce;
@@ -58,7 +61,7 @@ function signedInWork(ctx: Context): MutationWork {
   // The Mutation type's signedIn scope has refused the anonymous already; this narrows the type.
   if (!ctx.viewer) throw new UnauthenticatedError();
   const unit = unitOf(ctx);
-  return { tx: unit.client, viewer: ctx.viewer, announce: (event) => unit.announce(event) };
+  return { tx: unit.client, sql: unit.sql, viewer: ctx.viewer, announce: (event) => unit.announce(event) };
 }
 
 function unitOf(ctx: Context): UnitOfWork {

@@ -17,7 +17,7 @@ type CommentQuery = { include?: Prisma.CommentInclude; select?: Prisma.CommentSe
  * the comment and appends its audit event: the comment and its event are
  * written only if the post qualifies, and the statement says which it was.
  */
-export async function addComment({ tx: db, viewer, announce }: MutationWork, postId: number, rawBody: string): Promise<number> {
+export async function addComment({ sql, viewer, announce }: MutationWork, postId: number, rawBody: string): Promise<number> {
   const body = multiLineText(rawBody, "input.body", "A comment", TEXT_LIMITS.commentBody);
   // The lock keeps the post published until this transaction ends. It is the
   // lock the comment-count trigger's UPDATE of the post takes anyway (FOR NO
@@ -25,7 +25,7 @@ export async function addComment({ tx: db, viewer, announce }: MutationWork, pos
   // lock and then both waited to update the row, a deadlock PostgreSQL broke
   // after a second. Now the second commenter waits for the first to commit.
   // Plain foreign keys: the constraints already guarantee both rows exist.
-  const [found] = await db.$queryRaw<{ status: string; id: number | null }[]>(Prisma.sql`
+  const [found] = await sql.query<{ status: string; id: number | null }>(Prisma.sql`
     WITH "p" AS (
       SELECT "id", "status" FROM "posts" WHERE "id" = ${postId} AND ${visiblePostSql(viewer, "posts")} FOR NO KEY UPDATE
     ), "c" AS (

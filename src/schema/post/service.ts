@@ -188,7 +188,7 @@ export type ImportResult =
  * database gone, a write conflict) fails the whole operation, whose unit of
  * work then rolls back every item.
  */
-export async function importPosts({ tx: db, viewer, announce }: MutationWork, items: readonly ImportItem[]): Promise<ImportResult[]> {
+export async function importPosts({ tx: db, sql, viewer, announce }: MutationWork, items: readonly ImportItem[]): Promise<ImportResult[]> {
   const results: ImportResult[] = [];
   for (const [index, item] of items.entries()) {
     const field = `input.posts.${index}`;
@@ -197,7 +197,8 @@ export async function importPosts({ tx: db, viewer, announce }: MutationWork, it
     try {
       const post = await db.$transaction(async (tx) => {
         const created = await createPost(tx, viewer, item, { select: { id: true } }, { field, slug: item.slug });
-        const itemWork = { tx, viewer, announce: (event: DomainEvent) => void itemEvents.push(event) };
+        // The same connection: what `sql` sends runs inside the item's savepoint too.
+        const itemWork = { tx, sql, viewer, announce: (event: DomainEvent) => void itemEvents.push(event) };
         if (item.publish) await publishPost(itemWork, created.id, { select: { id: true } });
         return created;
       });
