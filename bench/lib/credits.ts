@@ -6,6 +6,7 @@
  */
 import autocannon from "autocannon";
 import pg from "pg";
+import { transactionRunner } from "../../src/db/sql-runner.js";
 import { transfer } from "../../src/schema/credits/service.js";
 import { deploymentOf } from "../../src/auth/deployment.js";
 import { loadConfig } from "../../src/config.js";
@@ -86,7 +87,7 @@ async function setUp(url: string): Promise<number[]> {
       for (const user of users) {
         await database.prisma.$transaction((tx) =>
           // Set-up, before any server runs: no subscriber to tell.
-          transfer({ tx, announce: () => undefined }, { kind: "GRANT", fromUserId: null, toUserId: user.id, amount: START_BALANCE, note: null, actorId: user.id }),
+          transfer({ sql: transactionRunner(tx), announce: () => undefined }, { kind: "GRANT", fromUserId: null, toUserId: user.id, amount: START_BALANCE, note: null, actorId: user.id }),
         );
       }
       return users.map((user) => user.id);

@@ -34,7 +34,7 @@ describe.each(testDatabaseKinds)("credits on %s", (kind) => {
     expect(sent.statements.slice(0, 3)).toEqual([
       "BEGIN",
       expect.stringMatching(/FROM "users" WHERE "id" = \$1 AND "suspended_at" IS NULL FOR SHARE$/),
-      expect.stringMatching(/FOR UPDATE[\s\S]*INSERT INTO "ledger_entries"[\s\S]*INSERT INTO "audit_events"/),
+      expect.stringMatching(/FOR UPDATE[\s\S]*INSERT INTO "ledger_entries"[\s\S]*INSERT INTO audit_events/),
     ]);
     expect(sent.statements.at(-1)).toBe("COMMIT");
   });

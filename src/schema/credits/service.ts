@@ -1,4 +1,5 @@
 import type { MutationWork } from "../mutation-work.js";
+import { auditEventInsert } from "../../audit/record-audit-event.js";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import { BadUserInputError, InsufficientCreditsError, NotFoundError } from "../../errors.js";
 import { singleLineText } from "../text.js";
@@ -22,16 +23,16 @@ function validTransfer(input: TransferInput): { amount: number; note: string | n
 }
 
 /** The viewer sends credits from their own account. */
-export async function sendCredits({ tx, viewer, announce }: MutationWork, input: TransferInput): Promise<{ id: number }> {
+export async function sendCredits({ sql, viewer, announce }: MutationWork, input: TransferInput): Promise<{ id: number }> {
   if (input.toUserId === viewer.id) throw new BadUserInputError("You cannot send credits to yourself.", "input.toUserId");
   const { amount, note } = validTransfer(input);
-  return transfer({ tx, announce }, { kind: "SEND", fromUserId: viewer.id, toUserId: input.toUserId, amount, note, actorId: viewer.id });
+  return transfer({ sql, announce }, { kind: "SEND", fromUserId: viewer.id, toUserId: input.toUserId, amount, note, actorId: viewer.id });
 }
 
 /** An admin mints credits from the system account. */
-export async function grantCredits({ tx, viewer: admin, announce }: MutationWork, input: TransferInput): Promise<{ id: number }> {
+export async function grantCredits({ sql, viewer: admin, announce }: MutationWork, input: TransferInput): Promise<{ id: number }> {
   const { amount, note } = validTransfer(input);
-  return transfer({ tx, announce }, { kind: "GRANT", fromUserId: null, toUserId: input.toUserId, amount, note, actorId: admin.id });
+  return transfer({ sql, announce }, { kind: "GRANT", fromUserId: null, toUserId: input.toUserId, amount, note, actorId: admin.id });
 }
 
 /**
@@ -57,13 +58,14 @@ export async function grantCredits({ tx, viewer: admin, announce }: MutationWork
  * their new balance once the unit of work commits (creditsChanged).
  */
 export async function transfer(
-  { tx: db, announce }: Pick<MutationWork, "tx" | "announce">,
+  { sql, announce }: Pick<MutationWork, "sql" | "announce">,
   request: { kind: "SEND" | "GRANT"; fromUserId: number | null; toUserId: number; amount: number; note: string | null; actorId: number },
 ): Promise<{ id: number }> {
   const { kind, fromUserId, toUserId, amount, note } = request;
   const isSource = fromUserId === null ? Prisma.sql`"kind" = 'SYSTEM'` : Prisma.sql`"user_id" = ${fromUserId}`;
   const action = kind === "SEND" ? "credits.send" : "credits.grant";
-  const [outcome] = await db.$queryRaw<{ sourceFound: boolean; recipientFound: boolean; transferId: number | null }[]>`
+  const audit = auditEventInsert({ actorId: request.actorId, action, entityType: "Transfer", data: { toUserId, amount } }, Prisma.sql`"t"."id"`, Prisma.sql`FROM "t"`);
+  const [outcome] = await sql.query<{ sourceFound: boolean; recipientFound: boolean; transferId: number | null }>(Prisma.sql`
     WITH "locked" AS (
       SELECT "id", "user_id", "kind" FROM "credit_accounts"
       WHERE ${isSource} OR "user_id" = ${toUserId}
@@ -91,17 +93,16 @@ export async function transfer(
       UNION ALL
       SELECT "r"."id", "t"."id", ${amount}::int, "r"."balance", "t"."created_at" FROM "t", "r"
     ), "a" AS (
-      INSERT INTO "audit_events" ("actor_id", "action", "entity_type", "entity_id", "data")
-      SELECT ${request.actorId}, ${action}, 'Transfer', "t"."id"::text, ${JSON.stringify({ toUserId, amount })}::jsonb FROM "t"
+      ${audit}
     )
     SELECT EXISTS (SELECT 1 FROM "src") AS "sourceFound",
            EXISTS (SELECT 1 FROM "dst") AS "recipientFound",
-           (SELECT "id" FROM "t") AS "transferId"`;
+           (SELECT "id" FROM "t") AS "transferId"`);
   if (!outcome?.recipientFound) throw new NotFoundError("The recipient");
   if (!outcome.sourceFound) throw new Error(`no credit account for user ${fromUserId}`);
   if (outcome.transferId === null) {
     // The sender's row is locked by this transaction now, so this is the balance the debit was refused on.
-    const [sender] = await db.$queryRaw<{ balance: number }[]>`SELECT "balance" FROM "credit_accounts" WHERE ${isSource}`;
+    const [sender] = await sql.query<{ balance: number }>(Prisma.sql`SELECT "balance" FROM "credit_accounts" WHERE ${isSource}`);
     throw new InsufficientCreditsError(sender?.balance ?? 0, amount);
   }
   for (const userId of fromUserId === null ? [toUserId] : [fromUserId, toUserId]) announce({ kind: "creditsChanged", userId });
