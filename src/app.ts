@@ -10,7 +10,7 @@ import { ReadRouting } from "./db/read-routing.js";
 import { DEMO_SEED, seedDatabase } from "./db/seed.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { Tracer } from "@opentelemetry/api";
-import type { StatementListener } from "./db/instrumented-adapter.js";
+import type { StatementListener } from "./db/statement-timing.js";
 import { createMetrics } from "./metrics/metrics.js";
 import { statementSpans } from "./tracing/tracing.js";
 import { createCursorCodec } from "./read/cursors.js";

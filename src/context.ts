@@ -63,16 +63,16 @@ export interface ClientInfo {
 }
 
 /**
- * Everything one request may touch. Built fresh for every request; nothing
- * in it outlives the request but the shared client behind `reader` and `auth`.
- */
-/**
  * What Yoga hands the context factory. It parses and validates the document
  * first, and the unit of work (src/plugins/unit-of-work.ts) marks a mutation
  * then: its unit reads the viewer itself, locked, as its first statement.
  */
 export type InitialContext = YogaInitialContext & { readonly viewerReadByUnit?: boolean };
 
+/**
+ * Everything one request may touch. Built fresh for every request; nothing
+ * in it outlives the request but the shared client behind `reader` and `auth`.
+ */
 export interface Context {
   readonly requestId: string;
   /**
@@ -196,11 +196,12 @@ async function bearerToken(request: Request, tokens: TokenService): Promise<Veri
 
 /**
  * The account a token names as a viewer, as the database has it now, when
- * it exists and is not suspended: the role is read for every operation, so a
- * demoted admin is no longer one, and a token of a deleted or suspended
- * account signs nobody in. A request's lookup, a subscription's check after a suspension, and a mutation's unit
- * of work, which `lock`s the row (FOR SHARE) so that what it acts as holds
- * until COMMIT: a suspension or a demotion waits for the unit to end.
+ * it exists and is not suspended: the role is read for every operation, so
+ * a demoted admin is no longer one, and a token of a deleted or suspended
+ * account signs nobody in. Used by a query's lookup, a subscription's check
+ * after a suspension, and a mutation's unit of work, which `lock`s the row
+ * (FOR SHARE) so that what it acts as holds until COMMIT: a suspension or a
+ * demotion waits for the unit to end.
  */
 export async function activeAccount(sql: SqlRunner, userId: number, { lock = false }: { lock?: boolean } = {}): Promise<Viewer | null> {
   const [user] = await sql.query<Viewer>(

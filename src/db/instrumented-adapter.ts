@@ -8,10 +8,8 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { activeSqlLog } from "./sql-log.js";
 import type { SqlRunner } from "./sql-runner.js";
-
-export type StatementListener = (sql: string, durationMs: number, requestId: string | undefined) => void;
+import { timed, type StatementListener } from "./statement-timing.js";
 
 /** Makes a SQL runner on the connection of a transaction the driver adapter started (its own Transaction object). */
 export type DriverTransactionRunner = (driverTransaction: Transaction) => SqlRunner;
@@ -55,41 +53,6 @@ export function instrumentAdapterFactory(
   };
 }
 
-/** A statement as recorded: its text and its bound parameters. */
-export interface RecordedQuery {
-  readonly sql: string;
-  readonly args: readonly unknown[];
-}
-
-function note(query: RecordedQuery, rows: number, startedAt: number, onStatement?: StatementListener): void {
-  const log = activeSqlLog();
-  log?.record(query.sql, rows, query.args);
-  onStatement?.(query.sql, performance.now() - startedAt, log?.requestId);
-}
-
-/**
- * Runs a statement and records it, with the rows it returned (`rowsOf` of
- * its result), in the active SqlLog and with the query-log listener: the
- * adapter below Prisma does this for Prisma's statements, the SQL runner
- * (src/db/sql-runner.ts) for the statements it sends itself.
- */
-export async function timed<T>(
-  query: RecordedQuery,
-  onStatement: StatementListener | undefined,
-  run: () => Promise<T>,
-  rowsOf: (result: T) => number = () => 0,
-): Promise<T> {
-  const startedAt = performance.now();
-  let rows = 0;
-  try {
-    const result = await run();
-    rows = rowsOf(result);
-    return result;
-  } finally {
-    note(query, rows, startedAt, onStatement);
-  }
-}
-
 /** A statement the adapter sends itself, with no parameters. */
 function statement(sql: string): SqlQuery {
   return { sql, args: [], argTypes: [] };
@@ -116,6 +79,9 @@ function instrumentAdapter(inner: SqlDriverAdapter, onStatement?: StatementListe
         try {
           slot.sql = runnerOn(tx);
         } catch (error) {
+          // Prisma never saw this transaction, so end it as Prisma would: adapter-pg's
+          // rollback() only releases the connection, and ROLLBACK goes through executeRaw.
+          if (!tx.options.usePhantomQuery) await tx.executeRaw(statement("ROLLBACK")).catch(() => undefined);
           await tx.rollback();
           throw error;
         }

@@ -3,7 +3,7 @@ import type { Transaction } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import type { Prisma } from "./generated/prisma/client.js";
 import type { PrismaTransaction } from "./handles.js";
-import { timed, type StatementListener } from "./instrumented-adapter.js";
+import { timed, type StatementListener } from "./statement-timing.js";
 
 /**
  * Runs the SQL the project writes itself (tagged templates, bound

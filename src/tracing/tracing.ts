@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, RequestListener } from "node:http";
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
-import type { StatementListener } from "../db/instrumented-adapter.js";
+import type { StatementListener } from "../db/statement-timing.js";
 
 const headerGetter = {
   keys: (headers: IncomingHttpHeaders) => Object.keys(headers),

@@ -2,7 +2,7 @@ import { Prisma } from "../../db/generated/prisma/client.js";
 import { sortKey } from "../../read/keyset.js";
 import type { RowSource } from "../../read/lookup.js";
 import type { PageSource } from "../../read/page-query.js";
-import { visiblePostSql } from "../post/access.js";
+import { visibleCommentSql } from "./access.js";
 
 /**
  * The paged lists of comments (see src/read/page-query.ts), each read
@@ -31,11 +31,7 @@ export const commentsOfAuthor: PageSource = {
   scope: (_args, parent) => `User.comments|${parent}`,
   order: () => ID_DESC,
   branches: ({ parent, viewer }) => {
-    const where = [Prisma.sql`"x"."author_id" = ${parent!}`];
-    if (viewer?.role !== "ADMIN") {
-      where.push(Prisma.sql`EXISTS (SELECT 1 FROM "posts" AS "q" WHERE "q"."id" = "x"."post_id" AND ${visiblePostSql(viewer, "q")})`);
-    }
-    return [{ from: Prisma.sql`"comments" AS "x"`, where }];
+    return [{ from: Prisma.sql`"comments" AS "x"`, where: [Prisma.sql`"x"."author_id" = ${parent!}`, visibleCommentSql(viewer, "x")] }];
   },
 };
 
@@ -44,6 +40,6 @@ export const commentById: RowSource<{ id: number }> = {
   model: "Comment",
   find: ({ viewer, args }) => ({
     from: Prisma.sql`"comments" AS "x"`,
-    where: [Prisma.sql`"x"."id" = ${args.id}`, Prisma.sql`EXISTS (SELECT 1 FROM "posts" AS "q" WHERE "q"."id" = "x"."post_id" AND ${visiblePostSql(viewer, "q")})`],
+    where: [Prisma.sql`"x"."id" = ${args.id}`, visibleCommentSql(viewer, "x")],
   }),
 };
