@@ -11,7 +11,10 @@ export type IsolationLevel = Prisma.TransactionIsolationLevel;
  * rather than when the operation starts. Work that needs no database (input
  * checks, hashing a password, which takes tens of milliseconds of CPU) runs
  * before BEGIN, so it never holds a pooled connection "idle in transaction";
- * an operation that touches nothing opens nothing.
+ * an operation that touches nothing opens nothing. (With a signed-in
+ * viewer, the first statement is the read of the acting account, which
+ * src/plugins/unit-of-work.ts sends before any resolver runs; signUp and
+ * logIn, which hash, have none.)
  *
  * `client` is a stand-in for the transaction's Prisma client: any model
  * method, `$queryRaw`, `$executeRaw` or nested `$transaction` called on it
