@@ -34,7 +34,13 @@ type Decoder = (value: Record<string, unknown>) => void;
 
 const RELATION_ARGUMENTS = ["where", "orderBy", "take", "skip", "cursor", "distinct"] as const;
 
-export function compileSelection(modelName: string, query: PlannedQuery, sourceAlias: string): CompiledSelection {
+/**
+ * `prefix` goes before every output column's name (and `decode` reads them
+ * so), for a statement that returns another selection's columns beside
+ * these in the same row: a lookup's row and its first nested page
+ * (src/read/prefetch.ts).
+ */
+export function compileSelection(modelName: string, query: PlannedQuery, sourceAlias: string, prefix = ""): CompiledSelection {
   const model = modelEntry(modelName);
   const { scalars, relations, counts } = partition(modelName, model, query);
   const sourceColumns = new Set<string>(model.primaryKey);
@@ -42,7 +48,7 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
   for (const field of scalars) {
     const { column } = model.scalars[field]!;
     sourceColumns.add(column);
-    list.push(Prisma.sql`${columnRef(sourceAlias, column)} AS ${ident(field)}`);
+    list.push(Prisma.sql`${columnRef(sourceAlias, column)} AS ${ident(prefix + field)}`);
   }
   const relationDecoders: [string, Decoder | null, boolean][] = [];
   let depth = 0;
@@ -51,24 +57,26 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
     const relation = model.relations[field]!;
     for (const column of relation.from) sourceColumns.add(column);
     const compiled = relationJson(modelName, field, nested, sourceAlias, nextAlias);
-    list.push(Prisma.sql`${compiled.sql} AS ${ident(field)}`);
+    list.push(Prisma.sql`${compiled.sql} AS ${ident(prefix + field)}`);
     relationDecoders.push([field, compiled.decode, relation.isList]);
   }
   const counted = counts.length > 0;
   if (counted) {
     for (const name of counts) for (const column of model.relations[name]!.from) sourceColumns.add(column);
-    list.push(Prisma.sql`${countJson(modelName, counts, sourceAlias, nextAlias)} AS "_count"`);
+    list.push(Prisma.sql`${countJson(modelName, counts, sourceAlias, nextAlias)} AS ${ident(`${prefix}_count`)}`);
   }
   const fields = scalars;
   return {
     sourceColumns: Prisma.join([...sourceColumns].map((column) => columnRef("x", column)), ", "),
-    selectList: list.length ? Prisma.join(list, ", ") : Prisma.sql`${columnRef(sourceAlias, model.primaryKey[0]!)}`,
+    selectList: list.length
+      ? Prisma.join(list, ", ")
+      : Prisma.sql`${columnRef(sourceAlias, model.primaryKey[0]!)} AS ${ident(prefix + model.primaryKey[0]!)}`,
     decode(row) {
       const node: Record<string, unknown> = {};
-      for (const field of fields) node[field] = row[field];
-      if (counted) node._count = row._count;
+      for (const field of fields) node[field] = row[prefix + field];
+      if (counted) node._count = row[`${prefix}_count`];
       for (const [field, decode, isList] of relationDecoders) {
-        const value = row[field] as Record<string, unknown> | Record<string, unknown>[] | null;
+        const value = row[prefix + field] as Record<string, unknown> | Record<string, unknown>[] | null;
         node[field] = value;
         if (value && decode) {
           if (isList) for (const item of value as Record<string, unknown>[]) decode(item);

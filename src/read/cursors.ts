@@ -25,6 +25,14 @@ export interface CursorCodec {
   encode(scope: string, values: readonly CursorValue[]): string;
   /** The values of a cursor issued for `scope`; BAD_USER_INPUT naming `field` otherwise. */
   decode(scope: string, cursor: string, field: string): CursorValue[];
+  /**
+   * The values a cursor carries, unchecked by its MAC, for a read that
+   * must start before the cursor's scope is known: a lookup's first nested
+   * page, whose parent the same statement finds (src/read/prefetch.ts). Its
+   * rows are used only after `decode` accepted the cursor for that parent;
+   * the values go to SQL as bound parameters of the keys' own types.
+   */
+  peek(cursor: string, field: string): CursorValue[];
 }
 
 export function createCursorCodec(secret: string, deployment: string): CursorCodec {
@@ -39,24 +47,35 @@ export function createCursorCodec(secret: string, deployment: string): CursorCod
       return `${payload}.${mac(scope, payload).toString("base64url")}`;
     },
     decode(scope, cursor, field) {
-      const invalid = () => new BadUserInputError(`"${field}" is not a cursor of this list.`, field);
-      if (cursor.length > MAX_CURSOR_LENGTH) throw invalid();
-      const dot = cursor.indexOf(".");
-      if (dot <= 0) throw invalid();
-      const payload = cursor.slice(0, dot);
-      const given = Buffer.from(cursor.slice(dot + 1), "base64url");
-      if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(scope, payload))) throw invalid();
-      let values: unknown;
-      try {
-        values = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-      } catch {
-        throw invalid();
-      }
-      // Signed by us, so well-formed; checked anyway, since a bug that signs junk must not reach SQL.
-      if (!Array.isArray(values) || !values.every((value) => typeof value === "string" || Number.isFinite(value))) {
-        throw invalid();
-      }
-      return values as CursorValue[];
+      const [payload, given] = parts(cursor, field);
+      if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(scope, payload))) throw invalid(field);
+      return payloadValues(payload, field);
+    },
+    peek(cursor, field) {
+      return payloadValues(parts(cursor, field)[0], field);
     },
   };
+}
+
+const invalid = (field: string) => new BadUserInputError(`"${field}" is not a cursor of this list.`, field);
+
+/** A cursor's payload and MAC, still encoded. */
+function parts(cursor: string, field: string): [string, Buffer] {
+  if (cursor.length > MAX_CURSOR_LENGTH) throw invalid(field);
+  const dot = cursor.indexOf(".");
+  if (dot <= 0) throw invalid(field);
+  return [cursor.slice(0, dot), Buffer.from(cursor.slice(dot + 1), "base64url")];
+}
+
+/** The sort key values of a payload. */
+function payloadValues(payload: string, field: string): CursorValue[] {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    throw invalid(field);
+  }
+  // Signed by us, so well-formed once the MAC is checked; checked anyway, since a bug that signs junk must not reach SQL.
+  if (!Array.isArray(decoded) || !decoded.every((value) => typeof value === "string" || Number.isFinite(value))) throw invalid(field);
+  return decoded as CursorValue[];
 }

@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from "graphql";
+import type { GraphQLField, GraphQLResolveInfo } from "graphql";
 import { connectionOf, type Connection } from "./connection.js";
 import type { CursorValue } from "./cursors.js";
 import { listPlan } from "./plans.js";
@@ -28,10 +28,41 @@ export function rootListResolver<SourceArgs, Node extends NodeTypeRef>(source: P
     resolvePage(source, node.name, null, args, ctx, info);
 }
 
-/** The same for a list under a parent row, keyed by the parent's id and batched across parents. */
-export function nestedListResolver<SourceArgs, Node extends NodeTypeRef>(source: PageSource<SourceArgs>, node: Node) {
-  return (parent: { id: number }, args: PageArgs & SourceArgs, ctx: ReadContext, info: GraphQLResolveInfo): Promise<Connection<Node["$inferType"]>> =>
-    resolvePage(source, node.name, parent.id, args, ctx, info);
+/**
+ * The options of a connection field listing rows under a parent row (spread
+ * into `t.connection`): its resolver, keyed by the parent's id and batched
+ * across parents, and an extension naming its source and node type, by which
+ * a lookup finds the list to read its first page ahead (src/read/prefetch.ts).
+ */
+export function nestedListField<SourceArgs, Node extends NodeTypeRef>(source: PageSource<SourceArgs>, node: Node) {
+  const list: NestedListField = { source: source as PageSource<unknown>, node };
+  return {
+    resolve: (parent: { id: number }, args: PageArgs & SourceArgs, ctx: ReadContext, info: GraphQLResolveInfo): Promise<Connection<Node["$inferType"]>> =>
+      resolvePage(source, node.name, parent.id, args, ctx, info),
+    extensions: { [NESTED_LIST]: list },
+  };
+}
+
+/** What a nested list field's extension names: where its rows come from, and their node type. */
+export interface NestedListField {
+  readonly source: PageSource<unknown>;
+  readonly node: NodeTypeRef;
+}
+
+const NESTED_LIST = "inkwellNestedList";
+
+/** The list a field of the built schema pages under its parent row, if it is one (nestedListField). */
+export function nestedListOf(field: GraphQLField<unknown, unknown>): NestedListField | undefined {
+  return field.extensions?.[NESTED_LIST] as NestedListField | undefined;
+}
+
+/**
+ * A list's arguments as one string, to tell whether a page read ahead was
+ * read with the arguments its resolver receives: both come from the same
+ * field node and variables, in the field's argument order.
+ */
+export function listArgsKey(args: object): string {
+  return JSON.stringify(args);
 }
 
 function resolvePage<SourceArgs, Node>(
@@ -51,6 +82,17 @@ function resolvePage<SourceArgs, Node>(
     recordNodePlan(ctx, info, plan.nodes);
     return loadPage(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }).then((rows) => connectionOf<Node>(rows, window, encode));
   }
+  // Counted only when asked for, for every parent at this place in one statement.
+  const totalCount = () =>
+    reader.pages
+      .counter(info.fieldNodes[0]!, info.parentType.name, (parentKeys) => loadCounts(reader.sql, { source, args, viewer: reader.viewer }, parentKeys))
+      .load(parentKey);
+  // Read ahead with its parent (a lookup's first nested page), after the cursor was checked above.
+  const ahead = reader.pages.takeAhead(info.fieldNodes[0]!, info.parentType.name, parentKey, listArgsKey(args));
+  if (ahead) {
+    recordNodePlan(ctx, info, listPlan(ctx, info, typeName, source.model).nodes);
+    return Promise.resolve(connectionOf<Node>(ahead, window, encode, totalCount));
+  }
   // One loader per list occurrence; the plan is recorded for every parent's execution.
   const list = reader.pages.list<PageRow[]>(
     info.fieldNodes[0]!,
@@ -59,10 +101,5 @@ function resolvePage<SourceArgs, Node>(
     (plan) => (parentKeys) => loadPages(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }, parentKeys),
   );
   recordNodePlan(ctx, info, list.plan.nodes);
-  // Counted only when asked for, for every parent at this place in one statement.
-  const totalCount = () =>
-    reader.pages
-      .counter(info.fieldNodes[0]!, info.parentType.name, (parentKeys) => loadCounts(reader.sql, { source, args, viewer: reader.viewer }, parentKeys))
-      .load(parentKey);
   return list.loader.load(parentKey).then((rows) => connectionOf<Node>(rows, window, encode, totalCount));
 }

@@ -4,6 +4,7 @@ import { Prisma } from "../db/generated/prisma/client.js";
 import type { CompiledSelection } from "./compile.js";
 import type { ModelName } from "./model.js";
 import { listPlan, type ListPlan } from "./plans.js";
+import { pageAhead } from "./prefetch.js";
 import { recordNodePlan, type RowShape } from "./bridge.js";
 import type { PageBranch } from "./page-query.js";
 import type { NodeTypeRef, ReadContext } from "./reader.js";
@@ -26,9 +27,11 @@ export function lookupResolver<Args, Node extends NodeTypeRef>(source: RowSource
 }
 
 /**
- * The row `source` finds, with what the document asks of it, in one
- * statement: a lookup field's answer, and a mutation's payload read back
- * through its transaction (then `ctx` is the unit's).
+ * The row `source` finds, with what the document asks of it, and the first
+ * page of the first nested list the document selects on it
+ * (src/read/prefetch.ts), in one statement: a lookup field's answer, and a
+ * mutation's payload read back through its transaction (then `ctx` is the
+ * unit's).
  */
 export async function readRow<Args, Node extends NodeTypeRef>(
   source: RowSource<Args>,
@@ -41,10 +44,16 @@ export async function readRow<Args, Node extends NodeTypeRef>(
   if (!found) return null;
   const selection = plannedRows(ctx, info, node.name, source.model);
   const where = found.where.length ? Prisma.join(found.where, " AND ") : Prisma.sql`TRUE`;
-  const [row] = await ctx.reader.sql.query(
-    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${found.from} WHERE ${where} LIMIT 1) AS "t"`,
+  const row = Prisma.sql`(SELECT ${selection.sourceColumns} FROM ${found.from} WHERE ${where} LIMIT 1) AS "t"`;
+  const ahead = pageAhead(ctx, info, source.model);
+  const rows = await ctx.reader.sql.query(
+    ahead
+      ? Prisma.sql`SELECT ${selection.selectList}, ${ahead.columns} FROM ${row} ${ahead.join} ORDER BY ${ahead.order}`
+      : Prisma.sql`SELECT ${selection.selectList} FROM ${row}`,
   );
-  return row ? (selection.decode(row) as Node["$inferType"]) : null;
+  if (!rows[0]) return null;
+  ahead?.keep(rows);
+  return selection.decode(rows[0]) as Node["$inferType"];
 }
 
 /**

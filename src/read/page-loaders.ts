@@ -2,6 +2,16 @@ import DataLoader from "dataloader";
 import type { FieldNode } from "graphql";
 import type { LoaderOptions } from "../loader-options.js";
 import type { ListPlan } from "./plans.js";
+import type { PageRow } from "./page-query.js";
+
+/** A nested list's page read ahead, in its parent's statement (src/read/prefetch.ts). */
+export interface PageKeptAhead {
+  readonly parentType: string;
+  readonly parentKey: number;
+  /** The list's arguments as the read ahead took them (listArgsKey). */
+  readonly args: string;
+  readonly rows: PageRow[];
+}
 
 /**
  * The request's nested lists, one entry per list occurrence in the document:
@@ -22,6 +32,24 @@ export interface NestedList<V> {
 export class PageLoaders {
   readonly #lists = new Map<FieldNode, Map<string, NestedList<unknown>>>();
   readonly #counters = new Map<FieldNode, Map<string, DataLoader<number, number>>>();
+  readonly #ahead = new Map<FieldNode, PageKeptAhead>();
+
+  /** Keeps the page of a list occurrence read ahead, for its resolver to take. */
+  keepAhead(field: FieldNode, page: PageKeptAhead): void {
+    this.#ahead.set(field, page);
+  }
+
+  /**
+   * The rows read ahead for this list occurrence, once, if they were read
+   * for this parent with these arguments; undefined otherwise, and the
+   * list loads its page itself.
+   */
+  takeAhead(field: FieldNode, parentType: string, parentKey: number, args: string): PageRow[] | undefined {
+    const page = this.#ahead.get(field);
+    if (!page || page.parentType !== parentType || page.parentKey !== parentKey || page.args !== args) return undefined;
+    this.#ahead.delete(field);
+    return page.rows;
+  }
 
   /** The batch loader of a nested list's total counts, one per list occurrence like `list`. */
   counter(field: FieldNode, parentType: string, batch: (parentKeys: readonly number[]) => Promise<number[]>): DataLoader<number, number> {

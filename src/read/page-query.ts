@@ -71,14 +71,13 @@ const PARENT = Prisma.raw('"p"."key"');
 const TRUE = Prisma.sql`TRUE`;
 
 /**
- * One statement for the window's rows (plus one, to know whether more
- * follow) of the list under each of `parentKeys`: a LATERAL subquery per
- * parent that reads only those rows through the list's index, whatever the
- * number of rows behind them. Root lists pass `null` and read one range.
- * Null when the source has no branch (a search for nothing): no rows, no statement.
+ * The window's rows (plus one, to know whether more follow) of the list
+ * under `parent` (an SQL expression; null for a root list), as one subquery
+ * per branch that walks the list's index, united; with the names of its
+ * sort key and edge value columns, and their order over `alias`.
  */
-export function pageStatement<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parentKeys: readonly number[] | null): Prisma.Sql | null {
-  const branches = source.branches({ parent: parentKeys ? PARENT : null, viewer, args });
+function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parent: Prisma.Sql | null) {
+  const branches = source.branches({ parent, viewer, args });
   if (!branches.length) return null;
   const order = source.order(args);
   const edgeValues = Object.entries(source.edgeValues?.(args) ?? {});
@@ -101,16 +100,58 @@ export function pageStatement<Args>({ source, args, viewer, window, selection }:
     }),
     " UNION ALL ",
   );
-  const outerKeys = [...order.map((_, i) => columnRef("t", `__k${i}`)), ...edgeValues.map(([name]) => columnRef("t", `__v_${name}`))];
-  const outerOrder = orderByKeys(order, outerKeys.slice(0, order.length), window.backward);
+  const outerKeys = (alias: string) => [
+    ...order.map((_, i) => columnRef(alias, `__k${i}`)),
+    ...edgeValues.map(([name]) => columnRef(alias, `__v_${name}`)),
+  ];
+  const outerOrder = (alias: string) => orderByKeys(order, outerKeys(alias).slice(0, order.length), window.backward);
+  return { rows, limit, branchCount: branches.length, outerKeys, outerOrder };
+}
+
+/**
+ * One statement for the window's rows (plus one, to know whether more
+ * follow) of the list under each of `parentKeys`: a LATERAL subquery per
+ * parent that reads only those rows through the list's index, whatever the
+ * number of rows behind them. Root lists pass `null` and read one range.
+ * Null when the source has no branch (a search for nothing): no rows, no statement.
+ */
+export function pageStatement<Args>(read: PageRead<Args>, parentKeys: readonly number[] | null): Prisma.Sql | null {
+  const page = windowRows(read, parentKeys ? PARENT : null);
+  if (!page) return null;
+  const { selectList } = read.selection;
   if (parentKeys) {
-    return Prisma.sql`SELECT "p"."key" AS "__parent", ${Prisma.join(outerKeys, ", ")}, ${selection.selectList}
+    return Prisma.sql`SELECT "p"."key" AS "__parent", ${Prisma.join(page.outerKeys("t"), ", ")}, ${selectList}
       FROM unnest(${parentKeys}::int[]) WITH ORDINALITY AS "p"("key", "ord")
-      CROSS JOIN LATERAL (${rows}) AS "t"
-      ORDER BY "p"."ord", ${outerOrder}`;
+      CROSS JOIN LATERAL (${page.rows}) AS "t"
+      ORDER BY "p"."ord", ${page.outerOrder("t")}`;
   }
-  return Prisma.sql`SELECT ${Prisma.join(outerKeys, ", ")}, ${selection.selectList}
-    FROM (${rows}) AS "t" ORDER BY ${outerOrder}${branches.length > 1 ? Prisma.sql` LIMIT ${limit}` : Prisma.empty}`;
+  return Prisma.sql`SELECT ${Prisma.join(page.outerKeys("t"), ", ")}, ${selectList}
+    FROM (${page.rows}) AS "t" ORDER BY ${page.outerOrder("t")}${page.branchCount > 1 ? Prisma.sql` LIMIT ${page.limit}` : Prisma.empty}`;
+}
+
+/**
+ * The page of a nested list under the one row of an enclosing statement,
+ * for that statement to read in the same round trip: `LEFT JOIN LATERAL
+ * (rows) AS alias ON TRUE`, with `columns` in its select list and `order`
+ * as its ORDER BY. `parent` is the row's key in the enclosing statement;
+ * `read.selection` must be compiled over `alias` with a column prefix of
+ * its own, so its columns cannot meet the row's. A row of the result
+ * carries no page row when its sort keys are null (an empty page).
+ */
+export function lateralPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias: string) {
+  const page = windowRows(read, parent);
+  if (!page) return null;
+  return {
+    rows: page.rows,
+    columns: Prisma.join([...page.outerKeys(alias), read.selection.selectList], ", "),
+    order: page.outerOrder(alias),
+  };
+}
+
+/** The page rows of a statement that joined `lateralPage`'s rows to one row, in list order. */
+export function lateralPageRows<Args>(rows: readonly Record<string, unknown>[], read: PageRead<Args>): PageRow[] {
+  const shape = rowShape(read);
+  return rows.filter((row) => row.__k0 != null).map((row) => pageRow(row, read.selection, shape));
 }
 
 /**

@@ -29,7 +29,7 @@ export function assertReadable(schema: GraphQLSchema): void {
   if (refusals.length) {
     throw new Error(
       `The read library cannot read these fields in a list's statement:\n- ${refusals.join("\n- ")}\n` +
-        "Page a relation with a PageSource and nestedListResolver (src/read/), count it with a loader, " +
+        "Page a relation with a PageSource and nestedListField (src/read/), count it with a loader, " +
         "or select plain columns and unfiltered relations.",
     );
   }

@@ -1,5 +1,5 @@
 import { builder } from "../../builder.js";
-import { nestedListResolver } from "../../read/lists.js";
+import { nestedListField } from "../../read/lists.js";
 import { PAGING_RULES } from "../../read/window.js";
 import { Post } from "../post/types.js";
 import { canCommentOn, canDeleteComment, canEditComment } from "./access.js";
@@ -50,7 +50,7 @@ builder.prismaObjectFields(Post, (t) => ({
   comments: t.connection({
     type: Comment,
     description: `Oldest first. ${PAGING_RULES}`,
-    resolve: nestedListResolver(commentsOfPost, Comment),
+    ...nestedListField(commentsOfPost, Comment),
   }, CommentConnection),
 }));
 
@@ -58,6 +58,6 @@ builder.prismaObjectFields(User, (t) => ({
   comments: t.connection({
     type: Comment,
     description: `Newest first, on posts the viewer can see. ${PAGING_RULES}`,
-    resolve: nestedListResolver(commentsOfAuthor, Comment),
+    ...nestedListField(commentsOfAuthor, Comment),
   }, CommentConnection),
 }));

@@ -1,5 +1,5 @@
 import { builder } from "../../builder.js";
-import { nestedListResolver } from "../../read/lists.js";
+import { nestedListField } from "../../read/lists.js";
 import { PAGING_RULES } from "../../read/window.js";
 import { User } from "../user/types.js";
 import { canSeeAccountOf } from "./access.js";
@@ -54,7 +54,7 @@ export const CreditAccount = builder.prismaObject("CreditAccount", {
   fields: (t) => ({
     balance: t.int({ resolve: (account) => account.balance }),
     entries: t.connection(
-      { type: LedgerEntry, description: `Newest first. ${PAGING_RULES}`, resolve: nestedListResolver(entriesOfAccount, LedgerEntry) },
+      { type: LedgerEntry, description: `Newest first. ${PAGING_RULES}`, ...nestedListField(entriesOfAccount, LedgerEntry) },
       LedgerEntryConnection,
     ),
   }),

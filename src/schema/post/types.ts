@@ -1,7 +1,7 @@
 import { builder } from "../../builder.js";
 import { Edge } from "../../read/connection.js";
 import { PostStatus as PostStatusValues } from "../../db/generated/prisma/enums.js";
-import { nestedListResolver } from "../../read/lists.js";
+import { nestedListField } from "../../read/lists.js";
 import { PAGING_RULES } from "../../read/window.js";
 import { Tag } from "../tag/types.js";
 import { totalCountField } from "../connections.js";
@@ -96,7 +96,7 @@ builder.prismaObjectFields(User, (t) => ({
     type: Post,
     description: `Newest first. Drafts appear only to their author. ${PAGING_RULES}`,
     args: { status: t.arg({ type: PostStatus }) },
-    resolve: nestedListResolver(postsOfAuthor, Post),
+    ...nestedListField(postsOfAuthor, Post),
   }, PostConnection),
 }));
 
@@ -104,7 +104,7 @@ builder.prismaObjectFields(Tag, (t) => ({
   posts: t.connection({
     type: Post,
     description: `Published posts, newest first. ${PAGING_RULES}`,
-    resolve: nestedListResolver(postsOfTag, Post),
+    ...nestedListField(postsOfTag, Post),
   }, PostConnection),
 }));
 

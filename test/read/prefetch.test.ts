@@ -1,0 +1,166 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { testDatabaseKinds } from "../support/databases.js";
+import { addComment, createPost, errorCodes, expectNoErrors, signUp, unique, type TestPost, type TestUser } from "../support/fixtures.js";
+import { useTestApp } from "../support/test-app.js";
+
+/**
+ * A lookup reads the first page of the first nested list the document
+ * selects on its row in its own statement (src/read/prefetch.ts): one
+ * statement for `post(slug:) { comments }`, with the very answer the list
+ * gives when it loads its page itself, and every refusal the list makes
+ * (bad cursors, bad sizes) made exactly as before, with nothing of the rows
+ * read ahead in the answer.
+ */
+const COMMENTS = `edges { cursor node { body author { handle } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } totalCount`;
+
+describe.each(testDatabaseKinds)("a lookup's first nested page on %s", (kind) => {
+  const app = useTestApp(kind);
+  let writer: TestUser;
+  let reader: TestUser;
+  let post: TestPost;
+  let quiet: TestPost;
+  let other: TestPost;
+
+  beforeAll(async () => {
+    [writer, reader] = [await signUp(app.current), await signUp(app.current)];
+    post = await createPost(app.current, writer, { title: unique("Busy ") });
+    quiet = await createPost(app.current, writer, { title: unique("Quiet ") });
+    other = await createPost(app.current, writer, { title: unique("Other ") });
+    for (let i = 0; i < 5; i += 1) await addComment(app.current, reader, post.id, `comment ${i}`);
+    await addComment(app.current, reader, other.id, "elsewhere");
+  });
+
+  const ask = (query: string, variables: Record<string, unknown> = {}, token?: string) =>
+    app.current.graphql(query, { variables, ...(token ? { token } : {}) });
+
+  it("reads the post and its page in one statement, and answers as the page loaded on its own", async () => {
+    const ahead = await ask(`query($s: String!) { post(slug: $s) { title comments(first: 2) { ${COMMENTS} } } }`, { s: post.slug });
+    expectNoErrors(ahead);
+    // The post with its page, then the total count, which is read only when asked for.
+    expect(ahead.log.map((statement) => statement.rows)).toEqual([3, 1]);
+    // The same page loaded by its own statement: only the first list the document selects is read ahead.
+    const alone = await ask(
+      `query($s: String!) { post(slug: $s) { title before: comments(first: 0) { pageInfo { hasNextPage } } comments(first: 2) { ${COMMENTS} } } }`,
+      { s: post.slug },
+    );
+    expectNoErrors(alone);
+    expect(alone.log.length).toBeGreaterThan(1);
+    const { before, ...loaded } = alone.body.data!.post;
+    expect(before).toEqual({ pageInfo: { hasNextPage: true } });
+    expect(ahead.body.data!.post).toEqual(loaded);
+    expect(ahead.body.data!.post.comments.edges.map((edge: any) => edge.node.body)).toEqual(["comment 0", "comment 1"]);
+    expect(ahead.body.data!.post.comments.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(ahead.body.data!.post.comments.totalCount).toBe(5);
+  });
+
+  it("pages on from a cursor, backward too, in one statement each", async () => {
+    const first = await ask(`query($s: String!) { post(slug: $s) { comments(first: 2) { pageInfo { endCursor } } } }`, { s: post.slug });
+    const after = await ask(`query($s: String!, $c: String) { post(slug: $s) { comments(first: 10, after: $c) { edges { node { body } } pageInfo { hasNextPage hasPreviousPage } } } }`, {
+      s: post.slug,
+      c: first.body.data!.post.comments.pageInfo.endCursor,
+    });
+    expectNoErrors(after);
+    expect(after.log).toHaveLength(1);
+    expect(after.body.data!.post.comments.edges.map((edge: any) => edge.node.body)).toEqual(["comment 2", "comment 3", "comment 4"]);
+    expect(after.body.data!.post.comments.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+    const last = await ask(`query($s: String!) { post(slug: $s) { comments(last: 2) { edges { node { body } } pageInfo { hasNextPage hasPreviousPage } } } }`, { s: post.slug });
+    expectNoErrors(last);
+    expect(last.log).toHaveLength(1);
+    expect(last.body.data!.post.comments.edges.map((edge: any) => edge.node.body)).toEqual(["comment 3", "comment 4"]);
+    expect(last.body.data!.post.comments.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+  });
+
+  it("answers an empty list with no edges, in the post's statement", async () => {
+    const response = await ask(`query($s: String!) { post(slug: $s) { title comments(first: 5) { ${COMMENTS} } } }`, { s: quiet.slug });
+    expectNoErrors(response);
+    // One row: the post, with no page row joined to it; then the count.
+    expect(response.log.map((statement) => statement.rows)).toEqual([1, 1]);
+    expect(response.body.data!.post.comments).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      totalCount: 0,
+    });
+  });
+
+  it("finds the list through fragments and variables, and skips one the document skips", async () => {
+    const fragment = await ask(
+      `query($s: String!, $n: Int) { post(slug: $s) { ...Talk } } fragment Talk on Post { comments(first: $n) { edges { node { body } } } }`,
+      { s: post.slug, n: 1 },
+    );
+    expectNoErrors(fragment);
+    expect(fragment.log).toHaveLength(1);
+    expect(fragment.body.data!.post.comments.edges).toEqual([{ node: { body: "comment 0" } }]);
+    const skipped = await ask(`query($s: String!, $on: Boolean!) { post(slug: $s) { title comments(first: 1) @include(if: $on) { edges { node { body } } } } }`, {
+      s: post.slug,
+      on: false,
+    });
+    expectNoErrors(skipped);
+    expect(skipped.body.data!.post).not.toHaveProperty("comments");
+    // Only the post: nothing read for a list the answer leaves out.
+    expect(skipped.log).toHaveLength(1);
+    expect(skipped.log[0]!.rows).toBe(1);
+  });
+
+  it("reads ahead the first of two lists only, and both answer right", async () => {
+    const response = await ask(`query($s: String!) { post(slug: $s) { one: comments(first: 1) { edges { node { body } } } two: comments(last: 1) { edges { node { body } } } } }`, {
+      s: post.slug,
+    });
+    expectNoErrors(response);
+    expect(response.log).toHaveLength(2);
+    expect(response.body.data!.post.one.edges).toEqual([{ node: { body: "comment 0" } }]);
+    expect(response.body.data!.post.two.edges).toEqual([{ node: { body: "comment 4" } }]);
+  });
+
+  it("refuses what the list refuses, as before, and answers nothing it read ahead", async () => {
+    const cursorOf = async (slug: string) =>
+      (await ask(`query($s: String!) { post(slug: $s) { comments(first: 1) { pageInfo { endCursor } } } }`, { s: slug })).body.data!.post.comments.pageInfo
+        .endCursor as string;
+    const page = (cursor: string, size = 2) =>
+      ask(`query($s: String!, $c: String, $n: Int) { post(slug: $s) { comments(first: $n, after: $c) { edges { node { body } } } } }`, {
+        s: post.slug,
+        c: cursor,
+        n: size,
+      });
+    const [payload] = (await cursorOf(post.slug)).split(".");
+    const cases = {
+      "a cursor of another post": await cursorOf(other.slug),
+      "a cursor with a made-up signature": `${payload}.AAAAAAAAAAAAAAAA`,
+      "a made-up cursor of the wrong type": `${Buffer.from(JSON.stringify(["abc"])).toString("base64url")}.AAAAAAAAAAAAAAAA`,
+      "junk": "%%% not a cursor %%%",
+    };
+    for (const [name, cursor] of Object.entries(cases)) {
+      const response = await page(cursor);
+      expect(response.body.errors, name).toMatchObject([{ path: ["post", "comments"], extensions: { code: "BAD_USER_INPUT", field: "after" } }]);
+      expect(JSON.stringify(response.body.data), name).not.toContain("comment ");
+    }
+    const tooMany = await page(await cursorOf(post.slug), 101);
+    expect(errorCodes(tooMany)).toEqual(["BAD_USER_INPUT"]);
+  });
+
+  it("reads nothing of a post the viewer may not see, and answers it like one that does not exist", async () => {
+    const draft = await createPost(app.current, writer, { title: unique("Draft "), publish: false });
+    const query = `query($s: String!) { post(slug: $s) { title comments(first: 5) { edges { node { body } } } } }`;
+    const hidden = await ask(query, { s: draft.slug }, reader.token);
+    const missing = await ask(query, { s: unique("no-such-post") }, reader.token);
+    expect(hidden.body).toEqual({ data: { post: null } });
+    expect(missing.body).toEqual(hidden.body);
+    // The viewer's account, then the lookup, which finds nothing and so reads no page.
+    expect(hidden.log.map((statement) => statement.rows)).toEqual([1, 0]);
+    const own = await ask(query, { s: draft.slug }, writer.token);
+    expectNoErrors(own);
+    expect(own.body.data!.post.comments.edges).toEqual([]);
+  });
+
+  it("applies the list's own rule for the viewer: a writer's drafts for the writer alone", async () => {
+    const author = await signUp(app.current);
+    const published = await createPost(app.current, author, { title: unique("Out ") });
+    const draft = await createPost(app.current, author, { title: unique("Draft "), publish: false });
+    const query = `query($h: String!) { user(handle: $h) { posts(first: 10) { edges { node { slug } } } } }`;
+    const slugs = (response: Awaited<ReturnType<typeof ask>>) => response.body.data!.user.posts.edges.map((edge: any) => edge.node.slug).sort();
+    const anonymous = await ask(query, { h: author.handle });
+    const self = await ask(query, { h: author.handle }, author.token);
+    expect(anonymous.log).toHaveLength(1);
+    expect(slugs(anonymous)).toEqual([published.slug]);
+    expect(slugs(self)).toEqual([draft.slug, published.slug].sort());
+  });
+});
