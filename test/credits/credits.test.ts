@@ -29,12 +29,14 @@ describe.each(testDatabaseKinds)("credits on %s", (kind) => {
     });
     expect(await ledgerInvariants(t)).toMatchObject({ negative: 0, drifted: 0, unbalanced: 0, notTwo: 0, badAfter: 0 });
     // BEGIN, the viewer (locked until COMMIT), one statement that locks and moves the
-    // money (and audits it), the payload, COMMIT: the accounts stay locked for two round trips.
+    // money (and audits it), the payload with its parties (one statement, under the transfers'
+    // access rule), COMMIT: the accounts stay locked for two round trips.
     expect(sent.statements).toHaveLength(5);
-    expect(sent.statements.slice(0, 3)).toEqual([
+    expect(sent.statements.slice(0, 4)).toEqual([
       "BEGIN",
       expect.stringMatching(/FROM "users" WHERE "id" = \$1 AND "suspended_at" IS NULL FOR SHARE$/),
       expect.stringMatching(/FOR UPDATE[\s\S]*INSERT INTO "ledger_entries"[\s\S]*INSERT INTO audit_events/),
+      expect.stringMatching(/FROM "transfers" AS "x" WHERE "x"."id" = \$1 AND EXISTS \(SELECT 1 FROM "credit_accounts"/),
     ]);
     expect(sent.statements.at(-1)).toBe("COMMIT");
   });

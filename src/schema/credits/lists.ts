@@ -2,6 +2,7 @@ import { Prisma } from "../../db/generated/prisma/client.js";
 import { sortKey } from "../../read/keyset.js";
 import type { RowSource } from "../../read/lookup.js";
 import type { PageSource } from "../../read/page-query.js";
+import { visibleTransferSql } from "./access.js";
 
 const ID_DESC = [sortKey(Prisma.raw('"x"."id"'), "desc", "int")] as const;
 
@@ -27,4 +28,13 @@ export const ledgerEntryOfViewer: RowSource<{ id: number }> = {
           where: [Prisma.sql`"x"."id" = ${args.id}`, Prisma.sql`"x"."account_id" = (SELECT "id" FROM "credit_accounts" WHERE "user_id" = ${viewer.id})`],
         }
       : null,
+};
+
+/** A transfer by id, when the viewer may see one of its accounts (a payload read back in its unit of work). */
+export const transferById: RowSource<{ id: number }> = {
+  model: "Transfer",
+  find: ({ viewer, args }) => ({
+    from: Prisma.sql`"transfers" AS "x"`,
+    where: [Prisma.sql`"x"."id" = ${args.id}`, visibleTransferSql(viewer, "x")],
+  }),
 };
