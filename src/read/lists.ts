@@ -1,9 +1,11 @@
-import type { GraphQLField, GraphQLResolveInfo } from "graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import { connectionOf, type Connection } from "./connection.js";
 import type { CursorValue } from "./cursors.js";
 import { listPlan } from "./plans.js";
 import { recordNodePlan } from "./bridge.js";
+import { listArgsKey, NESTED_LIST, type NestedListField } from "./nested-lists.js";
 import { loadCounts, loadPage, loadPages, type PageRow, type PageSource } from "./page-query.js";
+import { pagesAheadOfNodes } from "./prefetch.js";
 import type { NodeTypeRef, ReadContext } from "./reader.js";
 import { pageWindow, type PageArgs } from "./window.js";
 
@@ -32,7 +34,8 @@ export function rootListResolver<SourceArgs, Node extends NodeTypeRef>(source: P
  * The options of a connection field listing rows under a parent row (spread
  * into `t.connection`): its resolver, keyed by the parent's id and batched
  * across parents, and an extension naming its source and node type, by which
- * a lookup finds the list to read its first page ahead (src/read/prefetch.ts).
+ * a lookup or a root list finds the list to read its first page ahead
+ * (src/read/prefetch.ts).
  */
 export function nestedListField<SourceArgs, Node extends NodeTypeRef>(source: PageSource<SourceArgs>, node: Node) {
   const list: NestedListField = { source: source as PageSource<unknown>, node };
@@ -41,28 +44,6 @@ export function nestedListField<SourceArgs, Node extends NodeTypeRef>(source: Pa
       resolvePage(source, node.name, parent.id, args, ctx, info),
     extensions: { [NESTED_LIST]: list },
   };
-}
-
-/** What a nested list field's extension names: where its rows come from, and their node type. */
-export interface NestedListField {
-  readonly source: PageSource<unknown>;
-  readonly node: NodeTypeRef;
-}
-
-const NESTED_LIST = "inkwellNestedList";
-
-/** The list a field of the built schema pages under its parent row, if it is one (nestedListField). */
-export function nestedListOf(field: GraphQLField<unknown, unknown>): NestedListField | undefined {
-  return field.extensions?.[NESTED_LIST] as NestedListField | undefined;
-}
-
-/**
- * A list's arguments as one string, to tell whether a page read ahead was
- * read with the arguments its resolver receives: both come from the same
- * field node and variables, in the field's argument order.
- */
-export function listArgsKey(args: object): string {
-  return JSON.stringify(args);
 }
 
 function resolvePage<SourceArgs, Node>(
@@ -80,7 +61,11 @@ function resolvePage<SourceArgs, Node>(
   if (parentKey === null) {
     const plan = listPlan(ctx, info, typeName, source.model);
     recordNodePlan(ctx, info, plan.nodes);
-    return loadPage(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }).then((rows) => connectionOf<Node>(rows, window, encode));
+    // With the first page of the first nested list the document selects on the nodes, if any.
+    const ahead = pagesAheadOfNodes(ctx, info, source.model, window.size);
+    return loadPage(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }, ahead).then((rows) =>
+      connectionOf<Node>(rows, window, encode),
+    );
   }
   // Counted only when asked for, for every parent at this place in one statement.
   const totalCount = () =>

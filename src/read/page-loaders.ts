@@ -4,13 +4,12 @@ import type { LoaderOptions } from "../loader-options.js";
 import type { ListPlan } from "./plans.js";
 import type { PageRow } from "./page-query.js";
 
-/** A nested list's page read ahead, in its parent's statement (src/read/prefetch.ts). */
-export interface PageKeptAhead {
+/** A nested list's pages read ahead, in their parents' statement (src/read/prefetch.ts), by parent key. */
+export interface PagesKeptAhead {
   readonly parentType: string;
-  readonly parentKey: number;
   /** The list's arguments as the read ahead took them (listArgsKey). */
   readonly args: string;
-  readonly rows: PageRow[];
+  readonly pages: Map<number, PageRow[]>;
 }
 
 /**
@@ -32,11 +31,11 @@ export interface NestedList<V> {
 export class PageLoaders {
   readonly #lists = new Map<FieldNode, Map<string, NestedList<unknown>>>();
   readonly #counters = new Map<FieldNode, Map<string, DataLoader<number, number>>>();
-  readonly #ahead = new Map<FieldNode, PageKeptAhead>();
+  readonly #ahead = new Map<FieldNode, PagesKeptAhead>();
 
-  /** Keeps the page of a list occurrence read ahead, for its resolver to take. */
-  keepAhead(field: FieldNode, page: PageKeptAhead): void {
-    this.#ahead.set(field, page);
+  /** Keeps the pages of a list occurrence read ahead, for its resolver to take. */
+  keepAhead(field: FieldNode, pages: PagesKeptAhead): void {
+    this.#ahead.set(field, pages);
   }
 
   /**
@@ -45,10 +44,11 @@ export class PageLoaders {
    * list loads its page itself.
    */
   takeAhead(field: FieldNode, parentType: string, parentKey: number, args: string): PageRow[] | undefined {
-    const page = this.#ahead.get(field);
-    if (!page || page.parentType !== parentType || page.parentKey !== parentKey || page.args !== args) return undefined;
-    this.#ahead.delete(field);
-    return page.rows;
+    const kept = this.#ahead.get(field);
+    if (!kept || kept.parentType !== parentType || kept.args !== args) return undefined;
+    const rows = kept.pages.get(parentKey);
+    kept.pages.delete(parentKey);
+    return rows;
   }
 
   /** The batch loader of a nested list's total counts, one per list occurrence like `list`. */

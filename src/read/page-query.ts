@@ -76,7 +76,12 @@ const TRUE = Prisma.sql`TRUE`;
  * per branch that walks the list's index, united; with the names of its
  * sort key and edge value columns, and their order over `alias`.
  */
-function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parent: Prisma.Sql | null) {
+/** The name of a page row's `i`th key column: its sort keys, then its edge values. */
+function keyName(keyCount: number, edgeValues: readonly [string, unknown][], i: number): string {
+  return i < keyCount ? `__k${i}` : `__v_${edgeValues[i - keyCount]![0]}`;
+}
+
+function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parent: Prisma.Sql | null, guard: Prisma.Sql | null = null) {
   const branches = source.branches({ parent, viewer, args });
   if (!branches.length) return null;
   const order = source.order(args);
@@ -94,17 +99,20 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
   const limit = window.size + 1;
   const rows = Prisma.join(
     branches.map((branch) => {
-      const where = [...branch.where, ...keyset];
+      const where = [...(guard ? [guard] : []), ...branch.where, ...keyset];
       return Prisma.sql`(SELECT ${columns} FROM ${branch.from} WHERE ${where.length ? Prisma.join(where, " AND ") : TRUE}
         ORDER BY ${innerOrder} LIMIT ${limit})`;
     }),
     " UNION ALL ",
   );
-  const outerKeys = (alias: string) => [
+  const keyColumns = (alias: string) => [
     ...order.map((_, i) => columnRef(alias, `__k${i}`)),
     ...edgeValues.map(([name]) => columnRef(alias, `__v_${name}`)),
   ];
-  const outerOrder = (alias: string) => orderByKeys(order, outerKeys(alias).slice(0, order.length), window.backward);
+  // Renamed with `prefix` when the statement returns another list's keys in the same row.
+  const outerKeys = (alias: string, prefix = "") =>
+    prefix ? keyColumns(alias).map((column, i) => Prisma.sql`${column} AS ${ident(prefix + keyName(order.length, edgeValues, i))}`) : keyColumns(alias);
+  const outerOrder = (alias: string) => orderByKeys(order, keyColumns(alias).slice(0, order.length), window.backward);
   return { rows, limit, branchCount: branches.length, outerKeys, outerOrder };
 }
 
@@ -130,28 +138,40 @@ export function pageStatement<Args>(read: PageRead<Args>, parentKeys: readonly n
 }
 
 /**
- * The page of a nested list under the one row of an enclosing statement,
- * for that statement to read in the same round trip: `LEFT JOIN LATERAL
- * (rows) AS alias ON TRUE`, with `columns` in its select list and `order`
- * as its ORDER BY. `parent` is the row's key in the enclosing statement;
- * `read.selection` must be compiled over `alias` with a column prefix of
- * its own, so its columns cannot meet the row's. A row of the result
- * carries no page row when its sort keys are null (an empty page).
+ * A nested list's page joined to each row of an enclosing statement, which
+ * names its row source `t`, for that statement to read in the same round
+ * trip (src/read/prefetch.ts): `join` after its FROM, `columns` in its select
+ * list (the row's key as `__parent`, then the page's), `order` after its
+ * own. `keep` hands the pages it read to the list's resolvers.
  */
-export function lateralPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias: string) {
-  const page = windowRows(read, parent);
-  if (!page) return null;
-  return {
-    rows: page.rows,
-    columns: Prisma.join([...page.outerKeys(alias), read.selection.selectList], ", "),
-    order: page.outerOrder(alias),
-  };
+export interface JoinedPage {
+  readonly join: Prisma.Sql;
+  readonly columns: Prisma.Sql;
+  readonly order: Prisma.Sql;
+  keep(rows: readonly Record<string, unknown>[]): void;
 }
 
-/** The page rows of a statement that joined `lateralPage`'s rows to one row, in list order. */
-export function lateralPageRows<Args>(rows: readonly Record<string, unknown>[], read: PageRead<Args>): PageRow[] {
-  const shape = rowShape(read);
-  return rows.filter((row) => row.__k0 != null).map((row) => pageRow(row, read.selection, shape));
+/**
+ * The rows of a nested list's page under `parent`, a row of an enclosing
+ * statement, as a LATERAL subquery `alias`, with its columns and order over
+ * that alias. `read.selection` must be compiled over `alias` with a column
+ * prefix of its own, so its columns cannot meet the row's; `guard`, a
+ * condition on the row alone, skips the page for rows it is false for
+ * (PostgreSQL checks it once per row). A row of the result carries no page
+ * row when its sort keys are null (an empty page).
+ */
+export function lateralPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias: string, prefix: string, guard: Prisma.Sql | null = null) {
+  const page = windowRows(read, parent, guard);
+  if (!page) return null;
+  const shape = { ...rowShape(read), prefix };
+  return {
+    rows: page.rows,
+    columns: Prisma.join([...page.outerKeys(alias, prefix), read.selection.selectList], ", "),
+    order: page.outerOrder(alias),
+    /** The page rows among rows of the result (one parent's), in list order. */
+    pageRows: (rows: readonly Record<string, unknown>[]): PageRow[] =>
+      rows.filter((row) => row[`${prefix}__k0`] != null).map((row) => pageRow(row, read.selection, shape)),
+  };
 }
 
 /**
@@ -180,13 +200,35 @@ export async function loadCounts<Args>(sql: SqlRunner, read: ListRead<Args>, par
   return parentKeys.map((key) => byParent.get(key) ?? 0);
 }
 
-/** Runs a root list's page statement. */
-export async function loadPage<Args>(sql: SqlRunner, read: PageRead<Args>): Promise<PageRow[]> {
-  const statement = pageStatement(read, null);
-  if (!statement) return [];
+/**
+ * Runs a root list's page statement; with `ahead`, the statement also reads
+ * the first nested page of each row on the page, joined to it: the rows
+ * are numbered `__n` in list order, so the page joins only the rows that
+ * are answered, and the result has one row per nested row (or one with
+ * none), grouped by page row.
+ */
+export async function loadPage<Args>(sql: SqlRunner, read: PageRead<Args>, ahead: JoinedPage | null = null): Promise<PageRow[]> {
   const shape = rowShape(read);
-  const rows = await sql.query(statement);
-  return rows.map((row) => pageRow(row, read.selection, shape));
+  if (!ahead) {
+    const statement = pageStatement(read, null);
+    if (!statement) return [];
+    const rows = await sql.query(statement);
+    return rows.map((row) => pageRow(row, read.selection, shape));
+  }
+  const page = windowRows(read, null);
+  if (!page) return [];
+  const order = page.outerOrder("u");
+  const numbered = Prisma.sql`SELECT "u".*, (row_number() OVER (ORDER BY ${order}))::int AS "__n" FROM (${page.rows}) AS "u" ORDER BY ${order} LIMIT ${page.limit}`;
+  const rows = await sql.query(
+    Prisma.sql`SELECT ${Prisma.join(page.outerKeys("t"), ", ")}, ${read.selection.selectList}, ${ahead.columns}
+      FROM (${numbered}) AS "t" ${ahead.join} ORDER BY ${page.outerOrder("t")}, ${ahead.order}`,
+  );
+  ahead.keep(rows);
+  const pageRows: PageRow[] = [];
+  for (let i = 0; i < rows.length; i += 1) {
+    if (i === 0 || rows[i]!.__parent !== rows[i - 1]!.__parent) pageRows.push(pageRow(rows[i]!, read.selection, shape));
+  }
+  return pageRows;
 }
 
 /** Runs a nested list's page statement for many parents; the rows of each parent, in `parentKeys` order. */
@@ -205,6 +247,8 @@ export async function loadPages<Args>(sql: SqlRunner, read: PageRead<Args>, pare
 interface RowShape {
   readonly keyCount: number;
   readonly valueNames: readonly string[];
+  /** Before the key and value columns' names (lateralPage). */
+  readonly prefix?: string;
 }
 
 function rowShape<Args>({ source, args }: ListRead<Args>): RowShape {
@@ -215,11 +259,12 @@ const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function pageRow(row: Record<string, unknown>, selection: CompiledSelection, shape: RowShape): PageRow {
   const keys: CursorValue[] = [];
-  for (let i = 0; i < shape.keyCount; i += 1) keys.push(cursorValue(row[`__k${i}`]));
+  const prefix = shape.prefix ?? "";
+  for (let i = 0; i < shape.keyCount; i += 1) keys.push(cursorValue(row[`${prefix}__k${i}`]));
   let values = NO_VALUES;
   if (shape.valueNames.length) {
     const own: Record<string, unknown> = {};
-    for (const name of shape.valueNames) own[name] = row[`__v_${name}`];
+    for (const name of shape.valueNames) own[name] = row[`${prefix}__v_${name}`];
     values = own;
   }
   return { node: selection.decode(row), keys, values };

@@ -1,22 +1,31 @@
 import { collectSubFields } from "@graphql-tools/utils";
-import { getArgumentValues, getNamedType, isObjectType, type FieldNode, type GraphQLObjectType, type GraphQLResolveInfo } from "graphql";
+import {
+  getArgumentValues,
+  getNamedType,
+  isObjectType,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+} from "graphql";
 import { Prisma } from "../db/generated/prisma/client.js";
 import { BadUserInputError } from "../errors.js";
 import { compileSelection, type CompiledSelection } from "./compile.js";
-import { listArgsKey, nestedListOf, type NestedListField } from "./lists.js";
+import { listArgsKey, nestedListOf, type NestedListField } from "./nested-lists.js";
 import { columnRef, modelEntry, type ModelName } from "./model.js";
-import { lateralPage, lateralPageRows, type PageRead } from "./page-query.js";
+import { lateralPage, type JoinedPage, type PageRead, type PageRow } from "./page-query.js";
 import { listPlan, type ListPlan } from "./plans.js";
 import type { ReadContext } from "./reader.js";
 import { pageWindow, type PageArgs } from "./window.js";
 
 /**
- * A lookup's first nested page, read in the lookup's own statement:
+ * Reading ahead: the first page of the first nested list the document
+ * selects on a row, read in the statement that reads the row. For a lookup,
  * `post(slug:) { comments(first: 20) { … } }` is one round trip, not the
- * post and then its page. The page is joined to the one row the lookup
- * finds (`LEFT JOIN LATERAL`), so it costs what the list's own page
- * statement costs, and the list's resolver takes it instead of loading it
- * (PageLoaders.takeAhead).
+ * post and then its page; for a root list, `users(first: 10) { edges { node
+ * { posts(first: 5) { … } } } }` reads the users and their pages of posts
+ * in one. The page is joined to each row (`LEFT JOIN LATERAL`), so it costs
+ * what the list's own page statement costs, and the list's resolver takes
+ * it instead of loading it (PageLoaders.takeAhead).
  *
  * The list's resolver still runs as always: it checks the arguments and the
  * cursor against the parent's scope first, and takes the rows only when
@@ -26,47 +35,81 @@ import { pageWindow, type PageArgs } from "./window.js";
  * parent, which the statement has not found yet, and its values go to SQL
  * as bound parameters of the sort keys' own types (or not at all).
  *
- * One list per lookup, the first the document selects: a second one in
- * the same statement would multiply the rows (one join per list), so it
- * loads its page itself.
+ * One list per row, the first the document selects, and one level: a
+ * second list, or the lists below the page, would multiply the rows (one
+ * join each), so they load their pages themselves, one statement per list
+ * for the whole response, as before.
  */
-export interface PageAhead {
-  /** Joins the page to the lookup's row, which the statement names `t`. */
-  readonly join: Prisma.Sql;
-  /** For the statement's select list, beside the row's own columns. */
-  readonly columns: Prisma.Sql;
-  readonly order: Prisma.Sql;
-  /** Hands the page of the row the statement found to the list's resolver. */
-  keep(rows: readonly Record<string, unknown>[]): void;
-}
 
 const ALIAS = "c";
 /** Before every column of the page's selection, so none meets a column of the row's. */
 const PREFIX = "__c_";
 
-/** The first nested list `info`'s field selects on the row it finds, ready to read with it; null when there is none to read ahead. */
-export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName): PageAhead | null {
+/** For a lookup: the first nested list selected on the row `info`'s field returns, to read with it. */
+export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName): JoinedPage | null {
   const type = getNamedType(info.returnType);
   if (!isObjectType(type)) return null;
-  // The executor's own grouping of the fields below (deferred ones apart), so the field nodes are
-  // the ones its resolvers receive. It takes the variables as graphql 17 holds them; on 16 only
-  // `coerced` is read.
+  return nestedListAhead(ctx, info, type, info.fieldNodes, model, null);
+}
+
+/**
+ * For a root list: the first nested list selected on its nodes
+ * (`edges { node { … } }`, selected once), to read with the page, for the
+ * first `size` rows only (the one more, which only says whether more
+ * follow, is not answered). The page statement numbers its rows `__n`.
+ */
+export function pagesAheadOfNodes(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName, size: number): JoinedPage | null {
+  const connection = getNamedType(info.returnType);
+  if (!isObjectType(connection)) return null;
+  const edges = onlyField(info, connection, info.fieldNodes, "edges");
+  if (!edges) return null;
+  const node = onlyField(info, edges.type, edges.fieldNodes, "node");
+  if (!node) return null;
+  return nestedListAhead(ctx, info, node.type, node.fieldNodes, model, size);
+}
+
+/**
+ * The fields below `fieldNodes` on `type`, grouped by response key as the
+ * executor groups them (deferred ones apart), so the field nodes are the
+ * ones its resolvers receive. It takes the variables as graphql 17 holds
+ * them; on 16 only `coerced` is read.
+ */
+function subfields(info: GraphQLResolveInfo, type: GraphQLObjectType, fieldNodes: readonly FieldNode[]): Map<string, FieldNode[]> {
   const variables = { coerced: info.variableValues, sources: {} };
-  const { fields } = collectSubFields(info.schema, info.fragments, variables, type, info.fieldNodes as FieldNode[]);
-  for (const [responseKey, fieldNodes] of fields) {
-    const definition = type.getFields()[fieldNodes[0]!.name.value];
+  return collectSubFields(info.schema, info.fragments, variables, type, fieldNodes as FieldNode[]).fields;
+}
+
+/** The one response key selecting the object field `name` on `type`; null when none does, or several (aliases). */
+function onlyField(info: GraphQLResolveInfo, type: GraphQLObjectType, fieldNodes: readonly FieldNode[], name: string) {
+  const found = [...subfields(info, type, fieldNodes).values()].filter((nodes) => nodes[0]!.name.value === name);
+  const field = type.getFields()[name];
+  const returned = field && getNamedType(field.type);
+  return found.length === 1 && isObjectType(returned) ? { type: returned, fieldNodes: found[0]! } : null;
+}
+
+function nestedListAhead(
+  ctx: ReadContext,
+  info: GraphQLResolveInfo,
+  type: GraphQLObjectType,
+  fieldNodes: readonly FieldNode[],
+  model: ModelName,
+  rowsAnswered: number | null,
+): JoinedPage | null {
+  for (const [responseKey, nodes] of subfields(info, type, fieldNodes)) {
+    const definition = type.getFields()[nodes[0]!.name.value];
     const list = definition && nestedListOf(definition);
     if (!list) continue;
-    const args = getArgumentValues(definition, fieldNodes[0]!, info.variableValues);
+    const args = getArgumentValues(definition, nodes[0]!, info.variableValues);
+    // What the list's resolver will be given, as far as planning reads it.
     const field: GraphQLResolveInfo = {
       ...info,
       fieldName: definition.name,
-      fieldNodes,
+      fieldNodes: nodes,
       returnType: definition.type,
       parentType: type,
       path: { prev: info.path, key: responseKey, typename: type.name },
     };
-    return readAhead(ctx, field, type, list, args, model);
+    return readAhead(ctx, field, list, args, model, rowsAnswered);
   }
   return null;
 }
@@ -74,12 +117,14 @@ export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: Mod
 function readAhead(
   ctx: ReadContext,
   info: GraphQLResolveInfo,
-  parentType: GraphQLObjectType,
   list: NestedListField,
   args: Record<string, unknown>,
   model: ModelName,
-): PageAhead | null {
+  /** The rows of the statement that are answered (by their number `__n`), when it reads more than one; null: its one row. */
+  rowsAnswered: number | null,
+): JoinedPage | null {
   const { reader } = ctx;
+  const guard = rowsAnswered === null ? null : Prisma.sql`"t"."__n" <= ${rowsAnswered}`;
   const plan = listPlan(ctx, info, list.node.name, list.source.model);
   const parentKey = columnRef("t", modelEntry(model).primaryKey[0]!);
   let read: PageRead<unknown>;
@@ -87,27 +132,32 @@ function readAhead(
   try {
     const window = pageWindow(args as PageArgs, (cursor, field) => reader.cursors.peek(cursor, field));
     read = { source: list.source, args, viewer: reader.viewer, window, selection: prefixed(plan, list.source.model) };
-    page = lateralPage(read, parentKey, ALIAS);
+    page = lateralPage(read, parentKey, ALIAS, PREFIX, guard);
   } catch (error) {
     // The list's resolver refuses these arguments with this very error; nothing to read ahead.
     if (error instanceof BadUserInputError) return null;
     throw error;
   }
   if (!page) return null;
-  const field: FieldNode = info.fieldNodes[0]!;
+  const joined = page;
+  const field = info.fieldNodes[0]!;
+  const parentType = info.parentType.name;
   return {
-    join: Prisma.sql`LEFT JOIN LATERAL (${page.rows}) AS ${Prisma.raw(`"${ALIAS}"`)} ON TRUE`,
-    columns: Prisma.sql`${parentKey} AS "__parent", ${page.columns}`,
-    order: page.order,
+    join: Prisma.sql`LEFT JOIN LATERAL (${joined.rows}) AS ${Prisma.raw(`"${ALIAS}"`)} ON TRUE`,
+    columns: Prisma.sql`${parentKey} AS "__parent", ${guard ? Prisma.sql`"t"."__n", ` : Prisma.empty}${joined.columns}`,
+    order: joined.order,
     keep(rows) {
-      const [first] = rows;
-      if (!first) return;
-      reader.pages.keepAhead(field, {
-        parentType: parentType.name,
-        parentKey: first.__parent as number,
-        args: listArgsKey(args),
-        rows: lateralPageRows(rows, read),
-      });
+      // The rows come grouped by parent, each parent's page in list order.
+      const pages = new Map<number, PageRow[]>();
+      let start = 0;
+      for (let i = 1; i <= rows.length; i += 1) {
+        if (i < rows.length && rows[i]!.__parent === rows[start]!.__parent) continue;
+        if (rowsAnswered === null || (rows[start]!.__n as number) <= rowsAnswered) {
+          pages.set(rows[start]!.__parent as number, joined.pageRows(rows.slice(start, i)));
+        }
+        start = i;
+      }
+      reader.pages.keepAhead(field, { parentType, args: listArgsKey(args), pages });
     },
   };
 }

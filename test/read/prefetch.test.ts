@@ -4,9 +4,10 @@ import { addComment, createPost, errorCodes, expectNoErrors, signUp, unique, typ
 import { useTestApp } from "../support/test-app.js";
 
 /**
- * A lookup reads the first page of the first nested list the document
- * selects on its row in its own statement (src/read/prefetch.ts): one
- * statement for `post(slug:) { comments }`, with the very answer the list
+ * A lookup, and a root list, read the first page of the first nested list
+ * the document selects on their rows in their own statement
+ * (src/read/prefetch.ts): one statement for `post(slug:) { comments }`, and
+ * for `posts { edges { node { comments } } }`, with the very answer the list
  * gives when it loads its page itself, and every refusal the list makes
  * (bad cursors, bad sizes) made exactly as before, with nothing of the rows
  * read ahead in the answer.
@@ -162,5 +163,41 @@ describe.each(testDatabaseKinds)("a lookup's first nested page on %s", (kind) =>
     expect(anonymous.log).toHaveLength(1);
     expect(slugs(anonymous)).toEqual([published.slug]);
     expect(slugs(self)).toEqual([draft.slug, published.slug].sort());
+  });
+  it("reads a root page with its rows' first nested pages in one statement, for the rows it answers only", async () => {
+    const author = await signUp(app.current);
+    const [oldest, middle, newest] = [
+      await createPost(app.current, author, { title: unique("Oldest ") }),
+      await createPost(app.current, author, { title: unique("Middle ") }),
+      await createPost(app.current, author, { title: unique("Newest ") }),
+    ];
+    for (let i = 0; i < 3; i += 1) await addComment(app.current, reader, oldest.id, `old ${i}`);
+    await addComment(app.current, reader, newest.id, "new 0");
+    const page = (lists: string, after: string | null = null) =>
+      ask(`query($h: String!, $after: String) { posts(first: 2, after: $after, filter: { authorHandle: $h }) {
+        edges { cursor node { id ${lists} } } pageInfo { hasNextPage endCursor } } }`, { h: author.handle, after });
+    const comments = `comments(first: 2) { edges { cursor node { body } } pageInfo { hasNextPage hasPreviousPage } }`;
+    const first = await page(comments);
+    expectNoErrors(first);
+    // The newest post with its one comment, the middle one with none, and the one more row that
+    // says more follow, whose comments are not read: a row each.
+    expect(first.log.map((statement) => statement.rows)).toEqual([3]);
+    const posts = first.body.data!.posts;
+    expect(posts.edges.map((edge: any) => edge.node.id)).toEqual([newest.id, middle.id]);
+    expect(posts.edges.map((edge: any) => edge.node.comments.edges.map((comment: any) => comment.node.body))).toEqual([["new 0"], []]);
+    expect(posts.pageInfo.hasNextPage).toBe(true);
+    // The same answer, cursors included, as when the comments load by their own statement.
+    const alone = await page(`before: comments(first: 0) { pageInfo { hasNextPage } } ${comments}`);
+    expectNoErrors(alone);
+    expect(alone.log).toHaveLength(2);
+    const withoutBefore = alone.body.data!.posts.edges.map(({ cursor, node: { before: _before, ...node } }: any) => ({ cursor, node }));
+    expect(withoutBefore).toEqual(posts.edges);
+    expect(alone.body.data!.posts.pageInfo).toEqual(posts.pageInfo);
+    // The root's cursor is its own, not its first row's comments': it pages on to the oldest post.
+    const next = await page(comments, posts.pageInfo.endCursor);
+    expectNoErrors(next);
+    expect(next.log).toHaveLength(1);
+    expect(next.body.data!.posts.edges).toMatchObject([{ node: { id: oldest.id, comments: { edges: [{ node: { body: "old 0" } }, { node: { body: "old 1" } }], pageInfo: { hasNextPage: true } } } }]);
+    expect(next.body.data!.posts.pageInfo.hasNextPage).toBe(false);
   });
 });
