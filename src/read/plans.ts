@@ -50,8 +50,12 @@ export function listPlan(
   return plan;
 }
 
-/** Whether nothing below the field (through its fragments too) refers to a variable. */
-function isConstantSelection(field: FieldNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
+/**
+ * Whether nothing below the field (through its fragments too) refers to a
+ * variable: then what the document selects below it is the same for every
+ * request of that document (also src/read/prefetch.ts).
+ */
+export function isConstantSelection(field: FieldNode, fragments: Record<string, FragmentDefinitionNode>): boolean {
   let constant = constantSelections.get(field);
   if (constant === undefined) {
     constant = true;

@@ -4,6 +4,7 @@ import {
   getNamedType,
   isObjectType,
   type FieldNode,
+  type GraphQLField,
   type GraphQLObjectType,
   type GraphQLResolveInfo,
 } from "graphql";
@@ -13,7 +14,7 @@ import { compileSelection, type CompiledSelection } from "./compile.js";
 import { listArgsKey, nestedListOf, type NestedListField } from "./nested-lists.js";
 import { columnRef, modelEntry, type ModelName } from "./model.js";
 import { lateralPage, type JoinedPage, type PageRead, type PageRow } from "./page-query.js";
-import { listPlan, type ListPlan } from "./plans.js";
+import { isConstantSelection, listPlan, type ListPlan } from "./plans.js";
 import type { ReadContext } from "./reader.js";
 import { pageWindow, type PageArgs } from "./window.js";
 
@@ -47,9 +48,11 @@ const PREFIX = "__c_";
 
 /** For a lookup: the first nested list selected on the row `info`'s field returns, to read with it. */
 export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName): JoinedPage | null {
-  const type = getNamedType(info.returnType);
-  if (!isObjectType(type)) return null;
-  return nestedListAhead(ctx, info, type, info.fieldNodes, model, null);
+  const target = nestedTarget(info, lookupTargets, () => {
+    const type = getNamedType(info.returnType);
+    return isObjectType(type) ? firstNestedList(info, type, info.fieldNodes) : null;
+  });
+  return target && readAhead(ctx, info, target, model, null);
 }
 
 /**
@@ -59,13 +62,47 @@ export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: Mod
  * follow, is not answered). The page statement numbers its rows `__n`.
  */
 export function pagesAheadOfNodes(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName, size: number): JoinedPage | null {
-  const connection = getNamedType(info.returnType);
-  if (!isObjectType(connection)) return null;
-  const edges = onlyField(info, connection, info.fieldNodes, "edges");
-  if (!edges) return null;
-  const node = onlyField(info, edges.type, edges.fieldNodes, "node");
-  if (!node) return null;
-  return nestedListAhead(ctx, info, node.type, node.fieldNodes, model, size);
+  const target = nestedTarget(info, rootListTargets, () => {
+    const connection = getNamedType(info.returnType);
+    if (!isObjectType(connection)) return null;
+    const edges = onlyField(info, connection, info.fieldNodes, "edges");
+    const node = edges && onlyField(info, edges.type, edges.fieldNodes, "node");
+    return node && firstNestedList(info, node.type, node.fieldNodes);
+  });
+  return target && readAhead(ctx, info, target, model, size);
+}
+
+/** A nested list the document selects, as its resolver will see it. */
+interface NestedTarget {
+  readonly responseKey: string;
+  readonly parentType: GraphQLObjectType;
+  readonly fieldNodes: FieldNode[];
+  readonly definition: GraphQLField<unknown, unknown>;
+  readonly list: NestedListField;
+}
+
+/**
+ * Which nested list a field's document reads ahead: found by walking the
+ * selection, once per field node when nothing below it depends on a
+ * variable (like the list plans, src/read/plans.ts), since that walk would
+ * otherwise cost every request of a list with no nested list at all.
+ */
+const lookupTargets = new WeakMap<FieldNode, NestedTarget | null>();
+const rootListTargets = new WeakMap<FieldNode, NestedTarget | null>();
+
+function nestedTarget(
+  info: GraphQLResolveInfo,
+  cache: WeakMap<FieldNode, NestedTarget | null>,
+  find: () => NestedTarget | null,
+): NestedTarget | null {
+  const [field] = info.fieldNodes;
+  if (info.fieldNodes.length !== 1 || !isConstantSelection(field!, info.fragments)) return find();
+  let target = cache.get(field!);
+  if (target === undefined) {
+    target = find();
+    cache.set(field!, target);
+  }
+  return target;
 }
 
 /**
@@ -87,29 +124,11 @@ function onlyField(info: GraphQLResolveInfo, type: GraphQLObjectType, fieldNodes
   return found.length === 1 && isObjectType(returned) ? { type: returned, fieldNodes: found[0]! } : null;
 }
 
-function nestedListAhead(
-  ctx: ReadContext,
-  info: GraphQLResolveInfo,
-  type: GraphQLObjectType,
-  fieldNodes: readonly FieldNode[],
-  model: ModelName,
-  rowsAnswered: number | null,
-): JoinedPage | null {
+function firstNestedList(info: GraphQLResolveInfo, type: GraphQLObjectType, fieldNodes: readonly FieldNode[]): NestedTarget | null {
   for (const [responseKey, nodes] of subfields(info, type, fieldNodes)) {
     const definition = type.getFields()[nodes[0]!.name.value];
     const list = definition && nestedListOf(definition);
-    if (!list) continue;
-    const args = getArgumentValues(definition, nodes[0]!, info.variableValues);
-    // What the list's resolver will be given, as far as planning reads it.
-    const field: GraphQLResolveInfo = {
-      ...info,
-      fieldName: definition.name,
-      fieldNodes: nodes,
-      returnType: definition.type,
-      parentType: type,
-      path: { prev: info.path, key: responseKey, typename: type.name },
-    };
-    return readAhead(ctx, field, list, args, model, rowsAnswered);
+    if (list) return { responseKey, parentType: type, fieldNodes: nodes, definition, list };
   }
   return null;
 }
@@ -117,20 +136,29 @@ function nestedListAhead(
 function readAhead(
   ctx: ReadContext,
   info: GraphQLResolveInfo,
-  list: NestedListField,
-  args: Record<string, unknown>,
+  { responseKey, parentType: type, fieldNodes, definition, list }: NestedTarget,
   model: ModelName,
   /** The rows of the statement that are answered (by their number `__n`), when it reads more than one; null: its one row. */
   rowsAnswered: number | null,
 ): JoinedPage | null {
+  const args = getArgumentValues(definition, fieldNodes[0]!, info.variableValues);
+  // What the list's resolver will be given, as far as planning reads it.
+  const field: GraphQLResolveInfo = {
+    ...info,
+    fieldName: definition.name,
+    fieldNodes,
+    returnType: definition.type,
+    parentType: type,
+    path: { prev: info.path, key: responseKey, typename: type.name },
+  };
   const { reader } = ctx;
   const guard = rowsAnswered === null ? null : Prisma.sql`"t"."__n" <= ${rowsAnswered}`;
-  const plan = listPlan(ctx, info, list.node.name, list.source.model);
+  const plan = listPlan(ctx, field, list.node.name, list.source.model);
   const parentKey = columnRef("t", modelEntry(model).primaryKey[0]!);
   let read: PageRead<unknown>;
   let page: ReturnType<typeof lateralPage>;
   try {
-    const window = pageWindow(args as PageArgs, (cursor, field) => reader.cursors.peek(cursor, field));
+    const window = pageWindow(args as PageArgs, (cursor, argument) => reader.cursors.peek(cursor, argument));
     read = { source: list.source, args, viewer: reader.viewer, window, selection: prefixed(plan, list.source.model) };
     page = lateralPage(read, parentKey, ALIAS, PREFIX, guard);
   } catch (error) {
@@ -140,8 +168,8 @@ function readAhead(
   }
   if (!page) return null;
   const joined = page;
-  const field = info.fieldNodes[0]!;
-  const parentType = info.parentType.name;
+  const fieldNode = fieldNodes[0]!;
+  const parentType = type.name;
   return {
     join: Prisma.sql`LEFT JOIN LATERAL (${joined.rows}) AS ${Prisma.raw(`"${ALIAS}"`)} ON TRUE`,
     columns: Prisma.sql`${parentKey} AS "__parent", ${guard ? Prisma.sql`"t"."__n", ` : Prisma.empty}${joined.columns}`,
@@ -157,7 +185,7 @@ function readAhead(
         }
         start = i;
       }
-      reader.pages.keepAhead(field, { parentType, args: listArgsKey(args), pages });
+      reader.pages.keepAhead(fieldNode, { parentType, args: listArgsKey(args), pages });
     },
   };
 }
