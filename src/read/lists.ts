@@ -72,7 +72,7 @@ function resolvePage<SourceArgs, Node>(
     reader.pages
       .counter(info.fieldNodes[0]!, info.parentType.name, (parentKeys) => loadCounts(reader.sql, { source, args, viewer: reader.viewer }, parentKeys))
       .load(parentKey);
-  // Read ahead with its parent (a lookup's first nested page), after the cursor was checked above.
+  // Read ahead in its parent's statement (a lookup's or a root list's, src/read/prefetch.ts), after the cursor was checked above.
   const ahead = reader.pages.takeAhead(info.fieldNodes[0]!, info.parentType.name, parentKey, listArgsKey(args));
   if (ahead) {
     recordNodePlan(ctx, info, listPlan(ctx, info, typeName, source.model).nodes);

@@ -70,17 +70,19 @@ export interface PageRead<Args> extends ListRead<Args> {
 const PARENT = Prisma.raw('"p"."key"');
 const TRUE = Prisma.sql`TRUE`;
 
-/**
- * The window's rows (plus one, to know whether more follow) of the list
- * under `parent` (an SQL expression; null for a root list), as one subquery
- * per branch that walks the list's index, united; with the names of its
- * sort key and edge value columns, and their order over `alias`.
- */
 /** The name of a page row's `i`th key column: its sort keys, then its edge values. */
 function keyName(keyCount: number, edgeValues: readonly [string, unknown][], i: number): string {
   return i < keyCount ? `__k${i}` : `__v_${edgeValues[i - keyCount]![0]}`;
 }
 
+/**
+ * The window's rows (plus one, to know whether more follow) of the list
+ * under `parent` (an SQL expression; null for a root list), as one subquery
+ * per branch that walks the list's index, united, each branch also under
+ * `guard` (a condition on a row of an enclosing statement) when given; and
+ * its sort key and edge value columns (renamed with a prefix when asked) and
+ * their order, over an alias of the caller's.
+ */
 function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parent: Prisma.Sql | null, guard: Prisma.Sql | null = null) {
   const branches = source.branches({ parent, viewer, args });
   if (!branches.length) return null;
