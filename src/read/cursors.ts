@@ -27,10 +27,10 @@ export interface CursorCodec {
   decode(scope: string, cursor: string, field: string): CursorValue[];
   /**
    * The values a cursor carries, unchecked by its MAC, for a read that
-   * must start before the cursor's scope is known: a lookup's first nested
-   * page, whose parent the same statement finds (src/read/prefetch.ts). Its
-   * rows are used only after `decode` accepted the cursor for that parent;
-   * the values go to SQL as bound parameters of the keys' own types.
+   * must start before the cursor's scope is known: a nested page read in
+   * the statement that finds its parent (src/read/prefetch.ts). Its rows are
+   * used only after `decode` accepted the cursor for that parent; the values
+   * go to SQL as bound parameters of the keys' own types.
    */
   peek(cursor: string, field: string): CursorValue[];
 }
@@ -75,7 +75,7 @@ function payloadValues(payload: string, field: string): CursorValue[] {
   } catch {
     throw invalid(field);
   }
-  // Signed by us, so well-formed once the MAC is checked; checked anyway, since a bug that signs junk must not reach SQL.
+  // A peeked payload is anyone's, and a bug could sign junk: only strings and finite numbers reach the keyset's typed parameters.
   if (!Array.isArray(decoded) || !decoded.every((value) => typeof value === "string" || Number.isFinite(value))) throw invalid(field);
   return decoded as CursorValue[];
 }
