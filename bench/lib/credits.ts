@@ -4,6 +4,7 @@
  * the locking choice: the same transfers done three ways on raw `pg`
  * (ordered FOR UPDATE, a conditional update, Serializable with retries).
  */
+import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { transactionRunner } from "../../src/db/sql-runner.js";
@@ -34,7 +35,10 @@ export interface W6Result {
 export interface W6Report {
   systems: W6Result[];
   strategies: StrategyResult[];
+  /** The first Inkwell over the ceiling. */
   inkwellToCeiling: RoundRatio | undefined;
+  /** With more than one Inkwell (an A/B): each later one over the first, per round. */
+  variantsToFirst: { name: string; ratio: RoundRatio | undefined }[];
   rounds: number;
   windowSeconds: number;
 }
@@ -206,9 +210,20 @@ async function strategies(url: string, userIds: number[], seconds: number, poolS
   return results;
 }
 
+/** An Inkwell to race, for an A/B of the write path: another checkout (a git worktree sharing this node_modules), or other settings. */
+export interface InkwellVariant {
+  name: string;
+  dir?: string;
+  env?: Record<string, string>;
+}
+
 export async function creditsBenchmark(options: {
   adminUrl: string;
   quick: boolean;
+  /** Default: this checkout alone, named "inkwell". */
+  variants?: InkwellVariant[];
+  /** Overrides the rounds (2 quick, 6 otherwise); an A/B wants more. */
+  rounds?: number;
   serverCore: number;
   poolSize: number;
   authSecret: string;
@@ -228,14 +243,15 @@ export async function creditsBenchmark(options: {
     const tokens = createTokenService(options.authSecret, 3600, deploymentOf(loadConfig({ DATABASE_URL: dbUrl }).database));
     const tokenOf = new Map(await Promise.all(userIds.map(async (id) => [id, await tokens.issue(id)] as const)));
     const planned = plan(userIds, 100_000);
-    const [roundCount, windowSeconds] = options.quick ? [2, 1] : [6, 2];
+    const [defaultRounds, windowSeconds] = options.quick ? [2, 1] : [6, 2];
+    const roundCount = options.rounds ?? defaultRounds;
     const client = new pg.Client({ connectionString: dbUrl });
     await client.connect();
     const systems: W6Result[] = [];
     const SEND = `mutation Send($input: SendCreditsInput!) { sendCredits(input: $input) { id amount } }`;
     const globalId = (id: number) => Buffer.from(`User:${id}`).toString("base64");
     const bodies = {
-      inkwell: (p: Planned) => ({
+      graphql: (p: Planned) => ({
         body: JSON.stringify({ query: SEND, operationName: "Send", variables: { input: { toUserId: globalId(p.to), amount: p.amount } } }),
         headers: { authorization: `Bearer ${tokenOf.get(p.from)}` },
       }),
@@ -243,9 +259,14 @@ export async function creditsBenchmark(options: {
     };
     // Both run at once and the load alternates between them, round after round (as lib/rounds.ts does for the other workloads).
     const contenders = [
-      { name: "ceiling", script: "bench/systems/credits-ceiling.ts", env: { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(options.poolSize) } },
-      { name: "inkwell", script: "src/server.ts", env: options.inkwellEnv(dbUrl) },
-    ] as const;
+      { name: "ceiling", body: bodies.ceiling, script: "bench/systems/credits-ceiling.ts", env: { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(options.poolSize) } },
+      ...(options.variants ?? [{ name: "inkwell" }]).map((variant) => ({
+        name: variant.name,
+        body: bodies.graphql,
+        script: path.join(variant.dir ?? ".", "src/server.ts"),
+        env: { ...options.inkwellEnv(dbUrl), ...variant.env },
+      })),
+    ];
     const servers: ServerProcess[] = [];
     const rounds = contenders.map(() => [] as { transfersPerSecond: number; requests: number; p99: number; retries: number; failures: number }[]);
     try {
@@ -254,7 +275,7 @@ export async function creditsBenchmark(options: {
       }
       let next = 0;
       const window = (i: number, seconds: number) => {
-        const make = bodies[contenders[i]!.name];
+        const make = contenders[i]!.body;
         return loadServer(servers[i]!.url, seconds, () => make(planned[next++ % planned.length]!));
       };
       for (const i of contenders.keys()) await window(i, 1); // warm-up
@@ -294,12 +315,19 @@ export async function creditsBenchmark(options: {
       rounds[1]!.map((round) => round.transfersPerSecond),
       rounds[0]!.map((round) => round.transfersPerSecond),
     );
+    const variantsToFirst = rounds.slice(2).map((own, k) => ({
+      name: contenders[k + 2]!.name,
+      ratio: roundRatio(own.map((round) => round.transfersPerSecond), rounds[1]!.map((round) => round.transfersPerSecond)),
+    }));
+    for (const { name, ratio } of variantsToFirst) {
+      if (ratio) console.log(`  ${name} / ${contenders[1]!.name}: ${ratio.median.toFixed(2)}× (middle half ${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)})`);
+    }
     await client.end();
     const compared = await strategies(dbUrl, userIds, options.quick ? 2 : 5, options.poolSize);
     for (const result of compared) {
       console.log(`  ${result.strategy}: ${result.transfersPerSecond.toFixed(0)} transfers/s, ${result.retriesPerTransfer.toFixed(3)} retries/transfer`);
     }
-    return { systems, strategies: compared, inkwellToCeiling, rounds: roundCount, windowSeconds };
+    return { systems, strategies: compared, inkwellToCeiling, variantsToFirst, rounds: roundCount, windowSeconds };
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
     await admin.end();
