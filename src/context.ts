@@ -195,17 +195,30 @@ async function bearerToken(request: Request, tokens: TokenService): Promise<Veri
 }
 
 /**
+ * How a mutation's unit of work locks the acting account's row until
+ * COMMIT: `share` (FOR SHARE) holds what it acts as, since a suspension or
+ * a demotion waits for the unit to end; `update` (FOR NO KEY UPDATE) does
+ * that too, for a unit that then updates the row itself. Two units of one
+ * account that both held it FOR SHARE and then both updated it would each
+ * wait for the other: a deadlock PostgreSQL breaks only after
+ * deadlock_timeout (a second), by aborting one. Locked for update, the
+ * second waits at its first statement for the first to commit.
+ */
+export type AccountLock = "share" | "update";
+
+const ACCOUNT_LOCKS: Record<AccountLock, Prisma.Sql> = { share: Prisma.sql` FOR SHARE`, update: Prisma.sql` FOR NO KEY UPDATE` };
+
+/**
  * The account a token names as a viewer, as the database has it now, when
  * it exists and is not suspended: the role is read for every operation, so
  * a demoted admin is no longer one, and a token of a deleted or suspended
  * account signs nobody in. Used by a query's lookup, a subscription's check
  * after a suspension, and a mutation's unit of work, which `lock`s the row
- * (FOR SHARE) so that what it acts as holds until COMMIT: a suspension or a
- * demotion waits for the unit to end.
+ * until COMMIT (AccountLock).
  */
-export async function activeAccount(sql: SqlRunner, userId: number, { lock = false }: { lock?: boolean } = {}): Promise<Viewer | null> {
+export async function activeAccount(sql: SqlRunner, userId: number, { lock }: { lock?: AccountLock } = {}): Promise<Viewer | null> {
   const [user] = await sql.query<Viewer>(
-    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL${lock ? Prisma.sql` FOR SHARE` : Prisma.empty}`,
+    Prisma.sql`SELECT "id", "role"::text AS "role" FROM "users" WHERE "id" = ${userId} AND "suspended_at" IS NULL${lock ? ACCOUNT_LOCKS[lock] : Prisma.empty}`,
   );
   return user ?? null;
 }

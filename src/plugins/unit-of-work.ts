@@ -12,7 +12,7 @@ import {
   type OperationDefinitionNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { activeAccount, bindToUnitOfWork, type AppServices, type Context, type InitialContext } from "../context.js";
+import { activeAccount, bindToUnitOfWork, type AccountLock, type AppServices, type Context, type InitialContext } from "../context.js";
 import { isWriteConflict } from "../db/conflicts.js";
 import { claimKey, IDEMPOTENCY_KEY_PATTERN, requestHash, storeResponse } from "../db/idempotency.js";
 import { withSqlLog } from "../db/sql-log.js";
@@ -59,9 +59,13 @@ const RETRY_BASE_MS = 10;
  *   A suspension (or demotion) waits for the units of the account it
  *   changes, and those that start after it see it: an account suspended or
  *   deleted before the read acts as nobody (UNAUTHENTICATED wherever a
- *   viewer is needed), one demoted acts as what it is now. Two admins
- *   suspending each other deadlock on these locks; PostgreSQL aborts one,
- *   whose retry finds its admin suspended: one admin remains;
+ *   viewer is needed), one demoted acts as what it is now. A root field
+ *   that updates the viewer's own row declares it (`extensions:
+ *   { updatesViewer: true }`), and its unit locks the row for update
+ *   instead, so two such units of one account queue rather than deadlock
+ *   (AccountLock). Two admins suspending each other deadlock on these
+ *   locks; PostgreSQL aborts one, whose retry finds its admin suspended:
+ *   one admin remains;
  * - the events its resolvers announced (src/events/events.ts) are published
  *   after COMMIT, and only then: an attempt that rolled back, or was run
  *   again, publishes nothing of its own;
@@ -114,11 +118,12 @@ async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, arg
     idempotency = { userId: ctx.tokenAccountId, key: ctx.client.idempotencyKey, hash };
   }
   const isolationLevel = declaredIsolationLevel(args.schema, operation);
+  const accountLock: AccountLock = updatesViewer(args.schema, operation) ? "update" : "share";
   // signUp and logIn act for nobody: no account to read, nor a connection to hold while they hash a password.
   const openToAll = openFields(args.schema);
   const accountId = rootFieldsOf(operation).every((name) => openToAll.has(name)) ? null : ctx.tokenAccountId;
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptUnit(database, execute, args, ctx, accountId, isolationLevel, idempotency);
+    const outcome = await attemptUnit(database, execute, args, ctx, { accountId, accountLock, isolationLevel, idempotency });
     if (!outcome.conflict || attempt === MAX_ATTEMPTS) {
       if (outcome.conflict) ctx.log.warn("unit of work gave up after write conflicts", { attempts: attempt });
       return outcome.result;
@@ -137,9 +142,12 @@ async function attemptUnit(
   execute: Execute,
   args: ExecutionArgs,
   ctx: Context,
-  accountId: number | null,
-  isolationLevel: IsolationLevel | undefined,
-  idempotency: Idempotency | null,
+  {
+    accountId,
+    accountLock,
+    isolationLevel,
+    idempotency,
+  }: { accountId: number | null; accountLock: AccountLock; isolationLevel: IsolationLevel | undefined; idempotency: Idempotency | null },
 ): Promise<{ result: ExecutionResult; conflict: boolean }> {
   const { prisma, transaction } = database;
   const unit = new UnitOfWork(prisma, { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs, isolationLevel });
@@ -148,7 +156,7 @@ async function attemptUnit(
   let result: ExecutionResult;
   try {
     // The account the token names, as the transaction's first statement finds it, locked until COMMIT.
-    if (accountId !== null) viewer = await activeAccount(sql, accountId, { lock: true });
+    if (accountId !== null) viewer = await activeAccount(sql, accountId, { lock: accountLock });
     if (idempotency) {
       if (!viewer) {
         await unit.finish(false);
@@ -252,6 +260,12 @@ function credentialAnswering(schema: GraphQLSchema): Set<string> {
   found = new Set(fields.filter((field) => reaches(getNamedType(field.type))).map((field) => field.name));
   credentialFields.set(schema, found);
   return found;
+}
+
+/** Whether a root field of the mutation declares that it updates the viewer's own row (`extensions: { updatesViewer: true }`). */
+function updatesViewer(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const fields = schema.getMutationType()?.getFields() ?? {};
+  return rootFieldsOf(operation).some((name) => fields[name]?.extensions?.updatesViewer === true);
 }
 
 const STRICTNESS: IsolationLevel[] = ["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"];

@@ -70,6 +70,33 @@ describe.runIf(testDatabaseKinds.includes("postgres"))("races on PostgreSQL", ()
     expect(row).toEqual({ commentCount: 16, _count: { comments: 16 } });
   });
 
+  it("queues eight concurrent profile updates by one writer instead of deadlocking, each once", async () => {
+    const writer = await signUp(app.current);
+    const logsBefore = app.current.logs.length;
+    const names = Array.from({ length: 8 }, (_, i) => `Renamed ${i}`);
+    const responses = await Promise.all(
+      names.map((name, i) =>
+        app.current.graphql(`mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { name profile { bio } } }`, {
+          token: writer.token,
+          variables: { input: { name, bio: `Bio ${i}` } },
+        }),
+      ),
+    );
+    for (const [i, response] of responses.entries()) {
+      expectNoErrors(response);
+      expect(response.body.data!.updateProfile).toEqual({ name: names[i], profile: { bio: `Bio ${i}` } });
+    }
+    // Each unit locks the writer's row for update from its first statement, so the next one waits for its COMMIT.
+    // Locked FOR SHARE, two of them held the row together, then each waited for the other to UPDATE it:
+    // PostgreSQL broke that deadlock after a second (deadlock_timeout) and the loser ran again.
+    const retries = app.current.logs.slice(logsBefore).filter((line) => line.message === "unit of work retried");
+    expect(retries).toEqual([]);
+    const prisma = app.current.app.database.prisma;
+    const row = await prisma.user.findUniqueOrThrow({ where: { handle: writer.handle }, select: { id: true, name: true, profile: { select: { bio: true } } } });
+    expect(names.indexOf(row.name)).toBe(Number(row.profile!.bio!.slice("Bio ".length)));
+    expect(await prisma.auditEvent.count({ where: { actorId: row.id, action: "user.updateProfile" } })).toBe(8);
+  });
+
   it("gives two posts with the same title at the same moment distinct slugs, not a CONFLICT", async () => {
     const writers = await Promise.all(Array.from({ length: 6 }, () => signUp(app.current)));
     const title = `Same ${unique("title")}`;

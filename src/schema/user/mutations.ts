@@ -16,6 +16,8 @@ const UpdateProfileInput = builder.inputType("UpdateProfileInput", {
 builder.mutationFields((t) => ({
   updateProfile: t.prismaField({
     type: "User",
+    // It updates the viewer's row: its unit locks that row for update from the start (src/plugins/unit-of-work.ts).
+    extensions: { updatesViewer: true },
     args: { input: t.arg({ type: UpdateProfileInput, required: true }) },
     resolve: (query, _root, { input }, ctx) => inWork(ctx, ({ tx, viewer }) => updateProfile(tx, viewer, input, query)),
   }),
