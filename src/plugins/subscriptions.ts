@@ -5,7 +5,7 @@ import { topics } from "../events/events.js";
 import type { OpenSubscription, OpenSubscriptions } from "../events/open-subscriptions.js";
 import { reportError, UnauthenticatedError } from "../errors.js";
 import type { Metrics } from "../metrics/metrics.js";
-import { errorsOf, operationOf } from "./operation.js";
+import { errorsOf, operationOf, rootFieldNames } from "./operation.js";
 
 /** setTimeout's longest delay; a token that lives longer is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -32,9 +32,8 @@ export function useSubscriptions(deps: { services: Pick<AppServices, "prisma" | 
     onSubscribe({ args, setSubscribeFn }) {
       const ctx = args.contextValue as Context;
       const operation = operationOf(args.document, args.operationName);
-      const rootField = operation?.selectionSet.selections.find((selection) => selection.kind === "Field");
-      // A field of the schema (the document was validated): a bounded label.
-      const field = rootField?.kind === "Field" ? rootField.name.value : "unknown";
+      // A field of the schema (the document was validated: a subscription has one root field): a bounded label.
+      const field = (operation && rootFieldNames(args.document, operation)[0]) ?? "unknown";
       setSubscribeFn((async (subscribeArgs: ExecutionArgs) => {
         const opened = open.open(ctx.viewer ? `viewer:${ctx.viewer.id}` : `address:${ctx.client.address}`);
         if (opened instanceof GraphQLError) return { errors: [opened] };

@@ -19,7 +19,7 @@ import { withSqlLog } from "../db/sql-log.js";
 import { UnitOfWork, type IsolationLevel } from "../db/unit-of-work.js";
 import type { Viewer } from "../auth/tokens.js";
 import { BadUserInputError, IdempotencyKeyReusedError, UnauthenticatedError } from "../errors.js";
-import { operationOf } from "./operation.js";
+import { operationOf, rootFieldNames } from "./operation.js";
 
 type Execute = (args: ExecutionArgs) => unknown;
 
@@ -106,7 +106,7 @@ async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, arg
     if (!IDEMPOTENCY_KEY_PATTERN.test(ctx.client.idempotencyKey)) {
       return failed(new BadUserInputError("An Idempotency-Key is 1 to 255 visible ASCII characters.", "Idempotency-Key"));
     }
-    const answersCredential = rootFieldsOf(operation).find((name) => credentialAnswering(args.schema).has(name));
+    const answersCredential = rootFieldNames(args.document, operation).find((name) => credentialAnswering(args.schema).has(name));
     if (answersCredential) {
       return failed(
         new BadUserInputError(`${answersCredential} answers a credential, which is never stored: send it without an Idempotency-Key.`, "Idempotency-Key"),
@@ -117,11 +117,12 @@ async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, arg
     const hash = requestHash(print(args.document), args.operationName, args.variableValues);
     idempotency = { userId: ctx.tokenAccountId, key: ctx.client.idempotencyKey, hash };
   }
-  const isolationLevel = declaredIsolationLevel(args.schema, operation);
-  const accountLock: AccountLock = updatesViewer(args.schema, operation) ? "update" : "share";
+  const rootFields = rootFieldNames(args.document, operation);
+  const isolationLevel = declaredIsolationLevel(args.schema, rootFields);
+  const accountLock: AccountLock = updatesViewer(args.schema, rootFields) ? "update" : "share";
   // signUp and logIn act for nobody: no account to read, nor a connection to hold while they hash a password.
   const openToAll = openFields(args.schema);
-  const accountId = rootFieldsOf(operation).every((name) => openToAll.has(name)) ? null : ctx.tokenAccountId;
+  const accountId = rootFields.every((name) => openToAll.has(name)) ? null : ctx.tokenAccountId;
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptUnit(database, execute, args, ctx, { accountId, accountLock, isolationLevel, idempotency });
     if (!outcome.conflict || attempt === MAX_ATTEMPTS) {
@@ -203,10 +204,6 @@ function asGraphQLError(error: unknown): GraphQLError {
   return error instanceof GraphQLError ? error : new GraphQLError("Unexpected error.", { originalError: error as Error });
 }
 
-function rootFieldsOf(operation: OperationDefinitionNode): string[] {
-  return operation.selectionSet.selections.flatMap((selection) => (selection.kind === "Field" ? [selection.name.value] : []));
-}
-
 const openMutationFields = new WeakMap<GraphQLSchema, Set<string>>();
 
 /**
@@ -263,20 +260,19 @@ function credentialAnswering(schema: GraphQLSchema): Set<string> {
 }
 
 /** Whether a root field of the mutation declares that it updates the viewer's own row (`extensions: { updatesViewer: true }`). */
-function updatesViewer(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+function updatesViewer(schema: GraphQLSchema, rootFields: string[]): boolean {
   const fields = schema.getMutationType()?.getFields() ?? {};
-  return rootFieldsOf(operation).some((name) => fields[name]?.extensions?.updatesViewer === true);
+  return rootFields.some((name) => fields[name]?.extensions?.updatesViewer === true);
 }
 
 const STRICTNESS: IsolationLevel[] = ["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"];
 
 /** The strictest isolation level any root field of the mutation declares; the database's default when none does. */
-function declaredIsolationLevel(schema: GraphQLSchema, operation: OperationDefinitionNode): IsolationLevel | undefined {
+function declaredIsolationLevel(schema: GraphQLSchema, rootFields: string[]): IsolationLevel | undefined {
   const fields = schema.getMutationType()?.getFields() ?? {};
   let level: IsolationLevel | undefined;
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== "Field") continue;
-    const declared = fields[selection.name.value]?.extensions?.isolationLevel as IsolationLevel | undefined;
+  for (const name of rootFields) {
+    const declared = fields[name]?.extensions?.isolationLevel as IsolationLevel | undefined;
     if (declared && (!level || STRICTNESS.indexOf(declared) > STRICTNESS.indexOf(level))) level = declared;
   }
   return level;

@@ -166,8 +166,13 @@ describe.each(testDatabaseKinds)("credits on %s", (kind) => {
       const before = await prisma.idempotencyKey.count();
       const logIn = `mutation($i: LogInInput!) { logIn(input: $i) { token } }`;
       const newcomer = unique("n");
+      // The same field inside an inline fragment or a named fragment at the root is the same field.
+      const inFragment = `mutation($i: LogInInput!) { ... on Mutation { logIn(input: $i) { token } } }`;
+      const inSpread = `mutation($i: LogInInput!) { ...LogIn } fragment LogIn on Mutation { again: logIn(input: $i) { token } }`;
       const attempts = [
         t.graphql(logIn, { token: reader.token, variables: { i: { email: reader.email, password: reader.password } }, headers: { "idempotency-key": unique("k") } }),
+        t.graphql(inFragment, { token: reader.token, variables: { i: { email: reader.email, password: reader.password } }, headers: { "idempotency-key": unique("k") } }),
+        t.graphql(inSpread, { token: reader.token, variables: { i: { email: reader.email, password: reader.password } }, headers: { "idempotency-key": unique("k") } }),
         t.graphql(logIn, { variables: { i: { email: reader.email, password: reader.password } }, headers: { "idempotency-key": unique("k") } }),
         t.graphql(`mutation($i: SignUpInput!) { signUp(input: $i) { user { handle } } }`, {
           token: reader.token,

@@ -16,6 +16,21 @@ describe.each(testDatabaseKinds)("users and profiles on %s", (kind) => {
     expect(second.body.data!.updateProfile).toEqual({ name: "New Name", profile: { bio: "I write.", avatarUrl: null, website: null } });
   });
 
+  it("acts as the signed-in writer when the mutation's field sits in a fragment at the root", async () => {
+    const user = await signUp(app.current);
+    const documents = [
+      `mutation($input: UpdateProfileInput!) { ... on Mutation { updateProfile(input: $input) { name } } }`,
+      `mutation($input: UpdateProfileInput!) { ...Update } fragment Update on Mutation { renamed: updateProfile(input: $input) { name } }`,
+    ];
+    for (const [i, document] of documents.entries()) {
+      const response = await app.current.graphql(document, { token: user.token, variables: { input: { name: `Fragment ${i}` } } });
+      expectNoErrors(response);
+      expect(Object.values(response.body.data!)).toEqual([{ name: `Fragment ${i}` }]);
+    }
+    const anonymous = await app.current.graphql(documents[0]!, { variables: { input: { name: "Nobody" } } });
+    expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
+  });
+
   it("rejects a non-http URL as BAD_USER_INPUT naming the field", async () => {
     const user = await signUp(app.current);
     const response = await app.current.graphql(`mutation { updateProfile(input: { avatarUrl: "javascript:alert(1)" }) { name } }`, { token: user.token });
