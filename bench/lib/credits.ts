@@ -37,8 +37,6 @@ export interface W6Report {
   strategies: StrategyResult[];
   /** The first Inkwell over the ceiling. */
   inkwellToCeiling: RoundRatio | undefined;
-  /** With more than one Inkwell (an A/B): each later one over the first, per round. */
-  variantsToFirst: { name: string; ratio: RoundRatio | undefined }[];
   rounds: number;
   windowSeconds: number;
 }
@@ -315,11 +313,10 @@ export async function creditsBenchmark(options: {
       rounds[1]!.map((round) => round.transfersPerSecond),
       rounds[0]!.map((round) => round.transfersPerSecond),
     );
-    const variantsToFirst = rounds.slice(2).map((own, k) => ({
-      name: contenders[k + 2]!.name,
-      ratio: roundRatio(own.map((round) => round.transfersPerSecond), rounds[1]!.map((round) => round.transfersPerSecond)),
-    }));
-    for (const { name, ratio } of variantsToFirst) {
+    // An A/B: each later Inkwell over the first, per round (printed only: the report has one Inkwell).
+    for (const [k, own] of rounds.slice(2).entries()) {
+      const name = contenders[k + 2]!.name;
+      const ratio = roundRatio(own.map((round) => round.transfersPerSecond), rounds[1]!.map((round) => round.transfersPerSecond));
       if (ratio) console.log(`  ${name} / ${contenders[1]!.name}: ${ratio.median.toFixed(2)}× (middle half ${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)})`);
     }
     await client.end();
@@ -327,7 +324,7 @@ export async function creditsBenchmark(options: {
     for (const result of compared) {
       console.log(`  ${result.strategy}: ${result.transfersPerSecond.toFixed(0)} transfers/s, ${result.retriesPerTransfer.toFixed(3)} retries/transfer`);
     }
-    return { systems, strategies: compared, inkwellToCeiling, variantsToFirst, rounds: roundCount, windowSeconds };
+    return { systems, strategies: compared, inkwellToCeiling, rounds: roundCount, windowSeconds };
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
     await admin.end();

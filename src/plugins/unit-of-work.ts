@@ -101,12 +101,13 @@ interface Idempotency {
 }
 
 async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, args: ExecutionArgs, ctx: Context, operation: OperationDefinitionNode): Promise<ExecutionResult> {
+  const rootFields = rootFieldNames(args.document, operation);
   let idempotency: Idempotency | null = null;
   if (ctx.client.idempotencyKey !== null) {
     if (!IDEMPOTENCY_KEY_PATTERN.test(ctx.client.idempotencyKey)) {
       return failed(new BadUserInputError("An Idempotency-Key is 1 to 255 visible ASCII characters.", "Idempotency-Key"));
     }
-    const answersCredential = rootFieldNames(args.document, operation).find((name) => credentialAnswering(args.schema).has(name));
+    const answersCredential = rootFields.find((name) => credentialAnswering(args.schema).has(name));
     if (answersCredential) {
       return failed(
         new BadUserInputError(`${answersCredential} answers a credential, which is never stored: send it without an Idempotency-Key.`, "Idempotency-Key"),
@@ -117,7 +118,6 @@ async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, arg
     const hash = requestHash(print(args.document), args.operationName, args.variableValues);
     idempotency = { userId: ctx.tokenAccountId, key: ctx.client.idempotencyKey, hash };
   }
-  const rootFields = rootFieldNames(args.document, operation);
   const isolationLevel = declaredIsolationLevel(args.schema, rootFields);
   const accountLock: AccountLock = updatesViewer(args.schema, rootFields) ? "update" : "share";
   // signUp and logIn act for nobody: no account to read, nor a connection to hold while they hash a password.
