@@ -6,9 +6,10 @@
  * `npm run db:seed -- --users 1000 --posts-per-user 10 --comments-per-post 5
  * --draft-every 0`, with DEMO_PASSWORD set: W3 logs in as writer1@example.com with
  * AB_PASSWORD, default "benchpass-benchpass"). A variant is
- * `{ "name": …, "dir"?: checkout, "env"?: {…}, "node"?: binary }`: another
- * checkout (a git worktree sharing this node_modules), other settings, or
- * another Node (the machine's own /usr/bin/node, say, against the project's).
+ * `{ "name": …, "dir"?: checkout, "env"?: {…}, "node"?: binary, "nodeFlags"?: […] }`:
+ * another checkout (a git worktree sharing this node_modules), other
+ * settings, another Node (the machine's own /usr/bin/node, say, against the
+ * project's), or other Node flags (in place of NODE_FLAGS, lib/processes.ts).
  *
  * These machines are shared and noisy: the same server's CPU per request
  * can double from one minute to the next. So every variant runs at once,
@@ -30,6 +31,7 @@ interface Variant {
   dir?: string;
   env?: Record<string, string>;
   node?: string;
+  nodeFlags?: string[];
 }
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/inkwell_ab";
@@ -54,6 +56,7 @@ try {
         port: 4400 + i,
         core: 0,
         node: variant.node,
+        nodeFlags: variant.nodeFlags,
         env: { NODE_ENV: "production", AUTH_SECRET, LOG_LEVEL: "warn", DATABASE_URL, DB_POOL_SIZE: "10", ...variant.env },
       }),
     );
@@ -82,6 +85,8 @@ try {
       );
     }
   }
+  // Memory is what a flag like a larger young generation spends for its CPU.
+  for (const [i, variant] of variants.entries()) console.log(`peak RSS  ${variant.name.padEnd(24)} ${servers[i]!.peakRssMiB().toFixed(0)} MiB`);
 } finally {
   await Promise.all(servers.map((server) => server.stop()));
   unpin();

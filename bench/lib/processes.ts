@@ -16,11 +16,15 @@ export interface ServerProcess {
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * Node flags for every system, the same as `npm start` uses: a larger young
- * generation cut Inkwell's scavenge GC time (+25% W1/W2 throughput,
- * measured), and every Node server here is given the same setting.
+ * Node flags for every system, the same as `npm start` uses, so every Node
+ * server here is given the same setting. A larger young generation lets a
+ * request's garbage die there instead of being promoted while 32 other
+ * requests are in flight: 16 → 32 MiB gave +25% W1/W2 throughput, and
+ * 32 → 64 MiB (2026-12-04, bench:ab, 8 rounds, an A/A beside it) W1 1.36×
+ * the requests per second at 0.74× the CPU, W3 0.93× the CPU, W0 and W2
+ * unchanged, for 46 MiB more peak RSS; 128 MiB measured the same as 64 on W1.
  */
-export const NODE_FLAGS = ["--max-semi-space-size=32"];
+export const NODE_FLAGS = ["--max-semi-space-size=64"];
 
 export async function startServer(options: {
   script: string;
@@ -30,8 +34,10 @@ export async function startServer(options: {
   core: number | string;
   /** The Node binary; the benchmark's own (the project's pinned Node, under npm run) when absent. */
   node?: string;
+  /** Node's flags; NODE_FLAGS when absent. */
+  nodeFlags?: readonly string[];
 }): Promise<ServerProcess> {
-  const args = ["-c", String(options.core), options.node ?? process.execPath, ...NODE_FLAGS, "--import", "tsx", options.script];
+  const args = ["-c", String(options.core), options.node ?? process.execPath, ...(options.nodeFlags ?? NODE_FLAGS), "--import", "tsx", options.script];
   const child: ChildProcess = spawn("taskset", args, {
     env: { ...process.env, ...options.env, PORT: String(options.port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
