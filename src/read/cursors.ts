@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, createSecretKey, timingSafeEqual } from "node:crypto";
 import { derivedKey } from "../auth/deployment.js";
 import { BadUserInputError } from "../errors.js";
 
@@ -36,8 +36,10 @@ export interface CursorCodec {
 }
 
 export function createCursorCodec(secret: string, deployment: string): CursorCodec {
-  // A key of its own, so a cursor MAC can never be replayed as a token signature.
-  const key = derivedKey(secret, deployment, "cursor signing");
+  // A key of its own, so a cursor MAC can never be replayed as a token signature. A
+  // KeyObject, not the Buffer: Node 24's createHmac spends about 10 µs checking a
+  // Buffer key on every call (12.4 against 2.5 µs per MAC; Node 20: 2.3 both).
+  const key = createSecretKey(derivedKey(secret, deployment, "cursor signing"));
   const mac = (scope: string, payload: string) =>
     createHmac("sha256", key).update(scope).update("\n").update(payload).digest().subarray(0, MAC_BYTES);
 
