@@ -22,24 +22,16 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { median } from "./lib/load.js";
-import { pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
+import { pinProcesses, startServer, type ServerProcess, type ServerVariant } from "./lib/processes.js";
 import { interleavedRounds, roundRatio } from "./lib/rounds.js";
 import { QUERIES, type WorkloadName } from "./lib/workloads.js";
-
-interface Variant {
-  name: string;
-  dir?: string;
-  env?: Record<string, string>;
-  node?: string;
-  nodeFlags?: string[];
-}
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/inkwell_ab";
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 8);
 const WINDOW_S = Number(process.env.AB_WINDOW_S ?? 2);
 const AUTH_SECRET = "benchmark-secret-benchmark-secret-benchmark";
 
-const variants = JSON.parse(process.argv[2] ?? "[]") as Variant[];
+const variants = JSON.parse(process.argv[2] ?? "[]") as ServerVariant[];
 const workloads = (process.argv[3] ?? "W0,W1,W2").split(",") as WorkloadName[];
 if (variants.length < 1) throw new Error("usage: npm run bench:ab -- '[{\"name\":\"a\"},{\"name\":\"b\",\"env\":{…}}]' [W0,W1,W2]");
 

@@ -12,8 +12,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
-import { creditsBenchmark, renderCredits, type InkwellVariant } from "./lib/credits.js";
-import { pinProcesses } from "./lib/processes.js";
+import { creditsBenchmark, renderCredits } from "./lib/credits.js";
+import { pinProcesses, type ServerVariant } from "./lib/processes.js";
 
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const AUTH_SECRET = "benchmark-secret-benchmark-secret-benchmark";
@@ -22,7 +22,7 @@ const AUTH_SECRET = "benchmark-secret-benchmark-secret-benchmark";
 execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" });
 const postgresPids = spawnSync("pgrep", ["-x", "postgres"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean).map(Number);
 const unpin = pinProcesses(postgresPids, 1);
-const variants = process.argv[2] ? (JSON.parse(process.argv[2]) as InkwellVariant[]) : undefined;
+const variants = process.argv[2] ? (JSON.parse(process.argv[2]) as ServerVariant[]) : undefined;
 const result = await creditsBenchmark({
   adminUrl: ADMIN_URL,
   quick: process.env.BENCH_QUICK === "1",

@@ -14,7 +14,7 @@ import { loadConfig } from "../../src/config.js";
 import { createTokenService } from "../../src/auth/tokens.js";
 import { withDatabase } from "../../src/db/lifecycle.js";
 import { median } from "./load.js";
-import { startServer, type ServerProcess } from "./processes.js";
+import { startServer, type ServerProcess, type ServerVariant } from "./processes.js";
 import { roundRatio, type RoundRatio } from "./rounds.js";
 
 const USERS = 1_000;
@@ -208,18 +208,19 @@ async function strategies(url: string, userIds: number[], seconds: number, poolS
   return results;
 }
 
-/** An Inkwell to race, for an A/B of the write path: another checkout (a git worktree sharing this node_modules), or other settings. */
-export interface InkwellVariant {
+/** A server W6 races: the ceiling, or an Inkwell variant (its Node and flags included). */
+interface Contender extends Pick<ServerVariant, "node" | "nodeFlags"> {
   name: string;
-  dir?: string;
-  env?: Record<string, string>;
+  body: (planned: Planned) => { body: string; headers: Record<string, string> };
+  script: string;
+  env: Record<string, string>;
 }
 
 export async function creditsBenchmark(options: {
   adminUrl: string;
   quick: boolean;
   /** Default: this checkout alone, named "inkwell". */
-  variants?: InkwellVariant[];
+  variants?: ServerVariant[];
   /** Overrides the rounds (2 quick, 6 otherwise); an A/B wants more. */
   rounds?: number;
   serverCore: number;
@@ -256,20 +257,22 @@ export async function creditsBenchmark(options: {
       ceiling: (p: Planned) => ({ body: JSON.stringify(p), headers: {} }),
     };
     // Both run at once and the load alternates between them, round after round (as lib/rounds.ts does for the other workloads).
-    const contenders = [
+    const contenders: Contender[] = [
       { name: "ceiling", body: bodies.ceiling, script: "bench/systems/credits-ceiling.ts", env: { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(options.poolSize) } },
       ...(options.variants ?? [{ name: "inkwell" }]).map((variant) => ({
         name: variant.name,
         body: bodies.graphql,
         script: path.join(variant.dir ?? ".", "src/server.ts"),
         env: { ...options.inkwellEnv(dbUrl), ...variant.env },
+        node: variant.node,
+        nodeFlags: variant.nodeFlags,
       })),
     ];
     const servers: ServerProcess[] = [];
     const rounds = contenders.map(() => [] as { transfersPerSecond: number; requests: number; p99: number; retries: number; failures: number }[]);
     try {
-      for (const [i, { script, env }] of contenders.entries()) {
-        servers.push(await startServer({ script, port: 4320 + i, env, core: options.serverCore }));
+      for (const [i, { script, env, node, nodeFlags }] of contenders.entries()) {
+        servers.push(await startServer({ script, port: 4320 + i, env, node, nodeFlags, core: options.serverCore }));
       }
       let next = 0;
       const window = (i: number, seconds: number) => {

@@ -26,6 +26,20 @@ const CLOCK_TICKS_PER_SECOND = 100;
  */
 export const NODE_FLAGS = ["--max-semi-space-size=64"];
 
+/**
+ * An Inkwell to race in an A/B (`bench:ab`, `bench:credits`): another
+ * checkout in `dir` (a git worktree sharing this node_modules), other
+ * settings in `env`, another Node binary in `node`, or other Node flags in
+ * `nodeFlags` (in place of NODE_FLAGS).
+ */
+export interface ServerVariant {
+  name: string;
+  dir?: string;
+  env?: Record<string, string>;
+  node?: string;
+  nodeFlags?: string[];
+}
+
 export async function startServer(options: {
   script: string;
   port: number;
