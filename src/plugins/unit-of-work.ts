@@ -259,20 +259,24 @@ function credentialAnswering(schema: GraphQLSchema): Set<string> {
   return found;
 }
 
+/** What the mutation's root fields declare in their `extensions`, one entry per field the schema has. */
+function declarations(schema: GraphQLSchema, rootFields: string[]): Readonly<Record<string, unknown>>[] {
+  const fields = schema.getMutationType()?.getFields() ?? {};
+  return rootFields.flatMap((name) => (fields[name] ? [fields[name].extensions ?? {}] : []));
+}
+
 /** Whether a root field of the mutation declares that it updates the viewer's own row (`extensions: { updatesViewer: true }`). */
 function updatesViewer(schema: GraphQLSchema, rootFields: string[]): boolean {
-  const fields = schema.getMutationType()?.getFields() ?? {};
-  return rootFields.some((name) => fields[name]?.extensions?.updatesViewer === true);
+  return declarations(schema, rootFields).some((extensions) => extensions.updatesViewer === true);
 }
 
 const STRICTNESS: IsolationLevel[] = ["ReadUncommitted", "ReadCommitted", "RepeatableRead", "Serializable"];
 
 /** The strictest isolation level any root field of the mutation declares; the database's default when none does. */
 function declaredIsolationLevel(schema: GraphQLSchema, rootFields: string[]): IsolationLevel | undefined {
-  const fields = schema.getMutationType()?.getFields() ?? {};
   let level: IsolationLevel | undefined;
-  for (const name of rootFields) {
-    const declared = fields[name]?.extensions?.isolationLevel as IsolationLevel | undefined;
+  for (const extensions of declarations(schema, rootFields)) {
+    const declared = extensions.isolationLevel as IsolationLevel | undefined;
     if (declared && (!level || STRICTNESS.indexOf(declared) > STRICTNESS.indexOf(level))) level = declared;
   }
   return level;
