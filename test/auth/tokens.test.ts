@@ -9,12 +9,14 @@ describe("token verification", () => {
   const secret = "token-test-secret-token-test-secret-token-test";
 
   it("accepts a verified token again, and not once it has expired", async () => {
-    const tokens = createTokenService(secret, 1, "test-deployment");
+    // `exp` is in whole seconds, so a two-second token stays valid for at least
+    // one (a one-second token issued late in a second could expire before it is
+    // checked, on a busy machine) and is gone within three.
+    const tokens = createTokenService(secret, 2, "test-deployment");
     const token = await tokens.issue(42);
     expect((await tokens.verify(token))?.userId).toBe(42);
     expect((await tokens.verify(token))?.userId).toBe(42);
-    // `exp` is in whole seconds, so a one-second token is gone within two.
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, 3_100));
     expect(await tokens.verify(token)).toBeNull();
   });
 
