@@ -117,9 +117,24 @@ export interface PoolConfig extends SharedDbConfig {
   poolSize: number;
   /**
    * Prepare each distinct statement once per connection and run it by name
-   * afterwards, so PostgreSQL parses and plans it once.
+   * afterwards, so PostgreSQL parses it once.
    */
   preparedStatements: boolean;
+  /**
+   * Plan each prepared statement once per connection, for every parameter
+   * value (plan_cache_mode = force_generic_plan; DB_GENERIC_PLANS). On by
+   * default with prepared statements only: an unnamed statement is planned
+   * at every execution anyway, and a custom plan then costs the same and
+   * knows the values. Left to itself, PostgreSQL compares
+   * a statement's generic plan with the custom ones it made for its first
+   * five executions, and a page's `LIMIT $n` makes the generic plan's
+   * estimate look far dearer than it is (it assumes a tenth of the rows),
+   * so it plans every execution anew: on W5 that planning was half of the
+   * statement's time in PostgreSQL. Every page statement's generic plan is
+   * checked to walk its index (test/read/page-cost.test.ts), so the plan
+   * that is tested is the plan that runs.
+   */
+  genericPlans: boolean;
   /** How long a request waits for a free connection before failing. */
   poolTimeoutMs: number;
   /** Idle connections are closed after this long. */
@@ -195,13 +210,15 @@ export function loadConfig(env: Env = process.env): Config {
     if (!/^postgres(ql)?:\/\//.test(url)) {
       throw new ConfigError("DATABASE_URL", "must start with postgresql:// (leave it unset for the embedded database)");
     }
+    const preparedStatements = boolean(env, "DB_PREPARED_STATEMENTS", true);
     database = {
       kind: "postgres",
       url,
       ...shared,
       schema: schemaName(env),
       poolSize: integer(env, "DB_POOL_SIZE", 10, { min: 1, max: 1000 }),
-      preparedStatements: boolean(env, "DB_PREPARED_STATEMENTS", true),
+      preparedStatements,
+      genericPlans: boolean(env, "DB_GENERIC_PLANS", preparedStatements),
       // 0 would mean "wait forever" in pg; a request must fail instead.
       poolTimeoutMs: integer(env, "DB_POOL_TIMEOUT_MS", 5_000, { min: 1 }),
       idleTimeoutMs: integer(env, "DB_IDLE_TIMEOUT_MS", 30_000, { min: 0 }),

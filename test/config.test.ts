@@ -34,6 +34,8 @@ describe("configuration", () => {
       statementTimeoutMs: 2500,
       logQueries: true,
       preparedStatements: false,
+      // Generic plans only pay with prepared statements, so they follow them unless set.
+      genericPlans: false,
     });
     expect(config.seedDemoData).toBe(false);
   });

@@ -115,9 +115,7 @@ function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, 
     // Client side: a database that stops answering fails the query instead of holding it.
     query_timeout: config.queryTimeoutMs,
     application_name: "inkwell",
-    // Every connection of the pool resolves unqualified names (our raw SQL, the
-    // migrations' DDL, trigger bodies) in Inkwell's schema, and only there.
-    options: searchPathOption(config.schema),
+    options: connectionOptions(config),
   };
   const pool = new pg.Pool(poolConfig);
   // An idle client that the server drops emits 'error' on the pool; without
@@ -138,6 +136,17 @@ function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, 
 /** The startup option that sets a connection's search_path (the schema name is a checked identifier: src/config.ts). */
 export function searchPathOption(schema: string): string {
   return `-c search_path=${schema}`;
+}
+
+/**
+ * The settings every pooled connection starts with: unqualified names (our
+ * raw SQL, the migrations' DDL, trigger bodies) resolve in Inkwell's schema
+ * and only there, and prepared statements keep one generic plan
+ * (DatabaseConfig.genericPlans).
+ */
+function connectionOptions(config: Extract<DatabaseConfig, { kind: "postgres" }>): string {
+  const searchPath = searchPathOption(config.schema);
+  return config.genericPlans ? `${searchPath} -c plan_cache_mode=force_generic_plan` : searchPath;
 }
 
 async function openPglite(

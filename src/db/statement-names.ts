@@ -4,8 +4,9 @@ import type { SqlQuery } from "@prisma/driver-adapter-utils";
 /**
  * Names for prepared statements, for adapter-pg's `statementNameGenerator`:
  * pg prepares a named statement once per connection and then only binds
- * and executes it, so PostgreSQL parses and plans each distinct statement
- * once instead of on every request.
+ * and executes it, so PostgreSQL parses each distinct statement once
+ * instead of on every request, and plans it once too with generic plans
+ * (DatabaseConfig.genericPlans).
  *
  * A name is a hash of the SQL text, so the same text always gets the same
  * name and two texts never share one. Only the first `limit` distinct texts
