@@ -21,7 +21,19 @@ export interface ChunkSource {
 export async function readChunk(sql: SqlRunner, source: ChunkSource, selection: CompiledSelection, afterId: number, size: number): Promise<Record<string, unknown>[]> {
   const where = Prisma.join([Prisma.sql`"x"."id" > ${afterId}`, ...source.where], " AND ");
   const rows = await sql.query(
-    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${source.from} WHERE ${where} ORDER BY "x"."id" LIMIT ${size}) AS "t" ORDER BY "t"."id"`,
+    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${source.from} WHERE ${where} ORDER BY "x"."id" LIMIT ${chunkLimit(size)}) AS "t" ORDER BY "t"."id"`,
   );
   return rows.map((row) => selection.decode(row));
+}
+
+/**
+ * A chunk's size written into the statement, so PostgreSQL plans for the
+ * rows a chunk reads: a generic plan cannot see a bound `LIMIT $n` and
+ * plans for a tenth of the table, which may be a scan of all of it and a
+ * sort (src/read/page-query.ts, plannedRows). Sizes are the code's own
+ * (a few per caller), never a request's, so the texts stay few.
+ */
+function chunkLimit(size: number): Prisma.Sql {
+  if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`a chunk size must be a positive integer, got ${size}`);
+  return Prisma.raw(String(size));
 }
