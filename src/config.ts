@@ -135,6 +135,18 @@ export interface PoolConfig extends SharedDbConfig {
    * that is tested is the plan that runs.
    */
   genericPlans: boolean;
+  /**
+   * The planner's cost of reading a page out of order, relative to reading
+   * the next one (random_page_cost; DB_RANDOM_PAGE_COST, 1.1 by default,
+   * `server` keeps the server's own). PostgreSQL's default of 4 models a
+   * spinning disk; with the tables in memory or on SSD it makes an index
+   * lookup look dearer than it is, so a to-one relation's lookup by primary
+   * key became a sequential scan of a 100-row table for every row of the
+   * page, and unique keys got a Memoize node that never hits. 1.1 is the
+   * value commonly recommended for SSD storage. Every page statement's plan
+   * is checked under this setting (test/read/page-cost.test.ts).
+   */
+  randomPageCost: number | null;
   /** How long a request waits for a free connection before failing. */
   poolTimeoutMs: number;
   /** Idle connections are closed after this long. */
@@ -219,6 +231,7 @@ export function loadConfig(env: Env = process.env): Config {
       poolSize: integer(env, "DB_POOL_SIZE", 10, { min: 1, max: 1000 }),
       preparedStatements,
       genericPlans: boolean(env, "DB_GENERIC_PLANS", preparedStatements),
+      randomPageCost: env.DB_RANDOM_PAGE_COST?.trim() === "server" ? null : decimal(env, "DB_RANDOM_PAGE_COST", 1.1, { min: 0.01, max: 100 }),
       // 0 would mean "wait forever" in pg; a request must fail instead.
       poolTimeoutMs: integer(env, "DB_POOL_TIMEOUT_MS", 5_000, { min: 1 }),
       idleTimeoutMs: integer(env, "DB_IDLE_TIMEOUT_MS", 30_000, { min: 0 }),
@@ -355,6 +368,15 @@ function integer(env: Env, name: string, fallback: number, range: { min?: number
   const value = Number(raw);
   if (range.min !== undefined && value < range.min) throw new ConfigError(name, `must be at least ${range.min}`);
   if (range.max !== undefined && value > range.max) throw new ConfigError(name, `must be at most ${range.max}`);
+  return value;
+}
+
+function decimal(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new ConfigError(name, `must be a decimal number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < range.min || value > range.max) throw new ConfigError(name, `must be between ${range.min} and ${range.max}`);
   return value;
 }
 

@@ -57,10 +57,20 @@ describe("configuration", () => {
     ["SUBSCRIPTIONS_PER_PROCESS", "many"],
     ["SUBSCRIPTION_KEEPALIVE_S", "0"],
     ["SUBSCRIPTION_KEEPALIVE_S", "30"],
+    ["DB_RANDOM_PAGE_COST", "0"],
+    ["DB_RANDOM_PAGE_COST", "1e3"],
+    ["DB_RANDOM_PAGE_COST", "4; DROP TABLE users"],
   ])("rejects %s=%s with an error naming the variable", (name, value) => {
     const env = { DATABASE_URL: "postgresql://localhost/x", [name]: value };
     expect(() => loadConfig(env)).toThrowError(ConfigError);
     expect(() => loadConfig(env)).toThrowError(new RegExp(`^${name}: `));
+  });
+
+  it("prices random page reads at 1.1 by default, as set, or leaves the server's own with `server`", () => {
+    const url = "postgresql://postgres@127.0.0.1:5432/inkwell";
+    expect(loadConfig({ DATABASE_URL: url }).database).toMatchObject({ randomPageCost: 1.1 });
+    expect(loadConfig({ DATABASE_URL: url, DB_RANDOM_PAGE_COST: "2.5" }).database).toMatchObject({ randomPageCost: 2.5 });
+    expect(loadConfig({ DATABASE_URL: url, DB_RANDOM_PAGE_COST: "server" }).database).toMatchObject({ randomPageCost: null });
   });
 
   it("reads the replicas and the read-your-writes window, and refuses replicas of the embedded database", () => {

@@ -141,12 +141,15 @@ export function searchPathOption(schema: string): string {
 /**
  * The settings every pooled connection starts with: unqualified names (our
  * raw SQL, the migrations' DDL, trigger bodies) resolve in Inkwell's schema
- * and only there, and prepared statements keep one generic plan
- * (DatabaseConfig.genericPlans).
+ * and only there, prepared statements keep one generic plan
+ * (DatabaseConfig.genericPlans), and the planner prices an index lookup as
+ * storage in memory or on SSD costs it (DatabaseConfig.randomPageCost).
  */
 function connectionOptions(config: Extract<DatabaseConfig, { kind: "postgres" }>): string {
-  const searchPath = searchPathOption(config.schema);
-  return config.genericPlans ? `${searchPath} -c plan_cache_mode=force_generic_plan` : searchPath;
+  const options = [searchPathOption(config.schema)];
+  if (config.genericPlans) options.push("-c plan_cache_mode=force_generic_plan");
+  if (config.randomPageCost !== null) options.push(`-c random_page_cost=${config.randomPageCost}`);
+  return options.join(" ");
 }
 
 async function openPglite(

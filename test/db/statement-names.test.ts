@@ -54,6 +54,11 @@ describe.runIf(testDatabaseKinds.includes("postgres"))("prepared statements' pla
     expect(await planCounts(generic.current, 8)).toEqual({ generic: 8, custom: 0 });
   });
 
+  it("opens its connections with Inkwell's planner cost of a random page read (DB_RANDOM_PAGE_COST)", async () => {
+    const [setting] = await generic.current.app.database.prisma.$queryRaw<{ random_page_cost: string }[]>`SHOW random_page_cost`;
+    expect(setting!.random_page_cost).toBe("1.1");
+  });
+
   // The control: left to choose, PostgreSQL plans the first five executions anew and then
   // weighs the generic plan against them (on these small tables it may take it; on the
   // benchmark's deep data, where `LIMIT $n` makes it look dear, it never does).
