@@ -117,20 +117,20 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
     ...order.map((_, i) => columnRef(alias, `__k${i}`)),
     ...edgeValues.map(([name]) => columnRef(alias, `__v_${name}`)),
   ];
+  const outerOrder = (alias: string) => orderByKeys(order, keyColumns(alias).slice(0, order.length), window.backward);
   const limit = window.size + 1;
   const planned = plannedRows(limit);
   const rows = Prisma.join(
     branches.map((branch) => {
       const where = [...(guard ? [guard] : []), ...branch.where, ...keyset];
       return Prisma.sql`(SELECT * FROM (SELECT ${columns} FROM ${branch.from} WHERE ${where.length ? Prisma.join(where, " AND ") : TRUE}
-        ORDER BY ${innerOrder} LIMIT ${planned}) AS "w" ORDER BY ${orderByKeys(order, keyColumns("w").slice(0, order.length), window.backward)} LIMIT ${limit})`;
+        ORDER BY ${innerOrder} LIMIT ${planned}) AS "w" ORDER BY ${outerOrder("w")} LIMIT ${limit})`;
     }),
     " UNION ALL ",
   );
   // Renamed with `prefix` when the statement returns another list's keys in the same row.
   const outerKeys = (alias: string, prefix = "") =>
     prefix ? keyColumns(alias).map((column, i) => Prisma.sql`${column} AS ${ident(prefix + keyName(order.length, edgeValues, i))}`) : keyColumns(alias);
-  const outerOrder = (alias: string) => orderByKeys(order, keyColumns(alias).slice(0, order.length), window.backward);
   return { rows, limit, branchCount: branches.length, outerKeys, outerOrder };
 }
 
