@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../db/generated/prisma/client.js";
 import { recordAuditEvents } from "../audit/record-audit-event.js";
+import { plannedLimit } from "../db/planned-limit.js";
 import { utcTimestamp } from "../read/values.js";
 import { runChunkedJob, type JobOptions, type JobReport } from "./chunked-job.js";
 
@@ -39,7 +40,7 @@ export async function purgeDrafts(prisma: PrismaClient, { olderThanMs, now = new
             // draft published or edited since is kept.
             const candidates = await tx.$queryRaw<{ id: number }[]>`
               SELECT "id" FROM "posts" WHERE "id" > ${after} AND "status" = 'DRAFT' AND "updated_at" < ${utcTimestamp(cutoff)}
-              ORDER BY "id" LIMIT ${size}`;
+              ORDER BY "id" LIMIT ${plannedLimit(size)}`;
             if (!candidates.length) return null;
             const deleted = await tx.$queryRaw<{ id: number; slug: string; title: string; authorId: number }[]>`
               DELETE FROM "posts" WHERE "id" = ANY(${candidates.map((row) => row.id)}::int[]) AND "status" = 'DRAFT' AND "updated_at" < ${utcTimestamp(cutoff)}

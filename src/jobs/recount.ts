@@ -1,5 +1,6 @@
 import type { PrismaClient } from "../db/generated/prisma/client.js";
 import { Prisma } from "../db/generated/prisma/client.js";
+import { plannedLimit } from "../db/planned-limit.js";
 import type { TableName } from "../db/statistics.js";
 import { runChunkedJob, type JobOptions, type JobPhase } from "./chunked-job.js";
 
@@ -28,7 +29,7 @@ export interface RecountReport {
 async function idChunk(tx: Prisma.TransactionClient, table: "posts" | "credit_accounts", after: number, size: number) {
   const [bounds] = await tx.$queryRaw<{ upTo: number | null; rows: number }[]>`
     SELECT max("id") AS "upTo", count(*)::int AS "rows" FROM (
-      SELECT "id" FROM ${Prisma.raw(`"${table}"`)} WHERE "id" > ${after} ORDER BY "id" LIMIT ${size}
+      SELECT "id" FROM ${Prisma.raw(`"${table}"`)} WHERE "id" > ${after} ORDER BY "id" LIMIT ${plannedLimit(size)}
     ) AS "c"`;
   return bounds?.upTo ? { upTo: bounds.upTo, rows: bounds.rows } : null;
 }

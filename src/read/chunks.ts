@@ -1,4 +1,5 @@
 import { Prisma } from "../db/generated/prisma/client.js";
+import { plannedLimit } from "../db/planned-limit.js";
 import type { SqlRunner } from "../db/sql-runner.js";
 import type { CompiledSelection } from "./compile.js";
 
@@ -16,24 +17,15 @@ export interface ChunkSource {
  * `npm run export`): `size` rows after `afterId` in id order, with the
  * selection's columns and relations, in one statement that is one index
  * range scan however far into the table it is. The selection is compiled
- * over the source alias "t", as every list's is (src/read/plans.ts).
+ * over the source alias "t", as every list's is (src/read/plans.ts). The
+ * chunk's size is a planned LIMIT (src/db/planned-limit.ts), so a chunk is
+ * planned as the rows it reads.
  */
 export async function readChunk(sql: SqlRunner, source: ChunkSource, selection: CompiledSelection, afterId: number, size: number): Promise<Record<string, unknown>[]> {
   const where = Prisma.join([Prisma.sql`"x"."id" > ${afterId}`, ...source.where], " AND ");
   const rows = await sql.query(
-    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${source.from} WHERE ${where} ORDER BY "x"."id" LIMIT ${chunkLimit(size)}) AS "t" ORDER BY "t"."id"`,
+    Prisma.sql`SELECT ${selection.selectList} FROM (SELECT ${selection.sourceColumns} FROM ${source.from} WHERE ${where} ORDER BY "x"."id" LIMIT ${plannedLimit(size)}) AS "t" ORDER BY "t"."id"`,
   );
   return rows.map((row) => selection.decode(row));
 }
 
-/**
- * A chunk's size written into the statement, so PostgreSQL plans for the
- * rows a chunk reads: a generic plan cannot see a bound `LIMIT $n` and
- * plans for a tenth of the table, which may be a scan of all of it and a
- * sort (src/read/page-query.ts, plannedRows). Sizes are the code's own
- * (a few per caller), never a request's, so the texts stay few.
- */
-function chunkLimit(size: number): Prisma.Sql {
-  if (!Number.isSafeInteger(size) || size < 1) throw new RangeError(`a chunk size must be a positive integer, got ${size}`);
-  return Prisma.raw(String(size));
-}

@@ -2,6 +2,7 @@ import type { Viewer } from "../auth/tokens.js";
 import { Prisma } from "../db/generated/prisma/client.js";
 import { columnRef, ident, type ModelName } from "./model.js";
 import type { CompiledSelection } from "./compile.js";
+import { plannedLimit } from "../db/planned-limit.js";
 import type { SqlRunner } from "../db/sql-runner.js";
 import type { CursorValue } from "./cursors.js";
 import { cursorValue, keysetConditions, orderByKeys, type SortKey } from "./keyset.js";
@@ -77,17 +78,16 @@ function keyName(keyCount: number, edgeValues: readonly [string, unknown][], i: 
 
 /**
  * The bound PostgreSQL plans a page for: every page, MAX_PAGE_SIZE rows
- * and the one more, written into the statement as a constant (one text for
- * every page size, and no value of the request's). The page's own size
- * stays a bound parameter, in a LIMIT around it. A generic plan cannot
- * know a parameter's value, so for `LIMIT $n` alone PostgreSQL plans to
- * fetch a tenth of the rows: on a root list of 10,000 posts that chose a
- * parallel scan of the whole table and a sort over walking the index (25 ms
- * against 0.4 ms). Knowing that at most this many rows follow, it plans the
- * index walk, and the outer LIMIT stops the walk at the page's own rows.
+ * and the one more, as a planned LIMIT (src/db/planned-limit.ts: one text
+ * for every page size, and no value of the request's). The page's own size
+ * stays a bound parameter, in a LIMIT around it. For `LIMIT $n` alone, a
+ * root list of 10,000 posts was planned as a parallel scan of the whole
+ * table and a sort instead of an index walk (25 ms against 0.4 ms).
+ * Knowing that at most this many rows follow, PostgreSQL plans the index
+ * walk, and the outer LIMIT stops the walk at the page's own rows.
  */
 function plannedRows(limit: number): Prisma.Sql {
-  return Prisma.raw(String(Math.max(limit, MAX_PAGE_SIZE + 1)));
+  return plannedLimit(Math.max(limit, MAX_PAGE_SIZE + 1));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { LoggedStatement } from "../../src/db/sql-log.js";
 import { MAX_PAGE_SIZE } from "../../src/read/window.js";
 import { testDatabaseKinds, type TestDatabaseKind } from "../support/databases.js";
 import { expectNoErrors } from "../support/fixtures.js";
+import { genericPlan, limitEstimateGeneric } from "../support/plans.js";
 import { useTestApp, type TestApp } from "../support/test-app.js";
 
 /**
@@ -96,17 +97,6 @@ function scannedRows(plan: any): number {
   return total;
 }
 
-/** A bound parameter as an untyped SQL literal, so PostgreSQL types it as it typed the parameter. */
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return "NULL";
-  const text = Array.isArray(value)
-    ? `{${value.map((item) => JSON.stringify(String(item))).join(",")}}`
-    : value instanceof Date
-      ? value.toISOString()
-      : String(value);
-  return `'${text.replace(/'/g, "''")}'`;
-}
-
 /** Rows the statement reads under the plan PostgreSQL picks for these arguments. */
 async function rowsRead(t: TestApp, statement: LoggedStatement): Promise<number> {
   const [explained] = await t.app.database.prisma.$queryRawUnsafe<{ "QUERY PLAN": any }[]>(
@@ -116,51 +106,9 @@ async function rowsRead(t: TestApp, statement: LoggedStatement): Promise<number>
   return scannedRows(explained!["QUERY PLAN"]);
 }
 
-/**
- * The statement's generic plan, run: prepared as the driver prepares it
- * (untyped parameters), planned with `force_generic_plan`, then executed
- * with the same arguments. One transaction on one connection, so the
- * settings and the prepared statement meet. These tables are smaller than
- * the 8 MB from which PostgreSQL weighs a parallel scan
- * (min_parallel_table_scan_size), and a production table is not: the plan
- * is made as it would be for one.
- */
-async function genericPlan(t: TestApp, statement: LoggedStatement): Promise<any> {
-  return t.app.database.prisma.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SET LOCAL plan_cache_mode = force_generic_plan");
-    await tx.$executeRawUnsafe("SET LOCAL min_parallel_table_scan_size = 0");
-    await tx.$executeRawUnsafe(`PREPARE page_cost_generic AS ${statement.sql}`);
-    try {
-      const [explained] = await tx.$queryRawUnsafe<{ "QUERY PLAN": any }[]>(
-        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE page_cost_generic${statement.args.length ? `(${statement.args.map(literal).join(", ")})` : ""}`,
-      );
-      return explained!["QUERY PLAN"];
-    } finally {
-      await tx.$executeRawUnsafe("DEALLOCATE page_cost_generic");
-    }
-  });
-}
-
 /** Rows the statement reads under its generic plan. */
 async function rowsReadGeneric(t: TestApp, statement: LoggedStatement): Promise<number> {
-  return scannedRows(await genericPlan(t, statement));
-}
-
-/**
- * The most rows the generic plan expects any LIMIT to pass. A generic plan
- * cannot see the page size, and for `LIMIT $n` alone PostgreSQL expects a
- * tenth of the rows behind it, and so may choose to read them all and sort
- * (src/read/page-query.ts, plannedRows): a page must be planned as at most
- * a page, on a table of any size.
- */
-async function limitEstimateGeneric(t: TestApp, statement: LoggedStatement): Promise<number> {
-  let largest = 0;
-  const walk = (node: any) => {
-    if (node["Node Type"] === "Limit") largest = Math.max(largest, node["Plan Rows"]);
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk((await genericPlan(t, statement))[0].Plan);
-  return largest;
+  return scannedRows(await genericPlan(t.app.database.prisma, statement));
 }
 
 /**
@@ -207,7 +155,7 @@ describe.each(setups)("a page costs its rows, not the rows behind it, on $kind w
       for (const read of [rowsRead, rowsReadGeneric]) {
         for (const statement of response.log) expect(await read(app.current, statement), `${window}: ${read.name}\n${statement.sql}`).toBeLessThan(50);
       }
-      for (const statement of response.log) expect(await limitEstimateGeneric(app.current, statement), statement.sql).toBeLessThanOrEqual(MAX_PAGE_SIZE + 1);
+      for (const statement of response.log) expect(await limitEstimateGeneric(app.current.app.database.prisma, statement), statement.sql).toBeLessThanOrEqual(MAX_PAGE_SIZE + 1);
     }
   });
 
@@ -249,7 +197,7 @@ describe.each(setups)("a page costs its rows, not the rows behind it, on $kind w
         // And few in absolute terms: the parent, the page, its relations' lookups, never a scan of the ${BIG} rows.
         for (const rows of readMany) expect(rows, `${read.name}\n${many.at(-1)!.sql}`).toBeLessThan(50);
       }
-      for (const statement of many) expect(await limitEstimateGeneric(app.current, statement), statement.sql).toBeLessThanOrEqual(MAX_PAGE_SIZE + 1);
+      for (const statement of many) expect(await limitEstimateGeneric(app.current.app.database.prisma, statement), statement.sql).toBeLessThanOrEqual(MAX_PAGE_SIZE + 1);
     });
   });
 });
