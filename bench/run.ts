@@ -1,6 +1,7 @@
 /**
  * npm run bench: Inkwell against a naive resolver, PostGraphile 4 and 5, a
- * hand-written ceiling and an http floor, on two seeded PostgreSQL data sets
+ * hand-written ceiling, an http floor and a framework floor (Yoga over the
+ * ceiling's statements), on two seeded PostgreSQL data sets
  * (standard, and deep: prolific writers, posts with thousands of comments,
  * tags on thousands of posts), side by side in one run. Prints the report
  * and writes it to bench/results/ and the README's Performance section.
@@ -33,7 +34,7 @@ import { benchmarkInputs, collectCursors, DATASETS, describeSeed, idCursors, req
 import { median } from "./lib/load.js";
 import { countStatements, latencyAt, type Measurement, type MeasureSettings, type System } from "./lib/measure.js";
 import { NODE_FLAGS, pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
-import { PEERS, renderReport, type RunFacts } from "./lib/report.js";
+import { FRAMEWORK_FLOOR, PEERS, renderReport, type RunFacts } from "./lib/report.js";
 import { interleavedRounds } from "./lib/rounds.js";
 import { databaseUrl, firstUser, seed } from "./lib/database.js";
 import { fanOutBenchmark, liveSettings, renderLive, scaleOutBenchmark } from "./lib/live.js";
@@ -77,6 +78,14 @@ function systems(pgliteDir: string): System[] {
       name: "ceiling",
       dialect: "inkwell",
       script: "bench/systems/ceiling.ts",
+      workloads: { standard: ["W0", "W1", "W2"], deep: every.deep },
+      env: plainEnv,
+      cursors: "ids",
+    },
+    {
+      name: FRAMEWORK_FLOOR,
+      dialect: "inkwell",
+      script: "bench/systems/yoga-floor.ts",
       workloads: { standard: ["W0", "W1", "W2"], deep: every.deep },
       env: plainEnv,
       cursors: "ids",
