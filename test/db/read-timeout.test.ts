@@ -1,7 +1,6 @@
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keptPerRun } from "../../bench/lib/retention.js";
 import { serverUrl } from "../support/databases.js";
 
 /**
@@ -13,14 +12,6 @@ import { serverUrl } from "../support/databases.js";
  * 250 rows below, about 50 KiB, survived each one; a W1 request kept 104
  * KiB, `npm run bench:retention`).
  */
-type Collect = (options: { type: "minor" | "major"; execution: "sync" }) => void;
-
-/** The collector, for this test only: a flag set at run time, then the function read from a fresh context. */
-function collector(): Collect {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as Collect;
-}
-
 const ROWS = { text: "SELECT g AS id, repeat('inkwell ', 12) || g AS body FROM generate_series(1, 250) AS g" };
 
 describe.runIf(process.env.TEST_DATABASE_URL)("pg's read timeout", () => {
@@ -41,23 +32,16 @@ describe.runIf(process.env.TEST_DATABASE_URL)("pg's read timeout", () => {
   });
 
   it("keeps no result it guarded past the next young-generation collection", async () => {
-    const collect = collector();
     // Rows counted, not asserted one by one: the test runner keeps what an assertion was given.
     let rows = 0;
-    for (let i = 0; i < 100; i += 1) rows += (await pool.query(ROWS)).rows.length;
-    collect({ type: "major", execution: "sync" });
-    const growth: number[] = [];
-    let before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 40; i += 1) {
-      rows += (await pool.query(ROWS)).rows.length;
-      collect({ type: "minor", execution: "sync" });
-      const after = process.memoryUsage().heapUsed;
-      growth.push(after - before);
-      before = after;
-    }
+    const kept = await keptPerRun(
+      async () => {
+        rows += (await pool.query(ROWS)).rows.length;
+      },
+      { warmUp: 100, measured: 40 },
+    );
     expect(rows).toBe(140 * 250);
-    growth.sort((a, b) => a - b);
     // As shipped, about 50 KiB a statement; patched, the few KiB any pooled statement leaves.
-    expect(growth[growth.length / 2]! / 1024).toBeLessThan(16);
+    expect(kept).toBeLessThan(16);
   });
 });
