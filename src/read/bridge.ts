@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Plan, setRowMappings, type Mappings } from "@pothos/selection-mapper";
-import { getNamedType, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
+import { getNamedType, isObjectType, type GraphQLField, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import type { PlannedQuery } from "./compile.js";
 
 /**
@@ -74,6 +74,16 @@ export function planNodes(context: object, info: GraphQLResolveInfo, typeName: s
  */
 export function recordNodePlan(context: object, info: GraphQLResolveInfo, plan: NodePlan): void {
   setRowMappings(context, info, plan.mappings);
+}
+
+/**
+ * Whether what a field adds to its parent row's query is computed from its
+ * arguments: plugin-prisma calls a selection function (a relation's, or a
+ * field's `select: (args, …) => …`) with them. A plain selection object
+ * reads none.
+ */
+export function planReadsArguments(field: GraphQLField<unknown, unknown>): boolean {
+  return typeof field.extensions?.pothosPrismaSelect === "function";
 }
 
 /** A field of a plugin-prisma object type that selects something from its parent's row. */

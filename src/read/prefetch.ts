@@ -14,7 +14,7 @@ import { compileSelection, type CompiledSelection } from "./compile.js";
 import { listArgsKey, nestedListOf, type NestedListField } from "./nested-lists.js";
 import { columnRef, modelEntry, type ModelName } from "./model.js";
 import { lateralPage, type JoinedPage, type PageRead, type PageRow } from "./page-query.js";
-import { isConstantSelection, listPlan, type ListPlan } from "./plans.js";
+import { constantSelection, listPlan, type ListPlan } from "./plans.js";
 import type { ReadContext } from "./reader.js";
 import { pageWindow, type PageArgs } from "./window.js";
 
@@ -95,12 +95,12 @@ function nestedTarget(
   cache: WeakMap<FieldNode, NestedTarget | null>,
   find: () => NestedTarget | null,
 ): NestedTarget | null {
-  const [field] = info.fieldNodes;
-  if (info.fieldNodes.length !== 1 || !isConstantSelection(field!, info.fragments)) return find();
-  let target = cache.get(field!);
+  const field = constantSelection(info);
+  if (!field) return find();
+  let target = cache.get(field);
   if (target === undefined) {
     target = find();
-    cache.set(field!, target);
+    cache.set(field, target);
   }
   return target;
 }
