@@ -65,7 +65,10 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
     for (const name of counts) for (const column of model.relations[name]!.from) sourceColumns.add(column);
     list.push(Prisma.sql`${countJson(modelName, counts, sourceAlias, nextAlias)} AS ${ident(`${prefix}_count`)}`);
   }
-  const fields = scalars;
+  // Each output column's name, made once here rather than for every row decoded (src/read/page-query.ts, rowShape).
+  const scalarColumns = scalars.map((field) => [field, prefix + field] as const);
+  const countColumn = `${prefix}_count`;
+  const relationColumns = relationDecoders.map(([field, decode, isList]) => [field, prefix + field, decode, isList] as const);
   return {
     sourceColumns: Prisma.join([...sourceColumns].map((column) => columnRef("x", column)), ", "),
     selectList: list.length
@@ -73,10 +76,10 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
       : Prisma.sql`${columnRef(sourceAlias, model.primaryKey[0]!)} AS ${ident(prefix + model.primaryKey[0]!)}`,
     decode(row) {
       const node: Record<string, unknown> = {};
-      for (const field of fields) node[field] = row[prefix + field];
-      if (counted) node._count = row[`${prefix}_count`];
-      for (const [field, decode, isList] of relationDecoders) {
-        const value = row[prefix + field] as Record<string, unknown> | Record<string, unknown>[] | null;
+      for (const [field, column] of scalarColumns) node[field] = row[column];
+      if (counted) node._count = row[countColumn];
+      for (const [field, column, decode, isList] of relationColumns) {
+        const value = row[column] as Record<string, unknown> | Record<string, unknown>[] | null;
         node[field] = value;
         if (value && decode) {
           if (isList) for (const item of value as Record<string, unknown>[]) decode(item);

@@ -181,14 +181,15 @@ export interface JoinedPage {
 export function lateralPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias: string, prefix: string, guard: Prisma.Sql | null = null) {
   const page = windowRows(read, parent, guard);
   if (!page) return null;
-  const shape = { ...rowShape(read), prefix };
+  const shape = rowShape(read, prefix);
+  const firstKey = shape.keyColumns[0]!;
   return {
     rows: page.rows,
     columns: Prisma.join([...page.outerKeys(alias, prefix), read.selection.selectList], ", "),
     order: page.outerOrder(alias),
     /** The page rows among rows of the result (one parent's), in list order. */
     pageRows: (rows: readonly Record<string, unknown>[]): PageRow[] =>
-      rows.filter((row) => row[`${prefix}__k0`] != null).map((row) => pageRow(row, read.selection, shape)),
+      rows.filter((row) => row[firstKey] != null).map((row) => pageRow(row, read.selection, shape)),
   };
 }
 
@@ -262,27 +263,35 @@ export async function loadPages<Args>(sql: SqlRunner, read: PageRead<Args>, pare
   return parentKeys.map((key) => byParent.get(key)!);
 }
 
+/** Where a page row's sort keys and edge values are among the columns of a result row. */
 interface RowShape {
-  readonly keyCount: number;
-  readonly valueNames: readonly string[];
-  /** Before the key and value columns' names (lateralPage). */
-  readonly prefix?: string;
+  readonly keyColumns: readonly string[];
+  /** Each edge value's name and column. */
+  readonly valueColumns: readonly (readonly [string, string])[];
 }
 
-function rowShape<Args>({ source, args }: ListRead<Args>): RowShape {
-  return { keyCount: source.order(args).length, valueNames: Object.keys(source.edgeValues?.(args) ?? {}) };
+/**
+ * The columns' names are made here, once per statement, not once per row:
+ * a name built for each row is a new string the row object is searched
+ * for by hashing it first.
+ */
+function rowShape<Args>({ source, args }: ListRead<Args>, prefix = ""): RowShape {
+  const valueNames = Object.keys(source.edgeValues?.(args) ?? {});
+  return {
+    keyColumns: source.order(args).map((_, i) => `${prefix}__k${i}`),
+    valueColumns: valueNames.map((name) => [name, `${prefix}__v_${name}`] as const),
+  };
 }
 
 const NO_VALUES: Readonly<Record<string, unknown>> = Object.freeze({});
 
 function pageRow(row: Record<string, unknown>, selection: CompiledSelection, shape: RowShape): PageRow {
   const keys: CursorValue[] = [];
-  const prefix = shape.prefix ?? "";
-  for (let i = 0; i < shape.keyCount; i += 1) keys.push(cursorValue(row[`${prefix}__k${i}`]));
+  for (const column of shape.keyColumns) keys.push(cursorValue(row[column]));
   let values = NO_VALUES;
-  if (shape.valueNames.length) {
+  if (shape.valueColumns.length) {
     const own: Record<string, unknown> = {};
-    for (const name of shape.valueNames) own[name] = row[`${prefix}__v_${name}`];
+    for (const [name, column] of shape.valueColumns) own[name] = row[column];
     values = own;
   }
   return { node: selection.decode(row), keys, values };
