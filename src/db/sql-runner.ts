@@ -22,6 +22,24 @@ export interface SqlRunner {
   query<T = Record<string, unknown>>(sql: Prisma.Sql): Promise<T[]>;
 }
 
+/**
+ * The column in which a statement returns rows nested in one JSON array: a
+ * nested list's page read ahead with its parent's row (src/read/page-query.ts,
+ * aheadPage). The rows a statement is recorded with count them too, so the
+ * rows each statement returns are counted whatever shape carries them.
+ */
+export const AHEAD_COLUMN = "__ahead";
+
+/** The rows a statement returned: its result rows and the rows nested in their AHEAD_COLUMN. */
+export function rowsReturned(rows: readonly Record<string, unknown>[]): number {
+  let count = rows.length;
+  for (const row of rows) {
+    const nested = row[AHEAD_COLUMN];
+    if (Array.isArray(nested)) count += nested.length;
+  }
+  return count;
+}
+
 const TIMESTAMP = 1114;
 const INT8 = 20;
 const utcTimestamp = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
@@ -45,7 +63,7 @@ export function postgresRunner(
         { sql: text, args: values },
         onStatement,
         () => pool.query({ name: statementName?.({ sql: text }), text, values, types }),
-        (done) => done.rows.length,
+        (done) => rowsReturned(done.rows),
       );
       return result.rows as T[];
     },
@@ -57,7 +75,7 @@ export function pgliteRunner(pglite: Pick<PGlite, "query">, onStatement?: Statem
   return {
     query: async <T>(sql: Prisma.Sql) => {
       const { text, values } = sql;
-      const result = await timed({ sql: text, args: values }, onStatement, () => pglite.query<T>(text, values, { parsers }), (done) => done.rows.length);
+      const result = await timed({ sql: text, args: values }, onStatement, () => pglite.query<T>(text, values, { parsers }), (done) => rowsReturned(done.rows as Record<string, unknown>[]));
       return result.rows;
     },
   };

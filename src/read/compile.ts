@@ -1,5 +1,6 @@
 import { Prisma } from "../db/generated/prisma/client.js";
 import { columnRef, ident, modelEntry } from "./model.js";
+import { jsonValue } from "./json-values.js";
 import type { SqlModelEntry } from "./model-shape.js";
 
 /**
@@ -28,19 +29,21 @@ export interface CompiledSelection {
   readonly selectList: Prisma.Sql;
   /** The node, as Prisma would have returned it, from one result row. */
   decode(row: Record<string, unknown>): Record<string, unknown>;
+  /** The same selection as one JSON object over the source alias, for a statement that returns rows inside a JSON value (a page read ahead, src/read/page-query.ts). */
+  readonly json: JsonSelection;
+}
+
+export interface JsonSelection {
+  readonly object: Prisma.Sql;
+  /** The node, as `decode` gives it from a row, from the parsed object (turned in place). */
+  decode(value: Record<string, unknown>): Record<string, unknown>;
 }
 
 type Decoder = (value: Record<string, unknown>) => void;
 
 const RELATION_ARGUMENTS = ["where", "orderBy", "take", "skip", "cursor", "distinct"] as const;
 
-/**
- * `prefix` goes before every output column's name (and `decode` reads them
- * so), for a statement that returns another selection's columns beside
- * these in the same row: a lookup's row and its first nested page
- * (src/read/prefetch.ts).
- */
-export function compileSelection(modelName: string, query: PlannedQuery, sourceAlias: string, prefix = ""): CompiledSelection {
+export function compileSelection(modelName: string, query: PlannedQuery, sourceAlias: string): CompiledSelection {
   const model = modelEntry(modelName);
   const { scalars, relations, counts } = partition(modelName, model, query);
   const sourceColumns = new Set<string>(model.primaryKey);
@@ -48,7 +51,7 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
   for (const field of scalars) {
     const { column } = model.scalars[field]!;
     sourceColumns.add(column);
-    list.push(Prisma.sql`${columnRef(sourceAlias, column)} AS ${ident(prefix + field)}`);
+    list.push(Prisma.sql`${columnRef(sourceAlias, column)} AS ${ident(field)}`);
   }
   const relationDecoders: [string, Decoder | null, boolean][] = [];
   let depth = 0;
@@ -57,29 +60,36 @@ export function compileSelection(modelName: string, query: PlannedQuery, sourceA
     const relation = model.relations[field]!;
     for (const column of relation.from) sourceColumns.add(column);
     const compiled = relationJson(modelName, field, nested, sourceAlias, nextAlias);
-    list.push(Prisma.sql`${compiled.sql} AS ${ident(prefix + field)}`);
+    list.push(Prisma.sql`${compiled.sql} AS ${ident(field)}`);
     relationDecoders.push([field, compiled.decode, relation.isList]);
   }
   const counted = counts.length > 0;
   if (counted) {
     for (const name of counts) for (const column of model.relations[name]!.from) sourceColumns.add(column);
-    list.push(Prisma.sql`${countJson(modelName, counts, sourceAlias, nextAlias)} AS ${ident(`${prefix}_count`)}`);
+    list.push(Prisma.sql`${countJson(modelName, counts, sourceAlias, nextAlias)} AS ${ident("_count")}`);
   }
-  // Each output column's name, made once here rather than for every row decoded (src/read/page-query.ts, rowShape).
-  const scalarColumns = scalars.map((field) => [field, prefix + field] as const);
-  const countColumn = `${prefix}_count`;
-  const relationColumns = relationDecoders.map(([field, decode, isList]) => [field, prefix + field, decode, isList] as const);
+  let jsonDepth = 0;
+  const json = objectJson(modelName, query, sourceAlias, () => `r${(jsonDepth += 1)}`);
   return {
+    json: {
+      object: json.sql,
+      decode: json.decode
+        ? (value) => {
+            json.decode!(value);
+            return value;
+          }
+        : (value) => value,
+    },
     sourceColumns: Prisma.join([...sourceColumns].map((column) => columnRef("x", column)), ", "),
     selectList: list.length
       ? Prisma.join(list, ", ")
-      : Prisma.sql`${columnRef(sourceAlias, model.primaryKey[0]!)} AS ${ident(prefix + model.primaryKey[0]!)}`,
+      : Prisma.sql`${columnRef(sourceAlias, model.primaryKey[0]!)} AS ${ident(model.primaryKey[0]!)}`,
     decode(row) {
       const node: Record<string, unknown> = {};
-      for (const [field, column] of scalarColumns) node[field] = row[column];
-      if (counted) node._count = row[countColumn];
-      for (const [field, column, decode, isList] of relationColumns) {
-        const value = row[column] as Record<string, unknown> | Record<string, unknown>[] | null;
+      for (const field of scalars) node[field] = row[field];
+      if (counted) node._count = row._count;
+      for (const [field, decode, isList] of relationDecoders) {
+        const value = row[field] as Record<string, unknown> | Record<string, unknown>[] | null;
         node[field] = value;
         if (value && decode) {
           if (isList) for (const item of value as Record<string, unknown>[]) decode(item);
@@ -148,9 +158,6 @@ function countJson(modelName: string, names: readonly string[], outerAlias: stri
 /**
  * A relation as one JSON value: an object (or null) for a to-one relation,
  * an array for a to-many one, ordered by primary key so answers are stable.
- * Nested relations are nested subqueries. Types JSON cannot carry are fixed
- * by the returned decoder: timestamps (UTC, without zone) become Dates and
- * BigInts travel as text.
  */
 function relationJson(
   modelName: string,
@@ -162,48 +169,56 @@ function relationJson(
   const relation = modelEntry(modelName).relations[field]!;
   const target = modelEntry(relation.model);
   const alias = nextAlias();
-  const { scalars, relations, counts } = partition(relation.model, target, query);
-  const pairs: Prisma.Sql[] = [];
-  if (counts.length) pairs.push(Prisma.sql`'_count', ${countJson(relation.model, counts, alias, nextAlias)}`);
-  const dates: string[] = [];
-  const bigints: string[] = [];
-  for (const name of scalars) {
-    const scalar = target.scalars[name]!;
-    if (scalar.isList && (scalar.type === "DateTime" || scalar.type === "BigInt")) {
-      throw new Error(`${relation.model}.${name}: lists of ${scalar.type} are not supported in a paged connection`);
-    }
-    const ref = columnRef(alias, scalar.column);
-    pairs.push(Prisma.sql`${Prisma.raw(`'${name}'`)}, ${scalar.type === "BigInt" ? Prisma.sql`${ref}::text` : ref}`);
-    if (scalar.type === "DateTime") dates.push(name);
-    if (scalar.type === "BigInt") bigints.push(name);
-  }
-  const nestedDecoders: [string, Decoder, boolean][] = [];
-  for (const [name, nested] of relations) {
-    const compiled = relationJson(relation.model, name, nested, alias, nextAlias);
-    pairs.push(Prisma.sql`${Prisma.raw(`'${name}'`)}, ${compiled.sql}`);
-    if (compiled.decode) nestedDecoders.push([name, compiled.decode, target.relations[name]!.isList]);
-  }
+  const { sql: object, decode } = objectJson(relation.model, query, alias, nextAlias);
   const join = Prisma.join(
     relation.to.map((column, i) => Prisma.sql`${columnRef(alias, column)} = ${columnRef(outerAlias, relation.from[i]!)}`),
     " AND ",
   );
-  const object = Prisma.sql`json_build_object(${Prisma.join(pairs, ", ")})`;
   const from = Prisma.sql`FROM ${ident(target.table)} AS ${ident(alias)} WHERE ${join}`;
   const orderBy = Prisma.join(target.primaryKey.map((column) => columnRef(alias, column)), ", ");
   const sql = relation.isList
     ? Prisma.sql`(SELECT coalesce(json_agg(${object} ORDER BY ${orderBy}), '[]'::json) ${from})`
     : Prisma.sql`(SELECT ${object} ${from})`;
+  return { sql, decode };
+}
 
+/**
+ * A row of `modelName` (aliased `alias`) as one JSON object of what `query`
+ * selects: its scalars (each as src/read/json-values.ts has it travel),
+ * relations as nested subqueries, and counts; with the decoder that turns
+ * the parsed object, in place, into the node a result row would give, or
+ * null when nothing in it needs turning.
+ */
+function objectJson(modelName: string, query: PlannedQuery, alias: string, nextAlias: () => string): { sql: Prisma.Sql; decode: Decoder | null } {
+  const model = modelEntry(modelName);
+  const { scalars, relations, counts } = partition(modelName, model, query);
+  const pairs: Prisma.Sql[] = [];
+  if (counts.length) pairs.push(Prisma.sql`'_count', ${countJson(modelName, counts, alias, nextAlias)}`);
+  const decoders: [string, (value: unknown) => unknown][] = [];
+  for (const name of scalars) {
+    const scalar = model.scalars[name]!;
+    let value: ReturnType<typeof jsonValue>;
+    try {
+      value = jsonValue(columnRef(alias, scalar.column), scalar);
+    } catch (error) {
+      throw new Error(`${modelName}.${name}: ${(error as Error).message}`, { cause: error });
+    }
+    pairs.push(Prisma.sql`${Prisma.raw(`'${name}'`)}, ${value.sql}`);
+    if (value.decode) decoders.push([name, value.decode]);
+  }
+  const nestedDecoders: [string, Decoder, boolean][] = [];
+  for (const [name, nested] of relations) {
+    const compiled = relationJson(modelName, name, nested, alias, nextAlias);
+    pairs.push(Prisma.sql`${Prisma.raw(`'${name}'`)}, ${compiled.sql}`);
+    if (compiled.decode) nestedDecoders.push([name, compiled.decode, model.relations[name]!.isList]);
+  }
+  const sql = Prisma.sql`json_build_object(${pairs.length ? Prisma.join(pairs, ", ") : Prisma.empty})`;
   const decode: Decoder | null =
-    dates.length || bigints.length || nestedDecoders.length
+    decoders.length || nestedDecoders.length
       ? (value) => {
-          for (const name of dates) {
-            const text = value[name] as string | null;
-            if (text !== null) value[name] = new Date(`${text}Z`);
-          }
-          for (const name of bigints) {
-            const text = value[name] as string | null;
-            if (text !== null) value[name] = BigInt(text);
+          for (const [name, decodeValue] of decoders) {
+            const raw = value[name];
+            if (raw !== null) value[name] = decodeValue(raw);
           }
           for (const [name, nested, isList] of nestedDecoders) {
             const inner = value[name] as Record<string, unknown> | Record<string, unknown>[] | null;

@@ -48,7 +48,7 @@ export async function readRow<Args, Node extends NodeTypeRef>(
   const ahead = pageAhead(ctx, info, source.model);
   const rows = await ctx.reader.sql.query(
     ahead
-      ? Prisma.sql`SELECT ${selection.selectList}, ${ahead.columns} FROM ${row} ${ahead.join} ORDER BY ${ahead.order}`
+      ? Prisma.sql`SELECT ${selection.selectList}, ${ahead.columns} FROM ${row}`
       : Prisma.sql`SELECT ${selection.selectList} FROM ${row}`,
   );
   if (!rows[0]) return null;

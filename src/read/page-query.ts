@@ -6,6 +6,8 @@ import { plannedLimit } from "../db/planned-limit.js";
 import type { SqlRunner } from "../db/sql-runner.js";
 import type { CursorValue } from "./cursors.js";
 import { cursorValue, keysetConditions, orderByKeys, type SortKey } from "./keyset.js";
+import { AHEAD_COLUMN } from "../db/sql-runner.js";
+import { jsonValue, scalarOf } from "./json-values.js";
 import { MAX_PAGE_SIZE, type PageWindow } from "./window.js";
 
 /**
@@ -39,7 +41,13 @@ export interface PageSource<Args = NoListArgs> {
    * excerpt), as SQL over the row source, by name. Computed for the rows of
    * the page only.
    */
-  edgeValues?(args: Args): Readonly<Record<string, Prisma.Sql>>;
+  edgeValues?(args: Args): Readonly<Record<string, EdgeValue>>;
+}
+
+/** A value an edge carries: SQL over the row source, and its type (as a sort key's, for it to travel in JSON the same way). */
+export interface EdgeValue {
+  readonly expr: Prisma.Sql;
+  readonly type: SortKey["type"];
 }
 
 export interface PageBranch {
@@ -71,11 +79,6 @@ export interface PageRead<Args> extends ListRead<Args> {
 const PARENT = Prisma.raw('"p"."key"');
 const TRUE = Prisma.sql`TRUE`;
 
-/** The name of a page row's `i`th key column: its sort keys, then its edge values. */
-function keyName(keyCount: number, edgeValues: readonly [string, unknown][], i: number): string {
-  return i < keyCount ? `__k${i}` : `__v_${edgeValues[i - keyCount]![0]}`;
-}
-
 /**
  * The bound PostgreSQL plans a page for: every page, MAX_PAGE_SIZE rows
  * and the one more, as a planned LIMIT (src/db/planned-limit.ts: one text
@@ -95,8 +98,8 @@ function plannedRows(limit: number): Prisma.Sql {
  * under `parent` (an SQL expression; null for a root list), as one subquery
  * per branch that walks the list's index, united, each branch also under
  * `guard` (a condition on a row of an enclosing statement) when given; and
- * its sort key and edge value columns (renamed with a prefix when asked) and
- * their order, over an alias of the caller's.
+ * its sort key and edge value columns and their order, and each row as one
+ * JSON array, over an alias of the caller's.
  */
 function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<Args>, parent: Prisma.Sql | null, guard: Prisma.Sql | null = null) {
   const branches = source.branches({ parent, viewer, args });
@@ -107,7 +110,7 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
     [
       selection.sourceColumns,
       ...order.map((key, i) => Prisma.sql`${key.expr} AS ${ident(`__k${i}`)}`),
-      ...edgeValues.map(([name, expr]) => Prisma.sql`${expr} AS ${ident(`__v_${name}`)}`),
+      ...edgeValues.map(([name, value]) => Prisma.sql`${value.expr} AS ${ident(`__v_${name}`)}`),
     ],
     ", ",
   );
@@ -118,6 +121,16 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
     ...edgeValues.map(([name]) => columnRef(alias, `__v_${name}`)),
   ];
   const outerOrder = (alias: string) => orderByKeys(order, keyColumns(alias).slice(0, order.length), window.backward);
+  // The row's sort keys, edge values and node as one JSON array (a page read ahead, aheadPage).
+  const jsonRow = (alias: string) =>
+    Prisma.sql`json_build_array(${Prisma.join(
+      [
+        ...order.map((key, i) => jsonValue(columnRef(alias, `__k${i}`), scalarOf(key.type)).sql),
+        ...edgeValues.map(([name, value]) => jsonValue(columnRef(alias, `__v_${name}`), scalarOf(value.type)).sql),
+        selection.json.object,
+      ],
+      ", ",
+    )})`;
   const limit = window.size + 1;
   const planned = plannedRows(limit);
   const rows = Prisma.join(
@@ -128,10 +141,7 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
     }),
     " UNION ALL ",
   );
-  // Renamed with `prefix` when the statement returns another list's keys in the same row.
-  const outerKeys = (alias: string, prefix = "") =>
-    prefix ? keyColumns(alias).map((column, i) => Prisma.sql`${column} AS ${ident(prefix + keyName(order.length, edgeValues, i))}`) : keyColumns(alias);
-  return { rows, limit, branchCount: branches.length, outerKeys, outerOrder };
+  return { rows, limit, branchCount: branches.length, keyColumns, outerOrder, jsonRow };
 }
 
 /**
@@ -146,50 +156,68 @@ export function pageStatement<Args>(read: PageRead<Args>, parentKeys: readonly n
   if (!page) return null;
   const { selectList } = read.selection;
   if (parentKeys) {
-    return Prisma.sql`SELECT "p"."key" AS "__parent", ${Prisma.join(page.outerKeys("t"), ", ")}, ${selectList}
+    return Prisma.sql`SELECT "p"."key" AS "__parent", ${Prisma.join(page.keyColumns("t"), ", ")}, ${selectList}
       FROM unnest(${parentKeys}::int[]) WITH ORDINALITY AS "p"("key", "ord")
       CROSS JOIN LATERAL (${page.rows}) AS "t"
       ORDER BY "p"."ord", ${page.outerOrder("t")}`;
   }
-  return Prisma.sql`SELECT ${Prisma.join(page.outerKeys("t"), ", ")}, ${selectList}
+  return Prisma.sql`SELECT ${Prisma.join(page.keyColumns("t"), ", ")}, ${selectList}
     FROM (${page.rows}) AS "t" ORDER BY ${page.outerOrder("t")}${page.branchCount > 1 ? Prisma.sql` LIMIT ${page.limit}` : Prisma.empty}`;
 }
 
 /**
- * A nested list's page joined to each row of an enclosing statement, which
- * names its row source `t`, for that statement to read in the same round
- * trip (src/read/prefetch.ts): `join` after its FROM, `columns` in its select
- * list (the row's key as `__parent`, then the page's), `order` after its
- * own. `keep` hands the pages it read to the list's resolvers.
+ * A nested list's first page under each row of an enclosing statement,
+ * which names its row source `t`, read in that statement's round trip
+ * (src/read/prefetch.ts): `columns` go in its select list (the row's key as
+ * `__parent`, and the page as one JSON column, AHEAD_COLUMN), and `keep`
+ * hands the pages it read to the list's resolvers.
  */
-export interface JoinedPage {
-  readonly join: Prisma.Sql;
+export interface PagesAhead {
   readonly columns: Prisma.Sql;
-  readonly order: Prisma.Sql;
   keep(rows: readonly Record<string, unknown>[]): void;
 }
 
 /**
  * The rows of a nested list's page under `parent`, a row of an enclosing
- * statement, as a LATERAL subquery `alias`, with its columns and order over
- * that alias. `read.selection` must be compiled over `alias` with a column
- * prefix of its own, so its columns cannot meet the row's; `guard`, a
- * condition on the row alone, skips the page for rows it is false for
- * (PostgreSQL checks it once per row). A row of the result carries no page
- * row when its sort keys are null (an empty page).
+ * statement, as one JSON array, AHEAD_COLUMN: an element per page row (its
+ * sort keys, its edge values and its node, each as src/read/json-values.ts
+ * has it travel), in list order, and '[]' for none. One value per enclosing
+ * row, not a row per page row: `pg` parses one JSON text natively where it
+ * would parse each page row's columns, with the enclosing row's repeated
+ * beside them (bench:ab, W4 deep: CPU 0.86×). `read.selection` must be
+ * compiled over `alias`; `guard`, a condition on the enclosing row alone,
+ * skips the page for rows it is false for (PostgreSQL checks it once per row).
  */
-export function lateralPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias: string, prefix: string, guard: Prisma.Sql | null = null) {
+export function aheadPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias: string, guard: Prisma.Sql | null = null) {
   const page = windowRows(read, parent, guard);
   if (!page) return null;
-  const shape = rowShape(read, prefix);
-  const firstKey = shape.keyColumns[0]!;
+  const decodeRow = jsonRowDecoder(read);
   return {
-    rows: page.rows,
-    columns: Prisma.join([...page.outerKeys(alias, prefix), read.selection.selectList], ", "),
-    order: page.outerOrder(alias),
-    /** The page rows among rows of the result (one parent's), in list order. */
-    pageRows: (rows: readonly Record<string, unknown>[]): PageRow[] =>
-      rows.filter((row) => row[firstKey] != null).map((row) => pageRow(row, read.selection, shape)),
+    sql: Prisma.sql`(SELECT coalesce(json_agg(${page.jsonRow(alias)} ORDER BY ${page.outerOrder(alias)}), '[]'::json)
+      FROM (${page.rows}) AS ${ident(alias)}) AS ${ident(AHEAD_COLUMN)}`,
+    /** The page rows of an enclosing row's AHEAD_COLUMN, in list order. */
+    pageRows: (value: unknown): PageRow[] => (value as unknown[][]).map(decodeRow),
+  };
+}
+
+/** How a page row's JSON array becomes the page row a result row gives (pageRow). */
+function jsonRowDecoder<Args>({ source, args, selection }: PageRead<Args>): (element: unknown[]) => PageRow {
+  const decoders = (types: readonly SortKey["type"][]) => types.map((type) => jsonValue(Prisma.empty, scalarOf(type)).decode);
+  const keyDecoders = decoders(source.order(args).map((key) => key.type));
+  const values = Object.entries(source.edgeValues?.(args) ?? {});
+  const valueDecoders = decoders(values.map(([, value]) => value.type));
+  const nodeAt = keyDecoders.length + values.length;
+  const decoded = (raw: unknown, decode: ((value: unknown) => unknown) | null) => (raw === null || !decode ? raw : decode(raw));
+  return (element) => {
+    const keys: CursorValue[] = [];
+    for (let i = 0; i < keyDecoders.length; i += 1) keys.push(cursorValue(decoded(element[i], keyDecoders[i]!)));
+    let own = NO_VALUES;
+    if (values.length) {
+      const byName: Record<string, unknown> = {};
+      for (let i = 0; i < values.length; i += 1) byName[values[i]![0]] = decoded(element[keyDecoders.length + i], valueDecoders[i]!);
+      own = byName;
+    }
+    return { node: selection.json.decode(element[nodeAt] as Record<string, unknown>), keys, values: own };
   };
 }
 
@@ -221,33 +249,29 @@ export async function loadCounts<Args>(sql: SqlRunner, read: ListRead<Args>, par
 
 /**
  * Runs a root list's page statement; with `ahead`, the statement also reads
- * the first nested page of each row on the page, joined to it: the rows
- * are numbered `__n` in list order, so the page joins only the rows that
- * are answered, and the result has one row per nested row (or one with
- * none), grouped by page row.
+ * the first nested page of each row on the page, in a JSON column of the
+ * row (aheadPage): the rows are numbered `__n` in list order, so the page
+ * is read only for the rows that are answered.
  */
-export async function loadPage<Args>(sql: SqlRunner, read: PageRead<Args>, ahead: JoinedPage | null = null): Promise<PageRow[]> {
+export async function loadPage<Args>(sql: SqlRunner, read: PageRead<Args>, ahead: PagesAhead | null = null): Promise<PageRow[]> {
   const shape = rowShape(read);
+  let rows: Record<string, unknown>[];
   if (!ahead) {
     const statement = pageStatement(read, null);
     if (!statement) return [];
-    const rows = await sql.query(statement);
-    return rows.map((row) => pageRow(row, read.selection, shape));
+    rows = await sql.query(statement);
+  } else {
+    const page = windowRows(read, null);
+    if (!page) return [];
+    const order = page.outerOrder("u");
+    const numbered = Prisma.sql`SELECT "u".*, (row_number() OVER (ORDER BY ${order}))::int AS "__n" FROM (${page.rows}) AS "u" ORDER BY ${order} LIMIT ${page.limit}`;
+    rows = await sql.query(
+      Prisma.sql`SELECT ${Prisma.join(page.keyColumns("t"), ", ")}, ${read.selection.selectList}, ${ahead.columns}
+        FROM (${numbered}) AS "t" ORDER BY ${page.outerOrder("t")}`,
+    );
+    ahead.keep(rows);
   }
-  const page = windowRows(read, null);
-  if (!page) return [];
-  const order = page.outerOrder("u");
-  const numbered = Prisma.sql`SELECT "u".*, (row_number() OVER (ORDER BY ${order}))::int AS "__n" FROM (${page.rows}) AS "u" ORDER BY ${order} LIMIT ${page.limit}`;
-  const rows = await sql.query(
-    Prisma.sql`SELECT ${Prisma.join(page.outerKeys("t"), ", ")}, ${read.selection.selectList}, ${ahead.columns}
-      FROM (${numbered}) AS "t" ${ahead.join} ORDER BY ${page.outerOrder("t")}, ${ahead.order}`,
-  );
-  ahead.keep(rows);
-  const pageRows: PageRow[] = [];
-  for (let i = 0; i < rows.length; i += 1) {
-    if (i === 0 || rows[i]!.__parent !== rows[i - 1]!.__parent) pageRows.push(pageRow(rows[i]!, read.selection, shape));
-  }
-  return pageRows;
+  return rows.map((row) => pageRow(row, read.selection, shape));
 }
 
 /** Runs a nested list's page statement for many parents; the rows of each parent, in `parentKeys` order. */
@@ -275,11 +299,11 @@ interface RowShape {
  * a name built for each row is a new string the row object is searched
  * for by hashing it first.
  */
-function rowShape<Args>({ source, args }: ListRead<Args>, prefix = ""): RowShape {
+function rowShape<Args>({ source, args }: ListRead<Args>): RowShape {
   const valueNames = Object.keys(source.edgeValues?.(args) ?? {});
   return {
-    keyColumns: source.order(args).map((_, i) => `${prefix}__k${i}`),
-    valueColumns: valueNames.map((name) => [name, `${prefix}__v_${name}`] as const),
+    keyColumns: source.order(args).map((_, i) => `__k${i}`),
+    valueColumns: valueNames.map((name) => [name, `__v_${name}`] as const),
   };
 }
 

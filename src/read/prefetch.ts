@@ -13,7 +13,8 @@ import { BadUserInputError } from "../errors.js";
 import { compileSelection, type CompiledSelection } from "./compile.js";
 import { listArgsKey, nestedListOf, type NestedListField } from "./nested-lists.js";
 import { columnRef, modelEntry, type ModelName } from "./model.js";
-import { lateralPage, type JoinedPage, type PageRead, type PageRow } from "./page-query.js";
+import { aheadPage, type PagesAhead, type PageRead, type PageRow } from "./page-query.js";
+import { AHEAD_COLUMN } from "../db/sql-runner.js";
 import { constantSelection, listPlan, type ListPlan } from "./plans.js";
 import type { ReadContext } from "./reader.js";
 import { pageWindow, type PageArgs } from "./window.js";
@@ -24,9 +25,10 @@ import { pageWindow, type PageArgs } from "./window.js";
  * `post(slug:) { comments(first: 20) { … } }` is one round trip, not the
  * post and then its page; for a root list, `users(first: 10) { edges { node
  * { posts(first: 5) { … } } } }` reads the users and their pages of posts
- * in one. The page is joined to each row (`LEFT JOIN LATERAL`), so it costs
- * what the list's own page statement costs, and the list's resolver takes
- * it instead of loading it (PageLoaders.takeAhead).
+ * in one. The page is a JSON column of each row (src/read/page-query.ts,
+ * aheadPage), a subquery that walks the list's index like the list's own
+ * page statement and costs what it costs, and the list's resolver takes it
+ * instead of loading it (PageLoaders.takeAhead).
  *
  * The list's resolver still runs as always: it checks the arguments and the
  * cursor against the parent's scope first, and takes the rows only when
@@ -37,17 +39,14 @@ import { pageWindow, type PageArgs } from "./window.js";
  * as bound parameters of the sort keys' own types (or not at all).
  *
  * One list per row, the first the document selects, and one level: a
- * second list, or the lists below the page, would multiply the rows (one
- * join each), so they load their pages themselves, one statement per list
- * for the whole response, as before.
+ * second list, and the lists below the page, load their pages themselves,
+ * one statement per list for the whole response, as before.
  */
 
 const ALIAS = "c";
-/** Before every column of the page's selection, so none meets a column of the row's. */
-const PREFIX = "__c_";
 
 /** For a lookup: the first nested list selected on the row `info`'s field returns, to read with it. */
-export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName): JoinedPage | null {
+export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName): PagesAhead | null {
   const target = nestedTarget(info, lookupTargets, () => {
     const type = getNamedType(info.returnType);
     return isObjectType(type) ? firstNestedList(info, type, info.fieldNodes) : null;
@@ -61,7 +60,7 @@ export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: Mod
  * first `size` rows only (the one more, which only says whether more
  * follow, is not answered). The page statement numbers its rows `__n`.
  */
-export function pagesAheadOfNodes(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName, size: number): JoinedPage | null {
+export function pagesAheadOfNodes(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName, size: number): PagesAhead | null {
   const target = nestedTarget(info, rootListTargets, () => {
     const connection = getNamedType(info.returnType);
     if (!isObjectType(connection)) return null;
@@ -140,7 +139,7 @@ function readAhead(
   model: ModelName,
   /** The rows of the statement that are answered (by their number `__n`), when it reads more than one; null: its one row. */
   rowsAnswered: number | null,
-): JoinedPage | null {
+): PagesAhead | null {
   const args = getArgumentValues(definition, fieldNodes[0]!, info.variableValues);
   // What the list's resolver will be given, as far as planning reads it.
   const field: GraphQLResolveInfo = {
@@ -155,49 +154,40 @@ function readAhead(
   const guard = rowsAnswered === null ? null : Prisma.sql`"t"."__n" <= ${rowsAnswered}`;
   const plan = listPlan(ctx, field, list.node.name, list.source.model);
   const parentKey = columnRef("t", modelEntry(model).primaryKey[0]!);
-  let read: PageRead<unknown>;
-  let page: ReturnType<typeof lateralPage>;
+  let page: ReturnType<typeof aheadPage>;
   try {
     const window = pageWindow(args as PageArgs, (cursor, argument) => reader.cursors.peek(cursor, argument));
-    read = { source: list.source, args, viewer: reader.viewer, window, selection: prefixed(plan, list.source.model) };
-    page = lateralPage(read, parentKey, ALIAS, PREFIX, guard);
+    const read: PageRead<unknown> = { source: list.source, args, viewer: reader.viewer, window, selection: aheadSelection(plan, list.source.model) };
+    page = aheadPage(read, parentKey, ALIAS, guard);
   } catch (error) {
     // The list's resolver refuses these arguments with this very error; nothing to read ahead.
     if (error instanceof BadUserInputError) return null;
     throw error;
   }
   if (!page) return null;
-  const joined = page;
+  const { pageRows } = page;
   const fieldNode = fieldNodes[0]!;
   const parentType = type.name;
   return {
-    join: Prisma.sql`LEFT JOIN LATERAL (${joined.rows}) AS ${Prisma.raw(`"${ALIAS}"`)} ON TRUE`,
-    columns: Prisma.sql`${parentKey} AS "__parent", ${guard ? Prisma.sql`"t"."__n", ` : Prisma.empty}${joined.columns}`,
-    order: joined.order,
+    columns: Prisma.sql`${parentKey} AS "__parent", ${guard ? Prisma.sql`"t"."__n", ` : Prisma.empty}${page.sql}`,
     keep(rows) {
-      // The rows come grouped by parent, each parent's page in list order.
       const pages = new Map<number, PageRow[]>();
-      let start = 0;
-      for (let i = 1; i <= rows.length; i += 1) {
-        if (i < rows.length && rows[i]!.__parent === rows[start]!.__parent) continue;
-        if (rowsAnswered === null || (rows[start]!.__n as number) <= rowsAnswered) {
-          pages.set(rows[start]!.__parent as number, joined.pageRows(rows.slice(start, i)));
-        }
-        start = i;
+      for (const row of rows) {
+        if (rowsAnswered === null || (row.__n as number) <= rowsAnswered) pages.set(row.__parent as number, pageRows(row[AHEAD_COLUMN]));
       }
       reader.pages.keepAhead(fieldNode, { parentType, args: listArgsKey(args), pages });
     },
   };
 }
 
-/** The plan's selection over the page's alias, its columns prefixed: made once per plan, like the plan's own. */
-const prefixedSelections = new WeakMap<ListPlan, CompiledSelection>();
+/** The plan's selection over the page's alias: made once per plan, like the plan's own. */
+const aheadSelections = new WeakMap<ListPlan, CompiledSelection>();
 
-function prefixed(plan: ListPlan, model: ModelName): CompiledSelection {
-  let selection = prefixedSelections.get(plan);
+function aheadSelection(plan: ListPlan, model: ModelName): CompiledSelection {
+  let selection = aheadSelections.get(plan);
   if (!selection) {
-    selection = compileSelection(model, plan.nodes.query, ALIAS, PREFIX);
-    prefixedSelections.set(plan, selection);
+    selection = compileSelection(model, plan.nodes.query, ALIAS);
+    aheadSelections.set(plan, selection);
   }
   return selection;
 }

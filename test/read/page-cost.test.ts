@@ -67,8 +67,8 @@ const connections = [
     edges: (data: any) => data.post.comments.edges,
   },
   {
-    // A root list's row with its first nested page joined to it (src/read/prefetch.ts): the writer's
-    // oldest post, whose comments are the family's, and the one more post that says more follow.
+    // A root list's row with its first nested page read ahead in it (src/read/prefetch.ts): the
+    // writer's oldest post, whose comments are the family's, and the one more post that says more follow.
     name: "Query.posts → Post.comments",
     query: (page: string) => `query($f: String!) { posts(first: 1, orderBy: OLDEST, filter: { authorHandle: $f }) {
       edges { node { comments(${page}) { edges { cursor node { body author { handle } } } } } } } }`,
@@ -182,9 +182,10 @@ describe.each(setups)("a page costs its rows, not the rows behind it, on $kind w
       };
       const [few, many] = [await run(small), await run(big)];
       expect(many.length, many.map((s) => s.sql).join("\n---\n")).toBe(few.length);
-      // One statement: the parent's lookup with its first nested page joined to it (src/read/prefetch.ts),
-      // returning the page's rows and the one that says whether more follow, one row per page row.
-      expect(few.map((s) => s.rows)).toEqual([size + 1 + (connection.rootRows ?? 0)]);
+      // One statement: the parent's row (and, for a root list, the one more that says more follow)
+      // with its first nested page read ahead in it (src/read/prefetch.ts): the page's rows and the one
+      // that says whether more follow, nested in the parent's row and counted by the runner like rows.
+      expect(few.map((s) => s.rows)).toEqual([1 + (connection.rootRows ?? 0) + size + 1]);
       expect(many.map((s) => s.rows)).toEqual(few.map((s) => s.rows));
       // Its reads: the parent by a unique key, then the page through the list's index.
       for (const read of [rowsRead, rowsReadGeneric]) {

@@ -37,8 +37,9 @@ describe.each(testDatabaseKinds)("a lookup's first nested page on %s", (kind) =>
   it("reads the post and its page in one statement, and answers as the page loaded on its own", async () => {
     const ahead = await ask(`query($s: String!) { post(slug: $s) { title comments(first: 2) { ${COMMENTS} } } }`, { s: post.slug });
     expectNoErrors(ahead);
-    // The post with its page, then the total count, which is read only when asked for.
-    expect(ahead.log.map((statement) => statement.rows)).toEqual([3, 1]);
+    // The post with its page (2 rows and the one that says more follow) in its row, then the
+    // total count, which is read only when asked for.
+    expect(ahead.log.map((statement) => statement.rows)).toEqual([4, 1]);
     // The same page loaded by its own statement: only the first list the document selects is read ahead.
     const alone = await ask(
       `query($s: String!) { post(slug: $s) { title before: comments(first: 0) { pageInfo { hasNextPage } } comments(first: 2) { ${COMMENTS} } } }`,
@@ -74,7 +75,7 @@ describe.each(testDatabaseKinds)("a lookup's first nested page on %s", (kind) =>
   it("answers an empty list with no edges, in the post's statement", async () => {
     const response = await ask(`query($s: String!) { post(slug: $s) { title comments(first: 5) { ${COMMENTS} } } }`, { s: quiet.slug });
     expectNoErrors(response);
-    // One row: the post, with no page row joined to it; then the count.
+    // One row: the post, with an empty page in it; then the count.
     expect(response.log.map((statement) => statement.rows)).toEqual([1, 1]);
     expect(response.body.data!.post.comments).toEqual({
       edges: [],
@@ -152,6 +153,27 @@ describe.each(testDatabaseKinds)("a lookup's first nested page on %s", (kind) =>
     expect(own.body.data!.post.comments.edges).toEqual([]);
   });
 
+  it("answers a list ordered by time with the same timestamps and cursors as when it loads alone, and pages on from them", async () => {
+    const author = await signUp(app.current);
+    for (const title of ["First ", "Second ", "Third "]) await createPost(app.current, author, { title: unique(title) });
+    const posts = `posts(first: 2, after: $after) { edges { cursor node { title publishedAt createdAt status commentCount } } pageInfo { hasNextPage endCursor } }`;
+    const query = (lists: string) => `query($h: String!, $after: String) { user(handle: $h) { ${lists} } }`;
+    const ahead = await ask(query(posts), { h: author.handle, after: null });
+    expectNoErrors(ahead);
+    expect(ahead.log).toHaveLength(1);
+    const alone = await ask(query(`before: posts(first: 0) { pageInfo { hasNextPage } } ${posts}`), { h: author.handle, after: null });
+    expectNoErrors(alone);
+    expect(alone.log.length).toBeGreaterThan(1);
+    const page = ahead.body.data!.user.posts;
+    expect(page).toEqual(alone.body.data!.user.posts);
+    expect(page.edges[0].node.publishedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // A cursor read ahead carries the timestamp key as the list's own does: the next page follows on.
+    const next = await ask(query(posts), { h: author.handle, after: page.pageInfo.endCursor });
+    expectNoErrors(next);
+    expect(next.body.data!.user.posts.edges).toHaveLength(1);
+    expect(next.body.data!.user.posts.pageInfo.hasNextPage).toBe(false);
+  });
+
   it("applies the list's own rule for the viewer: a writer's drafts for the writer alone", async () => {
     const author = await signUp(app.current);
     const published = await createPost(app.current, author, { title: unique("Out ") });
@@ -179,9 +201,9 @@ describe.each(testDatabaseKinds)("a lookup's first nested page on %s", (kind) =>
     const comments = `comments(first: 2) { edges { cursor node { body } } pageInfo { hasNextPage hasPreviousPage } }`;
     const first = await page(comments);
     expectNoErrors(first);
-    // The newest post with its one comment, the middle one with none, and the one more row that
-    // says more follow, whose comments are not read: a row each.
-    expect(first.log.map((statement) => statement.rows)).toEqual([3]);
+    // The newest post with its one comment in its row, the middle one with none, and the one more
+    // row that says more follow, whose comments are not read.
+    expect(first.log.map((statement) => statement.rows)).toEqual([4]);
     const posts = first.body.data!.posts;
     expect(posts.edges.map((edge: any) => edge.node.id)).toEqual([newest.id, middle.id]);
     expect(posts.edges.map((edge: any) => edge.node.comments.edges.map((comment: any) => comment.node.body))).toEqual([["new 0"], []]);

@@ -160,7 +160,7 @@ export const postSearch: PageSource<SearchArgs> = {
       },
     ];
   },
-  edgeValues: () => ({ rank: SEARCH_RANK, highlight: SEARCH_HIGHLIGHT }),
+  edgeValues: () => ({ rank: { expr: SEARCH_RANK, type: "float" }, highlight: { expr: SEARCH_HIGHLIGHT, type: "text" } }),
 };
 
 /** A published post, or one of the viewer's own drafts, by slug (posts_slug_key). */
