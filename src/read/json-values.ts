@@ -1,4 +1,5 @@
 import { Prisma } from "../db/generated/prisma/client.js";
+import type { SortKey } from "./keyset.js";
 import type { SqlScalar } from "./model-shape.js";
 
 /**
@@ -61,7 +62,7 @@ function listOf(decode: (value: unknown) => unknown) {
 }
 
 /** The type of a sort key's or an edge value's values (SortKey["type"]), as a scalar's. */
-export function scalarOf(type: "int" | "float" | "timestamp" | "text"): ValueType {
+export function scalarOf(type: SortKey["type"]): ValueType {
   const names = { int: "Int", float: "Float", timestamp: "DateTime", text: "String" } as const;
   return { type: names[type], kind: "scalar", isList: false };
 }

@@ -3,10 +3,9 @@ import { Prisma } from "../db/generated/prisma/client.js";
 import { columnRef, ident, type ModelName } from "./model.js";
 import type { CompiledSelection } from "./compile.js";
 import { plannedLimit } from "../db/planned-limit.js";
-import type { SqlRunner } from "../db/sql-runner.js";
+import { AHEAD_COLUMN, type SqlRunner } from "../db/sql-runner.js";
 import type { CursorValue } from "./cursors.js";
 import { cursorValue, keysetConditions, orderByKeys, type SortKey } from "./keyset.js";
-import { AHEAD_COLUMN } from "../db/sql-runner.js";
 import { jsonValue, scalarOf } from "./json-values.js";
 import { MAX_PAGE_SIZE, type PageWindow } from "./window.js";
 
@@ -202,6 +201,7 @@ export function aheadPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias:
 
 /** How a page row's JSON array becomes the page row a result row gives (pageRow). */
 function jsonRowDecoder<Args>({ source, args, selection }: PageRead<Args>): (element: unknown[]) => PageRow {
+  // Only the decoders are wanted here: the SQL is made for the statement (windowRows, jsonRow).
   const decoders = (types: readonly SortKey["type"][]) => types.map((type) => jsonValue(Prisma.empty, scalarOf(type)).decode);
   const keyDecoders = decoders(source.order(args).map((key) => key.type));
   const values = Object.entries(source.edgeValues?.(args) ?? {});
