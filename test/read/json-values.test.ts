@@ -91,7 +91,7 @@ describe.each(testDatabaseKinds)("a column inside a JSON value on %s", (kind) =>
 });
 
 describe("the types that cannot travel in a JSON value", () => {
-  it.each(["DateTime", "BigInt", "Bytes", "Decimal"])("refuses a list of %s, as the schema is built", (type) => {
+  it.each(["DateTime", "BigInt", "Bytes", "Decimal"])("refuses a list of %s, which compileSelection then refuses for readable.ts", (type) => {
     expect(() => jsonValue(Prisma.raw('"x"."v"'), scalar(type, true))).toThrow(`lists of ${type} cannot travel in a JSON value`);
   });
 
