@@ -2,6 +2,7 @@ import type { Viewer } from "../auth/tokens.js";
 import type { Context } from "../context.js";
 import type { Announce } from "../events/events.js";
 import type { PrismaTransaction } from "../db/handles.js";
+import type { PrismaClient } from "../db/generated/prisma/client.js";
 import type { SqlRunner } from "../db/sql-runner.js";
 import type { UnitOfWork } from "../db/unit-of-work.js";
 import { UnauthenticatedError } from "../errors.js";
@@ -34,6 +35,17 @@ export interface MutationWork {
 /** The same for signUp and logIn, which act for nobody yet. */
 export interface OpenMutationWork {
   readonly tx: PrismaTransaction;
+  /**
+   * What a check made before the first write reads with. While the
+   * operation's transaction has not begun, the shared client: a check that
+   * takes long (a password's hash) then holds no transaction open. Once an
+   * earlier field of the operation began it, the transaction itself: on the
+   * embedded database a statement outside the open transaction waits for
+   * it to end, which it never would (two logIns in one operation hung until
+   * the transaction's timeout), and on PostgreSQL it would hold a second
+   * connection for nothing.
+   */
+  readonly reader: PrismaClient | PrismaTransaction;
   /** Records the account the operation signed in to, whose own fields its payload may then show. */
   signedIn(accountId: number): void;
 }
@@ -51,6 +63,7 @@ export function inOpenWork<Result>(ctx: Context, write: (work: OpenMutationWork)
   const unit = unitOf(ctx);
   return write({
     tx: unit.client,
+    reader: unit.started ? unit.client : ctx.auth.accounts,
     signedIn: (accountId) => {
       unit.signedInAccountId = accountId;
     },

@@ -152,6 +152,35 @@ describe.each(testDatabaseKinds)("authentication on %s", (kind) => {
     expect(response.statements.slice(begin, begin + 2)).toEqual(["BEGIN", expect.stringMatching(/^\s*INSERT INTO audit_events/)]);
   });
 
+  it("checks a second logIn's password inside the transaction an earlier field of the operation began", async () => {
+    const [user, other] = [await signUp(app.current), await signUp(app.current)];
+    const handle = unique("later");
+    const response = await app.current.graphql(
+      `mutation($a: LogInInput!, $b: LogInInput!, $s: SignUpInput!) {
+        first: logIn(input: $a) { user { handle } } again: logIn(input: $a) { user { handle } }
+        joined: signUp(input: $s) { user { handle } } other: logIn(input: $b) { user { handle } } }`,
+      {
+        variables: {
+          a: { email: user.email, password: user.password },
+          b: { email: other.email, password: other.password },
+          s: { email: `${handle}@example.com`, handle, password: "correct horse battery", name: "Later" },
+        },
+      },
+    );
+    // On the embedded database a read outside the open transaction waits for it to end: this hung
+    // until the transaction's timeout and answered INTERNAL_SERVER_ERROR.
+    expect(response.body).toEqual({
+      data: { first: { user: { handle: user.handle } }, again: { user: { handle: user.handle } }, joined: { user: { handle } }, other: { user: { handle: other.handle } } },
+    });
+    const begin = response.statements.indexOf("BEGIN");
+    const accountReads = response.statements.filter((sql) => /FROM "public"."users"/.test(sql));
+    // The first logIn's check before BEGIN, the later ones' after it, and one transaction in all.
+    expect(response.statements.slice(0, begin).filter((sql) => /FROM "public"."users"/.test(sql))).toHaveLength(1);
+    expect(accountReads.length).toBeGreaterThan(1);
+    expect(response.statements.filter((sql) => sql === "BEGIN")).toHaveLength(1);
+    expect(response.statements.at(-1)).toBe("COMMIT");
+  });
+
   it("reads a mutation's viewer once, as its transaction's first statement, locked", async () => {
     const writer = await signUp(app.current);
     const response = await app.current.graphql(`mutation { createPost(input: { title: "Counted", body: "B" }) { title } }`, { token: writer.token });

@@ -31,14 +31,14 @@ builder.mutationFields((t) => ({
     // Open to anyone: it is how a viewer comes to be.
     skipTypeScopes: true,
     args: { input: t.arg({ type: SignUpInput, required: true }) },
-    resolve: (_root, { input }, ctx) => inOpenWork(ctx, (work) => signedIn(work, signUp(work.tx, authDeps(ctx), input))),
+    resolve: (_root, { input }, ctx) => inOpenWork(ctx, (work) => signedIn(work, signUp(work.tx, authDeps(ctx, work), input))),
   }),
   logIn: t.field({
     type: AuthPayload,
     // Open to anyone: it is how a viewer comes to be.
     skipTypeScopes: true,
     args: { input: t.arg({ type: LogInInput, required: true }) },
-    resolve: (_root, { input }, ctx) => inOpenWork(ctx, (work) => signedIn(work, logIn(work.tx, authDeps(ctx), input))),
+    resolve: (_root, { input }, ctx) => inOpenWork(ctx, (work) => signedIn(work, logIn(work.tx, authDeps(ctx, work), input))),
   }),
 }));
 
@@ -49,7 +49,7 @@ async function signedIn(work: OpenMutationWork, result: Promise<AuthResult>): Pr
   return done;
 }
 
-function authDeps(ctx: Pick<Context, "auth" | "client">): AuthDeps {
-  const { tokens, attempts, accounts } = ctx.auth;
-  return { tokens, attempts, address: ctx.client.address, reader: accounts };
+function authDeps(ctx: Pick<Context, "auth" | "client">, work: OpenMutationWork): AuthDeps {
+  const { tokens, attempts } = ctx.auth;
+  return { tokens, attempts, address: ctx.client.address, reader: work.reader };
 }

@@ -30,7 +30,7 @@ export interface AuthDeps {
   attempts: AttemptLimits;
   /** The client's address, for attempt limits. */
   address: string;
-  /** Reads outside the unit of work: a credential check must not hold its transaction open. */
+  /** What the credential check reads with (OpenMutationWork.reader): outside the unit of work until it has begun. */
   reader: Db;
 }
 
@@ -72,9 +72,9 @@ export async function signUp(db: Db, deps: AuthDeps, input: SignUpInput): Promis
 
 /**
  * Checks the credentials before the unit of work opens (the read goes
- * through `deps.reader`), so a burst of log-ins never holds connections idle
- * in transaction while passwords are verified; only the audit event is
- * written in the unit of work.
+ * through `deps.reader`, outside it unless an earlier field began it), so a
+ * burst of log-ins never holds connections idle in transaction while
+ * passwords are verified; only the audit event is written in the unit of work.
  */
 export async function logIn(db: Db, deps: AuthDeps, input: LogInInput): Promise<AuthResult> {
   const email = input.email.trim().toLowerCase();
