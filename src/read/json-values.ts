@@ -37,20 +37,33 @@ const toBigInt = (value: unknown) => BigInt(value as string);
 const toFloat = (value: unknown) => (typeof value === "string" ? Number(value) : value);
 const toBytes = (value: unknown) => Buffer.from(value as string, "hex");
 
-export function jsonValue(expr: Prisma.Sql, { type, kind, isList }: ValueType): JsonValue {
-  if (kind === "enum" || PLAIN.includes(type)) return { sql: expr, decode: null };
+export function jsonValue(expr: Prisma.Sql, type: ValueType): JsonValue {
+  const rule = travelRule(type);
+  return { sql: rule.sql(expr), decode: rule.decode };
+}
+
+/** The decoder alone, for a reader whose statement another part built (src/read/page-query.ts). */
+export function jsonDecoder(type: ValueType): JsonValue["decode"] {
+  return travelRule(type).decode;
+}
+
+const AS_IS = (expr: Prisma.Sql) => expr;
+const AS_TEXT = (expr: Prisma.Sql) => Prisma.sql`${expr}::text`;
+
+function travelRule({ type, kind, isList }: ValueType): { sql: (expr: Prisma.Sql) => Prisma.Sql; decode: JsonValue["decode"] } {
+  if (kind === "enum" || PLAIN.includes(type)) return { sql: AS_IS, decode: null };
   if (isList && type !== "Float") throw new Error(`lists of ${type} cannot travel in a JSON value`);
   switch (type) {
     case "Float":
-      return { sql: expr, decode: isList ? listOf(toFloat) : toFloat };
+      return { sql: AS_IS, decode: isList ? listOf(toFloat) : toFloat };
     case "Decimal":
-      return { sql: Prisma.sql`${expr}::text`, decode: null };
+      return { sql: AS_TEXT, decode: null };
     case "DateTime":
-      return { sql: expr, decode: toDate };
+      return { sql: AS_IS, decode: toDate };
     case "BigInt":
-      return { sql: Prisma.sql`${expr}::text`, decode: toBigInt };
+      return { sql: AS_TEXT, decode: toBigInt };
     case "Bytes":
-      return { sql: Prisma.sql`encode(${expr}, 'hex')`, decode: toBytes };
+      return { sql: (expr) => Prisma.sql`encode(${expr}, 'hex')`, decode: toBytes };
     default:
       throw new Error(`a ${type} cannot travel in a JSON value`);
   }

@@ -14,7 +14,6 @@ import { compileSelection, type CompiledSelection } from "./compile.js";
 import { listArgsKey, nestedListOf, type NestedListField } from "./nested-lists.js";
 import { columnRef, modelEntry, type ModelName } from "./model.js";
 import { aheadPage, type PagesAhead, type PageRead, type PageRow } from "./page-query.js";
-import { AHEAD_COLUMN } from "../db/sql-runner.js";
 import { constantSelection, listPlan, type ListPlan } from "./plans.js";
 import type { ReadContext } from "./reader.js";
 import { pageWindow, type PageArgs } from "./window.js";
@@ -173,7 +172,7 @@ function readAhead(
     keep(rows) {
       const pages = new Map<number, PageRow[]>();
       for (const row of rows) {
-        if (rowsAnswered === null || (row.__n as number) <= rowsAnswered) pages.set(row.__parent as number, pageRows(row[AHEAD_COLUMN]));
+        if (rowsAnswered === null || (row.__n as number) <= rowsAnswered) pages.set(row.__parent as number, pageRows(row));
       }
       reader.pages.keepAhead(fieldNode, { parentType, args: listArgsKey(args), pages });
     },
