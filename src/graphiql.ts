@@ -118,11 +118,30 @@ export interface GraphiQLPage {
 
 const pages = new WeakMap<GraphiQLOptions, GraphiQLPage>();
 
+/**
+ * GraphiQL's tabs are a drag-to-reorder list (framer-motion). When it opens
+ * with several tabs at once, as `defaultTabs` makes it, every tab but the
+ * last keeps a stale horizontal offset, which GraphiQL's own style hides
+ * only while the tab is not focused: pressing a tab focuses it, it jumps
+ * aside under the pointer, the click lands on the list, and the tab never
+ * opens. This rule keeps every tab where it is laid out; dragging a tab
+ * still reorders the tabs (when the pointer passes a neighbour), it only
+ * no longer follows the pointer on the way.
+ */
+const TABS_STAY_IN_PLACE = ".graphiql-tab { transform: none !important; }";
+
+/** GraphiQL's page with Inkwell's rules after its own style; fails if the page no longer has the style to extend. */
+function withInkwellStyle(html: string): string {
+  const end = html.indexOf("</style>");
+  if (end < 0) throw new Error("GraphiQL's page has no <style> for Inkwell's rules (did @graphql-yoga/render-graphiql change?)");
+  return `${html.slice(0, end)}${TABS_STAY_IN_PLACE}\n${html.slice(end)}`;
+}
+
 /** The page and its CSP, made on first use for these options. */
 export function graphiqlPage(options: GraphiQLOptions): GraphiQLPage {
   const made = pages.get(options);
   if (made) return made;
-  const html = renderGraphiQL(options);
+  const html = withInkwellStyle(renderGraphiQL(options));
   const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(([, body]) => `'sha256-${createHash("sha256").update(body!).digest("base64")}'`);
   const contentSecurityPolicy = [
     "default-src 'self'",
