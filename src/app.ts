@@ -85,6 +85,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       transaction: {
         maxWaitMs: config.database.transactionMaxWaitMs,
         timeoutMs: config.database.transactionTimeoutMs,
+        driver: database.transactions,
       },
       countStatements: config.database.countStatements,
     };

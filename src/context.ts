@@ -9,6 +9,7 @@ import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { Prisma } from "./db/generated/prisma/client.js";
 import type { SqlRunner } from "./db/sql-runner.js";
 import { SqlLog, withSqlLog } from "./db/sql-log.js";
+import type { DriverTransactions } from "./db/driver-transactions.js";
 import type { ReadRouting } from "./db/read-routing.js";
 import type { UnitOfWork } from "./db/unit-of-work.js";
 import type { Logger } from "./logger.js";
@@ -40,8 +41,8 @@ export interface AppServices {
   /** Signs and checks the cursors of every paged list. */
   cursors: CursorCodec;
   logger: Logger;
-  /** Limits of the transaction every mutation operation runs in. */
-  transaction: { maxWaitMs: number; timeoutMs: number };
+  /** Limits of the transaction every mutation operation runs in, and where it opens (src/db/unit-of-work.ts). */
+  transaction: { maxWaitMs: number; timeoutMs: number; driver: DriverTransactions | null };
   /** Whether each request records the SQL statements it sends (see DatabaseConfig.countStatements). */
   countStatements: boolean;
 }

@@ -277,7 +277,8 @@ export function databaseFault(error: unknown, depth = 0): DatabaseFault | null {
     meta?: { driverAdapterError?: unknown };
   };
   const text = typeof message === "string" ? message : "";
-  if (code === "57014" || /Query read timeout|statement timeout|Transaction already closed.*timeout/i.test(text)) return "DATABASE_TIMEOUT";
+  // A statement cancelled by statement_timeout, one pg gave up waiting for, or a unit of work past its own timeout (Prisma's P2028 and ours).
+  if (code === "57014" || /Query read timeout|statement timeout|Transaction already closed.*timeout|on an expired transaction/i.test(text)) return "DATABASE_TIMEOUT";
   // A serialization failure or deadlock the unit of work's retries did not get past.
   if (code === "P2034" || code === "40001" || code === "40P01" || kind === "TransactionWriteConflict") return "DATABASE_BUSY";
   if (code === "P2024" || /timeout exceeded when trying to connect|Unable to start a transaction in the given time|Timed out fetching a new connection/i.test(text)) {

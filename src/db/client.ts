@@ -16,6 +16,7 @@ import { lockEmbeddedDatabase } from "./embedded-lock.js";
 import { checkReadiness, postgresReadiness, READINESS_TIMEOUT_MS } from "./readiness.js";
 import { driverTransactionRunner, pgliteRunner, postgresRunner, type SqlRunner } from "./sql-runner.js";
 import { statementNames } from "./statement-names.js";
+import { postgresTransactions, type DriverTransactions } from "./driver-transactions.js";
 
 /**
  * The one long-lived database handle of the process: a single PrismaClient
@@ -29,6 +30,8 @@ export interface Database {
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Runs the project's own SQL straight on the driver (outside transactions). */
   readonly sql: SqlRunner;
+  /** Opens units of work on the driver (PostgreSQL's primary); null on the embedded database, where Prisma opens them. */
+  readonly transactions: DriverTransactions | null;
   /** The read replicas (DATABASE_REPLICA_URLS), each its own pool and client; none on the embedded database. */
   readonly replicas: readonly ReadSource[];
   /** Applies pending migrations; returns the names applied. */
@@ -84,6 +87,7 @@ async function openPostgres(
     prisma,
     adapterFactory: primary.adapterFactory,
     sql: primary.sql,
+    transactions: postgresTransactions(pool, (connection) => postgresRunner(connection, primary.names, onStatement)),
     replicas: replicas.map(({ prisma: replica, sql }) => ({ prisma: replica, sql })),
     // The engine borrows the same pool; it is not instrumented, so migration
     // statements never count against a request.
@@ -130,7 +134,7 @@ function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, 
     driverTransactionRunner((connection) => postgresRunner(connection, names, onStatement)),
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
-  return { pool, adapterFactory, prisma, sql: postgresRunner(pool, names, onStatement) };
+  return { pool, adapterFactory, prisma, names, sql: postgresRunner(pool, names, onStatement) };
 }
 
 /** The startup option that sets a connection's search_path (the schema name is a checked identifier: src/config.ts). */
@@ -191,6 +195,7 @@ async function openPglite(
     prisma,
     adapterFactory,
     sql: pgliteRunner(pglite, onStatement),
+    transactions: null,
     replicas: [],
     migrate: () => applyMigrations(baseFactory),
     // PGlite is one connection in this thread: the check queues behind whatever runs.

@@ -14,9 +14,16 @@ import { timed, type StatementListener } from "./statement-timing.js";
 /** Makes a SQL runner on the connection of a transaction the driver adapter started (its own Transaction object). */
 export type DriverTransactionRunner = (driverTransaction: Transaction) => SqlRunner;
 
-/** Where a transaction started by `withDriverSql` leaves the runner on its connection. */
+/**
+ * What `withDriverSql` tells the transaction Prisma starts under it: where
+ * to leave the runner on its connection (`sql`), or, with `adopt`, not to
+ * start one at all but to run on a transaction the project already opened
+ * on the driver (src/db/driver-transactions.ts), made from the adapter
+ * Prisma uses.
+ */
 export interface DriverSqlSlot {
   sql?: SqlRunner;
+  adopt?: (adapter: SqlDriverAdapter) => Transaction;
 }
 
 const startingTransaction = new AsyncLocalStorage<DriverSqlSlot>();
@@ -26,7 +33,8 @@ const startingTransaction = new AsyncLocalStorage<DriverSqlSlot>();
  * `slot` with a SQL runner on the very connection it runs on, so the
  * project's own statements in that transaction go to the driver, past
  * Prisma's query pipeline, and still run in it: a connection runs its
- * statements in the order they were sent, whoever sent them.
+ * statements in the order they were sent, whoever sent them. With
+ * `slot.adopt`, Prisma's transaction is the one the project opened instead.
  */
 export function withDriverSql<T>(slot: DriverSqlSlot, start: () => T): T {
   return startingTransaction.run(slot, start);
@@ -74,6 +82,8 @@ function instrumentAdapter(inner: SqlDriverAdapter, onStatement?: StatementListe
     executeScript: (script) => timed(statement(script), onStatement, () => inner.executeScript(script)),
     startTransaction: async (isolationLevel?: IsolationLevel) => {
       const slot = startingTransaction.getStore();
+      // Its BEGIN was recorded when the project sent it, and its end will be: nothing of its own to record here.
+      if (slot?.adopt) return instrumentTransaction(slot.adopt(inner), onStatement, true);
       const tx = await timed(statement("BEGIN"), onStatement, () => inner.startTransaction(isolationLevel));
       if (slot && runnerOn) {
         try {
@@ -93,10 +103,11 @@ function instrumentAdapter(inner: SqlDriverAdapter, onStatement?: StatementListe
   };
 }
 
-function instrumentTransaction(inner: Transaction, onStatement?: StatementListener): Transaction {
+function instrumentTransaction(inner: Transaction, onStatement?: StatementListener, adopted = false): Transaction {
   // With a phantom query the adapter ends the transaction itself; otherwise
   // Prisma sends COMMIT/ROLLBACK through executeRaw and we already see it.
-  const endsItself = inner.options.usePhantomQuery;
+  // An adopted one ends where the project sends its COMMIT, and is recorded there.
+  const endsItself = inner.options.usePhantomQuery && !adopted;
   const end = (sql: string, run: () => Promise<void>) => (endsItself ? timed(statement(sql), onStatement, run) : run());
   const tx: Transaction = {
     ...instrumentQueryable(inner, onStatement),

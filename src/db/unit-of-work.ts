@@ -1,10 +1,11 @@
 import type { PrismaTransaction } from "./client.js";
+import type { DriverTransaction, DriverTransactions, IsolationLevel } from "./driver-transactions.js";
 import { withDriverSql, type DriverSqlSlot } from "./instrumented-adapter.js";
 import { transactionRunner, type SqlRunner } from "./sql-runner.js";
 import type { Prisma, PrismaClient } from "./generated/prisma/client.js";
 import type { DomainEvent } from "../events/events.js";
 
-export type IsolationLevel = Prisma.TransactionIsolationLevel;
+export type { IsolationLevel };
 
 /**
  * The transaction of one mutation operation, opened by its first statement
@@ -16,17 +17,27 @@ export type IsolationLevel = Prisma.TransactionIsolationLevel;
  * src/plugins/unit-of-work.ts sends before any resolver runs; signUp and
  * logIn, which hash, have none.)
  *
- * `client` is a stand-in for the transaction's Prisma client: any model
- * method, `$queryRaw`, `$executeRaw` or nested `$transaction` called on it
- * opens the transaction if it is not open yet, then runs on it. `sql` does
- * the same for the project's own SQL, which it sends straight to the
- * driver, on the transaction's connection: Prisma's pipeline cost a
- * mutation more CPU than the statements it sent.
+ * `sql` runs the project's own SQL in the transaction, straight on the
+ * driver, on the transaction's connection. `client` is a stand-in for the
+ * transaction's Prisma client: any model method, `$queryRaw`,
+ * `$executeRaw` or nested `$transaction` called on it runs in the same
+ * transaction.
+ *
+ * On PostgreSQL the transaction is the driver's (src/db/driver-transactions.ts):
+ * BEGIN and COMMIT go straight to the connection, and a Prisma
+ * `$transaction` starts only when the unit first calls Prisma, on that
+ * connection. Prisma's interactive transaction cost a mutation more CPU
+ * than its statements, so a unit that sends only its own SQL (addComment,
+ * sendCredits) never pays for one. On the embedded database, one
+ * connection that PGlite's adapter hands out in turn, Prisma opens the
+ * transaction and the SQL runs on its connection.
  */
 export class UnitOfWork {
-  #transaction: Promise<PrismaTransaction> | undefined;
+  #opened: Promise<void> | undefined;
+  #driverTransaction: DriverTransaction | undefined;
+  #prismaTransaction: Promise<PrismaTransaction> | undefined;
   #settle: ((commit: boolean) => void) | undefined;
-  #done: Promise<void> | undefined;
+  #prismaDone: Promise<void> | undefined;
   readonly client: PrismaTransaction;
   readonly sql: SqlRunner;
   #driverSql: SqlRunner | undefined;
@@ -44,12 +55,14 @@ export class UnitOfWork {
       maxWait: number;
       timeout: number;
       isolationLevel?: IsolationLevel;
+      /** The database's own transactions (PostgreSQL); without them Prisma opens the unit's. */
+      driver?: DriverTransactions | null;
     },
   ) {
-    this.client = deferredClient(() => this.transaction());
+    this.client = deferredClient(() => this.#prisma());
     this.sql = {
       query: async <T>(statement: Prisma.Sql) => {
-        await this.transaction();
+        await this.#open();
         return this.#driverSql!.query<T>(statement);
       },
     };
@@ -66,32 +79,57 @@ export class UnitOfWork {
   }
 
   get started(): boolean {
-    return this.#transaction !== undefined;
+    return this.#opened !== undefined;
   }
 
-  /** The transaction, opened on first use; rejects when it cannot be opened (pool exhausted, database down). */
-  transaction(): Promise<PrismaTransaction> {
-    this.#transaction ??= new Promise<PrismaTransaction>((resolve, reject) => {
+  /** Opens the transaction on first use; rejects when it cannot be opened (pool exhausted, database down). */
+  #open(): Promise<void> {
+    const { driver, isolationLevel, maxWait, timeout } = this.options;
+    this.#opened ??= driver
+      ? driver.begin({ isolationLevel, maxWaitMs: maxWait, timeoutMs: timeout }).then((transaction) => {
+          this.#driverTransaction = transaction;
+          this.#driverSql = transaction.sql;
+        })
+      : this.#prisma().then(() => undefined);
+    return this.#opened;
+  }
+
+  /**
+   * The unit's Prisma transaction, started on first use: on the driver's
+   * transaction when there is one (opened first if need be), else opening
+   * the unit's transaction itself.
+   */
+  #prisma(): Promise<PrismaTransaction> {
+    if (this.options.driver && !this.#driverTransaction) return this.#open().then(() => this.#prisma());
+    this.#prismaTransaction ??= new Promise<PrismaTransaction>((resolve, reject) => {
       const outcome = new Promise<boolean>((settle) => (this.#settle = settle));
-      const slot: DriverSqlSlot = {};
+      const driver = this.#driverTransaction;
+      const slot: DriverSqlSlot = driver ? { adopt: (adapter) => driver.adoptedBy(adapter) } : {};
+      const { maxWait, timeout, isolationLevel } = this.options;
       const started = withDriverSql(slot, () =>
-        this.prisma.$transaction(async (tx) => {
-          // An adapter that hands over no connection (none of ours) still runs the SQL, through Prisma.
-          this.#driverSql = slot.sql ?? transactionRunner(tx);
-          resolve(tx);
-          if (!(await outcome)) throw ROLLBACK;
-        }, this.options),
+        this.prisma.$transaction(
+          async (tx) => {
+            // An adapter that hands over no connection (none of ours) still runs the SQL, through Prisma.
+            this.#driverSql ??= slot.sql ?? transactionRunner(tx);
+            resolve(tx);
+            if (!(await outcome)) throw ROLLBACK;
+          },
+          // An adopted transaction is already open, at its isolation level.
+          driver ? { maxWait, timeout } : { maxWait, timeout, isolationLevel },
+        ),
       );
-      this.#done = started.then(
+      this.#prismaDone = started.then(
         () => undefined,
         (error: unknown) => {
           if (error !== ROLLBACK) throw error;
         },
       );
       // If BEGIN itself fails, the statement that asked for the transaction fails with it.
-      this.#done.catch(reject);
+      this.#prismaDone.catch(reject);
     });
-    return this.#transaction;
+    // Without the driver's, this is the unit's transaction.
+    this.#opened ??= this.#prismaTransaction.then(() => undefined);
+    return this.#prismaTransaction;
   }
 
   /**
@@ -99,13 +137,21 @@ export class UnitOfWork {
    * ROLLBACK otherwise. Rejects when COMMIT fails (then nothing was written).
    */
   async finish(commit: boolean): Promise<void> {
-    if (this.#transaction) {
-      // Opened and waiting: tell it how to end, then wait for the end.
-      await this.#transaction.catch(() => undefined);
+    if (!this.#opened) return;
+    // Opened, or opening: wait for that, whatever its outcome.
+    await this.#opened.catch(() => undefined);
+    let failure: unknown = null;
+    if (this.#prismaTransaction) {
+      // Tell Prisma's transaction how to end, then wait for the end.
+      await this.#prismaTransaction.catch(() => undefined);
       this.#settle?.(commit);
       // A rollback that fails changes nothing: the transaction is gone either way.
-      await (commit ? this.#done : this.#done?.catch(() => undefined));
+      if (commit) failure = await this.#prismaDone!.then(() => null, (error: unknown) => error);
+      else await this.#prismaDone?.catch(() => undefined);
     }
+    // Prisma's part could not commit (it ran past its timeout): the whole transaction rolls back.
+    await this.#driverTransaction?.end(commit && failure === null);
+    if (failure !== null) throw failure;
   }
 }
 

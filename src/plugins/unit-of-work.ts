@@ -151,7 +151,7 @@ async function attemptUnit(
   }: { accountId: number | null; accountLock: AccountLock; isolationLevel: IsolationLevel | undefined; idempotency: Idempotency | null },
 ): Promise<{ result: ExecutionResult; conflict: boolean }> {
   const { prisma, transaction } = database;
-  const unit = new UnitOfWork(prisma, { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs, isolationLevel });
+  const unit = new UnitOfWork(prisma, { maxWait: transaction.maxWaitMs, timeout: transaction.timeoutMs, isolationLevel, driver: transaction.driver });
   const { sql } = unit;
   let viewer: Viewer | null = null;
   let result: ExecutionResult;
