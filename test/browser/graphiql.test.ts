@@ -55,6 +55,21 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
       return route.abort("blockedbyclient");
     });
 
+  /** A first visit, in a profile of its own (GraphiQL keeps the last visit's tabs and restores them), on one page. */
+  const firstVisit = async (run: (page: Page) => Promise<void>) => {
+    const own = await mkdtemp(path.join(tmpdir(), "inkwell-chromium-"));
+    const visit = await chromium.launchPersistentContext(own, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
+    await keepToThisServer(visit);
+    try {
+      const page = await visit.newPage();
+      page.on("pageerror", (error) => consoleErrors.push(error.message));
+      await run(page);
+    } finally {
+      await visit.close();
+      await rm(own, { recursive: true, force: true });
+    }
+  };
+
   beforeAll(async () => {
     // In `allow`, as a development server with a manifest runs: GraphiQL's own documents are text.
     t = await startTestApp("pglite", { env: { TRUSTED_DOCUMENTS: "allow", TRUSTED_DOCUMENTS_MANIFEST: path.resolve("client/gql/persisted-documents.json") } });
@@ -115,13 +130,7 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
   }, 120_000);
 
   it("opens each example tab with a click and runs that tab's own operation", async () => {
-    // A first visit, in a profile of its own: GraphiQL keeps the last visit's tabs and restores them.
-    const own = await mkdtemp(path.join(tmpdir(), "inkwell-chromium-"));
-    const visit = await chromium.launchPersistentContext(own, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
-    await keepToThisServer(visit);
-    try {
-      const page = await visit.newPage();
-      page.on("pageerror", (error) => consoleErrors.push(error.message));
+    await firstVisit(async (page) => {
       const sent: string[] = [];
       page.on("request", (request) => {
         const operationName = (request.postDataJSON() as { operationName?: string } | null)?.operationName;
@@ -156,20 +165,11 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
       expect(sent).toEqual(["Search", "LogIn"]);
       await page.screenshot({ path: path.join(ARTIFACTS, "4-tabs.png") });
       expect(offHost).toEqual([]);
-    } finally {
-      await visit.close();
-      await rm(own, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 
   it("runs the NewComments tab's subscription and shows a comment added meanwhile", async () => {
-    // A first visit, in a profile of its own: GraphiQL keeps the last visit's tabs and restores them.
-    const own = await mkdtemp(path.join(tmpdir(), "inkwell-chromium-"));
-    const visit = await chromium.launchPersistentContext(own, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
-    await keepToThisServer(visit);
-    try {
-      const page = await visit.newPage();
-      page.on("pageerror", (error) => consoleErrors.push(error.message));
+    await firstVisit(async (page) => {
       await page.goto(`${origin}/graphql`);
       const editor = page.locator(".graphiql-query-editor");
       await page.locator(".graphiql-tab", { hasText: "NewComments" }).waitFor({ timeout: 30_000 });
@@ -186,9 +186,6 @@ describe.skipIf(!existsSync(CHROMIUM))("GraphiQL in Chromium, offline, with TRUS
       await expect.poll(async () => (await result.innerText()).replace(/\u00a0/g, " "), { timeout: 30_000 }).toContain("Seen live in GraphiQL.");
       await page.screenshot({ path: path.join(ARTIFACTS, "5-subscription.png") });
       expect(offHost).toEqual([]);
-    } finally {
-      await visit.close();
-      await rm(own, { recursive: true, force: true });
-    }
+    });
   }, 120_000);
 });
