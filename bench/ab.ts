@@ -120,6 +120,22 @@ async function requestBodies(url: string): Promise<Record<WorkloadName, Workload
   };
   const users = (await collect("users", 9)).slice(0, -10);
   const posts = (await collect("posts", 50)).slice(0, -20);
+  const comments = workloads.includes("W4") ? await hotComments() : [];
+  // The cursors of the five hot posts' first 1,000 comments, read from Inkwell like the full run's.
+  async function hotComments(): Promise<{ slug: string; after: string }[]> {
+    const starts: { slug: string; after: string }[] = [];
+    for (let post = 1; post <= 5; post += 1) {
+      const slug = `post-${post}`;
+      let after: string | null = null;
+      for (let page = 0; page < 10; page += 1) {
+        const data: any = await ask(`query($s: String!, $a: String) { post(slug: $s) { comments(first: 100, after: $a) { edges { cursor } pageInfo { endCursor } } } }`, { s: slug, a: after });
+        if (!data?.post || data.post.comments.edges.length < 100) throw new Error(`W4 needs ${slug} with 1,000 comments: seed with --hot-posts 5 --hot-post-comments 5000`);
+        starts.push(...data.post.comments.edges.map((edge: { cursor: string }) => ({ slug, after: edge.cursor })));
+        after = data.post.comments.pageInfo.endCursor;
+      }
+    }
+    return starts;
+  }
   const TAGS = ["writing", "fiction", "poetry", "essays", "craft", "editing", "publishing", "research"];
   const cycle = (items: string[]) => {
     let i = 0;
@@ -133,8 +149,9 @@ async function requestBodies(url: string): Promise<Record<WorkloadName, Workload
     W1: { next: () => JSON.stringify({ query: inkwell.W1, operationName: "W1", variables: { after: user() } }) },
     W2: { next: () => JSON.stringify({ query: inkwell.W2, operationName: "W2", variables: { after: post() } }) },
     W3: workloads.includes("W3") ? await commenter() : { next: () => "" },
-    // On a deep data set (BENCH_DATABASE_URL seeded with --hot-posts): the hot posts' first comments, and the tags' first posts.
-    W4: { next: () => JSON.stringify({ query: inkwell.W4, operationName: "W4", variables: { slug: `post-${1 + (hot = (hot + 1) % 5)}` } }) },
+    // On a deep data set (BENCH_DATABASE_URL seeded with --hot-posts): a page of a hot post's comments after one of its
+    // first 1,000, as the full run pages (bench/lib/inputs.ts), and the tags' first posts.
+    W4: { next: () => JSON.stringify({ query: inkwell.W4, operationName: "W4", variables: comments[(hot = (hot + 7) % comments.length)] }) },
     W5: { next: () => JSON.stringify({ query: inkwell.W5, operationName: "W5", variables: { name: TAGS[(tag = (tag + 1) % TAGS.length)] } }) },
   };
 }
