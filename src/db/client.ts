@@ -87,7 +87,7 @@ async function openPostgres(
     prisma,
     adapterFactory: primary.adapterFactory,
     sql: primary.sql,
-    transactions: postgresTransactions(pool, (connection) => postgresRunner(connection, primary.names, onStatement)),
+    transactions: postgresTransactions(pool, primary.runnerOn),
     replicas: replicas.map(({ prisma: replica, sql }) => ({ prisma: replica, sql })),
     // The engine borrows the same pool; it is not instrumented, so migration
     // statements never count against a request.
@@ -107,7 +107,7 @@ async function openPostgres(
   };
 }
 
-/** One PostgreSQL server: its pool, the Prisma client over it, and the SQL runner on it. */
+/** One PostgreSQL server: its pool, the Prisma client over it, and the SQL runner on it and on its connections. */
 function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, url: string, logger: Logger, onStatement?: StatementListener) {
   const poolConfig: pg.PoolConfig = {
     connectionString: url,
@@ -126,15 +126,17 @@ function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, 
   // a listener that would crash the process.
   pool.on("error", (error) => logger.warn("database pool error", { error }));
   const names = config.preparedStatements ? statementNames() : null;
+  // The project's SQL on one pooled connection: a Prisma transaction's, or a unit of work's own (src/db/driver-transactions.ts).
+  const runnerOn = (connection: Pick<pg.PoolClient, "query">) => postgresRunner(connection, names, onStatement);
   const adapterFactory = instrumentAdapterFactory(
     // Typed as always returning a name; pg runs a statement unnamed when it gets none.
     // `schema`: Prisma qualifies its own table names with it.
     new PrismaPg(pool, { schema: config.schema, ...(names ? { statementNameGenerator: names as (query: SqlQuery) => string } : {}) }),
     onStatement,
-    driverTransactionRunner((connection) => postgresRunner(connection, names, onStatement)),
+    driverTransactionRunner(runnerOn),
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
-  return { pool, adapterFactory, prisma, names, sql: postgresRunner(pool, names, onStatement) };
+  return { pool, adapterFactory, prisma, runnerOn, sql: postgresRunner(pool, names, onStatement) };
 }
 
 /** The startup option that sets a connection's search_path (the schema name is a checked identifier: src/config.ts). */
