@@ -99,18 +99,22 @@ export interface ShutdownOptions {
   onDrained: (forced: boolean) => void;
 }
 
-/** The listener stays open until no connection has arrived for this long… */
+/** The listener stays open until no connection has arrived for this long and none is waiting to be accepted… */
 const QUIET_MS = 100;
-/** …but no longer than this after the signal. */
-const MAX_ACCEPTING_MS = 2_000;
 
 /**
  * Stops an HTTP server without dropping what it was asked:
- * - it keeps accepting for a last call, until connections stop arriving:
- *   a connection the kernel has already completed waits in the listen
- *   backlog until Node accepts it, and closing the listener resets every
- *   connection still there, requests sent and all (a busy server can have
- *   dozens there);
+ * - it keeps accepting for a last call, until connections stop arriving
+ *   and none is left waiting: a connection the kernel has already
+ *   completed waits in the listen backlog until Node accepts it, and
+ *   closing the listener resets every connection still there, requests
+ *   sent and all. Node (libuv since 1.45) accepts one connection per turn
+ *   of the event loop, so a busy server whose turns are long can have
+ *   dozens waiting there for a second or more, and a pause between two
+ *   accepts says nothing about the backlog being empty; a turn that
+ *   accepts nothing does (test/shutdown.test.ts). Accepting stops at half
+ *   the grace period whatever arrives, so the last accepted requests still
+ *   have the other half;
  * - every response from the signal on says `Connection: close`, so each
  *   keep-alive connection ends after the answer it is giving;
  * - once the listener is closed, idle keep-alive connections are closed;
@@ -132,29 +136,33 @@ export function shutDownGracefully(server: Server, { graceMs, lastCallMs, onDrai
   };
   server.prependListener("request", (_request, response) => response.setHeader("connection", "close"));
   const signalledAt = performance.now();
+  const acceptingUntil = signalledAt + graceMs / 2;
   let lastConnectionAt = signalledAt;
+  let accepted = 0;
   server.on("connection", () => {
     lastConnectionAt = performance.now();
+    accepted += 1;
   });
   let reaper: NodeJS.Timeout | undefined;
-  // Checked after the I/O phase (setImmediate), so connections that arrived
-  // while the timer waited have been accepted (and counted) first.
-  const watcher = setInterval(
-    () =>
-      setImmediate(() => {
-        if (done || reaper) return;
-        const now = performance.now();
-        const quiet = now - signalledAt >= lastCallMs && now - lastConnectionAt >= QUIET_MS;
-        if (!quiet && now - signalledAt < MAX_ACCEPTING_MS) return;
-        clearInterval(watcher);
-        // Not http.Server#close, which would close idle keep-alive connections before their last call.
-        net.Server.prototype.close.call(server, () => finish(false));
-        const closeIdle = () => setImmediate(() => closeIdleConnections(server));
-        closeIdle();
-        reaper = setInterval(closeIdle, 50);
-      }),
-    25,
-  );
+  // The timer fires before the turn's I/O phase and the check runs after it
+  // (setImmediate): if that phase accepted nothing, the backlog was empty
+  // when it looked, since libuv accepts whenever the listener is readable.
+  const watcher = setInterval(() => {
+    const acceptedBefore = accepted;
+    setImmediate(() => {
+      if (done || reaper) return;
+      const now = performance.now();
+      const backlogEmpty = accepted === acceptedBefore;
+      const quiet = backlogEmpty && now - signalledAt >= lastCallMs && now - lastConnectionAt >= QUIET_MS;
+      if (!quiet && now < acceptingUntil) return;
+      clearInterval(watcher);
+      // Not http.Server#close, which would close idle keep-alive connections before their last call.
+      net.Server.prototype.close.call(server, () => finish(false));
+      const closeIdle = () => setImmediate(() => closeIdleConnections(server));
+      closeIdle();
+      reaper = setInterval(closeIdle, 50);
+    });
+  }, 25);
   // At the end of the grace period every request still running is answered
   // 503 (what it was doing is abandoned, and rolled back with its
   // connection), then every connection is closed.
