@@ -40,6 +40,8 @@ export interface App {
 export interface AppOptions {
   /** OpenTelemetry's tracer, when the OTEL_* variables ask for traces (src/tracing/tracing.ts); the server starts it. */
   tracer?: Tracer;
+  /** An in-memory embedded database's first contents (OpenOptions in src/db/client.ts); the test suites give one. */
+  embeddedStart?: Blob;
 }
 
 export async function createApp(config: Config, logger: Logger = createLogger(config.logLevel), options: AppOptions = {}): Promise<App> {
@@ -48,11 +50,10 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     ...(metrics ? [(_sql: string, durationMs: number) => metrics.sqlStatements.observe(durationMs / 1000)] : []),
     ...(options.tracer ? [statementSpans(options.tracer)] : []),
   ];
-  const database = await openDatabase(
-    config.database,
-    logger,
-    observers.length ? (sql, durationMs, requestId) => observers.forEach((observe) => observe(sql, durationMs, requestId)) : undefined,
-  );
+  const database = await openDatabase(config.database, logger, {
+    observe: observers.length ? (sql, durationMs, requestId) => observers.forEach((observe) => observe(sql, durationMs, requestId)) : undefined,
+    embeddedStart: options.embeddedStart,
+  });
   metrics?.observePool(() => database.connections());
   let events: EventBus | undefined;
   try {

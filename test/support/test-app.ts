@@ -1,4 +1,5 @@
-import { afterAll, beforeAll } from "vitest";
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createApp, type App } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { SqlLog, withSqlLog, type LoggedStatement } from "../../src/db/sql-log.js";
@@ -82,7 +83,10 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
     ...options.env,
   });
   const logs: LogLine[] = [];
-  const app = await createApp(config, createLogger("debug", (line) => logs.push(JSON.parse(line) as LogLine)));
+  const inMemory = config.database.kind === "pglite" && config.database.dir.startsWith("memory://");
+  const app = await createApp(config, createLogger("debug", (line) => logs.push(JSON.parse(line) as LogLine)), {
+    embeddedStart: inMemory ? await migratedPglite() : undefined,
+  });
   if (kind === "postgres" && options.migrate !== false) await app.database.migrate();
 
   const fetchApp = (path: string, init: RequestInit = {}) =>
@@ -116,6 +120,14 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
       }
     },
   };
+}
+
+let migratedDump: Promise<Blob> | undefined;
+
+/** The migrated embedded database global setup dumped (test/support/global-setup.ts), read once per test process. */
+function migratedPglite(): Promise<Blob> {
+  migratedDump ??= readFile(inject("pgliteTemplate")).then((bytes) => new Blob([bytes]));
+  return migratedDump;
 }
 
 /** Starts an app for the enclosing `describe` and closes it after; read `.current` inside tests. */
