@@ -24,7 +24,7 @@ import { BadUserInputError } from "../errors.js";
  * Strings must also be text PostgreSQL can store: no NUL character (it
  * rejects them) and no lone UTF-16 surrogate (it cannot encode them). A
  * value that breaks any of these is BAD_USER_INPUT naming the field, like
- * `input.title`.
+ * `input.title`, and a list's item by its place, like `input.tags.2`.
  */
 export const DEFAULT_MAX_LENGTH = 1_000;
 /** Ids are Relay global ids: base64 of `Type:number`, a few dozen characters. */
@@ -63,7 +63,8 @@ function checkFor(type: GraphQLInputType, limits: Required<InputLimitExtensions>
     return (value, field) => {
       if (!Array.isArray(value)) return;
       if (value.length > limits.maxItems) throw new BadUserInputError(`"${field}" has more than ${limits.maxItems} items.`, field);
-      if (item) for (const element of value) item(element, field);
+      // An item is named by its place, like `input.posts.3.slug`, as a batch's item errors name it.
+      if (item) value.forEach((element, index) => item(element, `${field}.${index}`));
     };
   }
   if (isScalarType(nullable) && (nullable.name === "String" || nullable.name === "ID")) {

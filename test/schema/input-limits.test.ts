@@ -44,7 +44,7 @@ describe.each(testDatabaseKinds)("input limits on %s", (kind) => {
     ["a title over 200 characters", { title: "x".repeat(201) }, "input.title"],
     ["a body over 100,000 characters", { body: "x".repeat(100_001) }, "input.body"],
     ["more than 10 tags", { tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, "input.tags"],
-    ["a tag over 32 characters", { tags: ["x".repeat(33)] }, "input.tags"],
+    ["a tag over 32 characters", { tags: ["fine", "x".repeat(33)] }, "input.tags.1"],
     ["a NUL byte", { title: "Before\u0000after" }, "input.title"],
     ["a lone surrogate", { body: "Broken \ud800 text" }, "input.body"],
     ["a title of zero-width characters only", { title: "\u200b\u200c\u200d\ufeff" }, "input.title"],
@@ -55,6 +55,19 @@ describe.each(testDatabaseKinds)("input limits on %s", (kind) => {
     const before = await app.current.app.database.prisma.auditEvent.count();
     expectRefused(await createPostWith(input), field);
     expect(await app.current.app.database.prisma.auditEvent.count()).toBe(before);
+  });
+
+  it("names a batch's item by its place, and writes none of the batch", async () => {
+    const posts = [{ title: "Fine", body: "A body." }, { title: "Fine too", body: "A body.", slug: "x".repeat(201) }];
+    const before = await app.current.app.database.prisma.post.count();
+    const response = await app.current.graphql(`mutation($i: ImportPostsInput!) { importPosts(input: $i) { importedCount } }`, {
+      token: author.token,
+      variables: { i: { posts } },
+    });
+    expect(response.body.errors).toMatchObject([
+      { message: '"input.posts.1.slug" is longer than 200 characters.', extensions: { code: "BAD_USER_INPUT", field: "input.posts.1.slug" } },
+    ]);
+    expect(await app.current.app.database.prisma.post.count()).toBe(before);
   });
 
   it("refuses a control character in a name and a NUL in a comment", async () => {
