@@ -2,6 +2,15 @@ import path from "node:path";
 import { SEED_PASSWORD } from "./db/seed-password.js";
 
 /**
+ * Whether an embedded database directory is PGlite's `memory://`: a
+ * database that dies with its process, not a folder to resolve, lock or
+ * start over from a dump.
+ */
+export function inMemory(dir: string): boolean {
+  return dir.startsWith("memory://");
+}
+
+/**
  * Everything Inkwell reads from the environment, read and validated once at
  * start. An invalid value stops the process with a message that names the
  * variable, rather than surfacing later as a confusing runtime failure.
@@ -247,8 +256,7 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError("DATABASE_REPLICA_URLS", "needs DATABASE_URL: the embedded database has no replicas");
     }
     const dir = env.PGLITE_DIR?.trim() || path.join(dataDir, "pglite");
-    // `memory://` is PGlite's in-memory database, not a folder name to resolve.
-    database = { kind: "pglite", dir: dir.startsWith("memory://") ? dir : path.resolve(dir), ...shared };
+    database = { kind: "pglite", dir: inMemory(dir) ? dir : path.resolve(dir), ...shared };
   }
 
   const authSecret = env.AUTH_SECRET?.trim() || null;

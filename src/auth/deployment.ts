@@ -1,5 +1,5 @@
 import { hkdfSync, randomUUID } from "node:crypto";
-import type { DatabaseConfig } from "../config.js";
+import { inMemory, type DatabaseConfig } from "../config.js";
 
 /**
  * The deployment a signed token or cursor belongs to: one PostgreSQL
@@ -14,7 +14,7 @@ export function deploymentOf(database: DatabaseConfig): string {
     const name = decodeURIComponent(new URL(database.url).pathname.slice(1)) || "postgres";
     return `postgres:${name}/${database.schema}`;
   }
-  return database.dir.startsWith("memory://") ? `pglite:memory/${randomUUID()}` : `pglite:${database.dir}`;
+  return inMemory(database.dir) ? `pglite:memory/${randomUUID()}` : `pglite:${database.dir}`;
 }
 
 /**

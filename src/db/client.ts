@@ -3,7 +3,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory, SqlQuery } from "@prisma/driver-adapter-utils";
 import pg from "pg";
-import type { DatabaseConfig } from "../config.js";
+import { inMemory, type DatabaseConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { ConnectionCounts } from "../metrics/metrics.js";
 import { PrismaClient } from "./generated/prisma/client.js";
@@ -178,10 +178,10 @@ async function openPglite(
   onStatement?: StatementListener,
   start?: Blob,
 ): Promise<Database> {
-  const inMemory = config.dir.startsWith("memory://");
-  if (start && !inMemory) throw new Error(`embeddedStart would replace the embedded database in ${config.dir}; it starts in-memory databases only`);
+  const onDisk = !inMemory(config.dir);
+  if (start && onDisk) throw new Error(`embeddedStart would replace the embedded database in ${config.dir}; it starts in-memory databases only`);
   let unlock = async (): Promise<void> => {};
-  if (!inMemory) {
+  if (onDisk) {
     await mkdir(config.dir, { recursive: true });
     // Before PGlite touches a file: a second process on the same directory
     // is refused here instead of corrupting it (src/db/embedded-lock.ts).

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, inject } from "vitest";
 import { createApp, type App } from "../../src/app.js";
-import { loadConfig } from "../../src/config.js";
+import { inMemory, loadConfig } from "../../src/config.js";
 import { SqlLog, withSqlLog, type LoggedStatement } from "../../src/db/sql-log.js";
 import { createLogger } from "../../src/logger.js";
 import { createPostgresTestDatabase, type TestDatabaseKind } from "./databases.js";
@@ -83,9 +83,8 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
     ...options.env,
   });
   const logs: LogLine[] = [];
-  const inMemory = config.database.kind === "pglite" && config.database.dir.startsWith("memory://");
   const app = await createApp(config, createLogger("debug", (line) => logs.push(JSON.parse(line) as LogLine)), {
-    embeddedStart: inMemory ? await migratedPglite() : undefined,
+    embeddedStart: config.database.kind === "pglite" && inMemory(config.database.dir) ? await migratedPglite() : undefined,
   });
   if (kind === "postgres" && options.migrate !== false) await app.database.migrate();
 
