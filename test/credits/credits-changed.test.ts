@@ -81,12 +81,14 @@ describe("creditsChanged and the token's lifetime", () => {
     const t = await startTestApp("pglite", { env: { PGLITE_DIR: dir } });
     try {
       const member = await signUp(t);
-      // A token of this deployment that lives one second.
-      const shortLived = createTokenService(TEST_AUTH_SECRET, 1, deploymentOf({ kind: "pglite", dir } as never));
+      // A token of this deployment that lives three seconds. A JWT's expiry is in whole seconds, so a
+      // token of n seconds lives between n - 1 and n: at one second it could expire before the
+      // subscription's first event on a busy machine, and the test would fail for the wrong reason.
+      const shortLived = createTokenService(TEST_AUTH_SECRET, 3, deploymentOf({ kind: "pglite", dir } as never));
       const token = await shortLived.issue(rowId(member.id));
       const stream = await subscribe<Changed>(t, CREDITS_CHANGED, { token });
       expect((await stream.next()).data!.creditsChanged.balance).toBe(0);
-      const last = await stream.next(3_000);
+      const last = await stream.next(5_000);
       expect(last.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
       expect(last.errors?.[0]?.message).toMatch(/expired/);
       await stream.completed;
