@@ -20,8 +20,10 @@ export function deploymentOf(database: DatabaseConfig): string {
 /**
  * A key of its own for each use (`purpose`) in each deployment, derived
  * from AUTH_SECRET (HKDF-SHA256): a token's signature is no cursor's MAC,
- * and neither is valid in another deployment.
+ * and neither is valid in another deployment. A token's audience is one
+ * too, so a token, which its holder can read, does not carry the
+ * database's name or the server's directories.
  */
-export function derivedKey(secret: string, deployment: string, purpose: "token signing" | "cursor signing"): Buffer {
+export function derivedKey(secret: string, deployment: string, purpose: "token signing" | "token audience" | "cursor signing"): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "inkwell", `${purpose} key\n${deployment}`, 32));
 }

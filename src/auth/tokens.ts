@@ -12,8 +12,8 @@ import { derivedKey } from "./deployment.js";
  * revocable sessions because they need no session table; the price is that a
  * token stays valid until it expires, so lifetimes are short and rotating
  * AUTH_SECRET revokes every token at once. A token is bound to the
- * deployment that issued it (src/auth/deployment.ts): its audience names it,
- * and its key is derived for it.
+ * deployment that issued it (src/auth/deployment.ts): its audience is an
+ * opaque name for it, and its key is derived for it.
  */
 export interface Viewer {
   id: number;
@@ -39,6 +39,8 @@ export interface TokenService {
 export function createTokenService(secret: string, ttlSeconds: number, deployment: string): TokenService {
   // A KeyObject, imported once: handed raw bytes, jose imports the key again on every verify.
   const key = createSecretKey(derivedKey(secret, deployment, "token signing"));
+  // Opaque: anyone holding a token can read its claims, and the deployment's own name is a database name or a path.
+  const audience = derivedKey(secret, deployment, "token audience").subarray(0, 16).toString("base64url");
   /**
    * Tokens whose signature and claims checked out, each until its own expiry:
    * a client sends the same token with every request, and the HMAC check
@@ -54,7 +56,7 @@ export function createTokenService(secret: string, ttlSeconds: number, deploymen
         .setProtectedHeader({ alg: "HS256" })
         .setSubject(String(userId))
         .setIssuer(ISSUER)
-        .setAudience(deployment)
+        .setAudience(audience)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key),
@@ -63,7 +65,7 @@ export function createTokenService(secret: string, ttlSeconds: number, deploymen
       if (known !== undefined) return known;
       try {
         // A token without `exp` would be valid forever.
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: deployment, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience, algorithms: ["HS256"], requiredClaims: ["exp", "sub"] });
         const userId = Number(payload.sub);
         if (!Number.isSafeInteger(userId) || userId <= 0) return null;
         const found: VerifiedToken = { userId, expiresAt: payload.exp! * 1000 };

@@ -36,4 +36,15 @@ describe("token verification", () => {
     expect((await here.verify(token))?.userId).toBe(5);
     expect(await there.verify(token)).toBeNull();
   });
+
+  it("names its deployment without the database's name or the server's directories, which its holder can read", async () => {
+    const deployment = "pglite:/srv/inkwell/.data/pglite";
+    const token = await createTokenService(secret, 60, deployment).issue(5);
+    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+    expect(Object.keys(claims).sort()).toEqual(["aud", "exp", "iat", "iss", "sub"]);
+    expect(claims.aud).toMatch(/^[\w-]{22}$/);
+    expect(token.split(".").map((part) => Buffer.from(part, "base64url").toString("utf8")).join(" ")).not.toMatch(/srv|inkwell\/|pglite/);
+    // The same deployment and secret name the same audience: every instance accepts the others' tokens.
+    expect((await createTokenService(secret, 60, deployment).verify(token))?.userId).toBe(5);
+  });
 });
