@@ -19,7 +19,7 @@ export interface Config {
   nodeEnv: string;
   host: string;
   port: number;
-  /** Where the embedded database and the generated dev secret live. */
+  /** Where the embedded database and the generated dev secret live; `memory://` for nowhere. */
   dataDir: string;
   database: DatabaseConfig;
   /** `null` outside production until src/auth/secret.ts fills it in. */
@@ -211,7 +211,9 @@ function schemaName(env: Env): string {
 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? "development";
-  const dataDir = path.resolve(env.DATA_DIR ?? ".data");
+  // `memory://` keeps nothing on disk: an embedded database in memory and a secret per process.
+  const dataDirSetting = env.DATA_DIR?.trim() || ".data";
+  const dataDir = inMemory(dataDirSetting) ? "memory://" : path.resolve(dataDirSetting);
   const logQueries = boolean(env, "DB_LOG_QUERIES", false);
   const statementTimeoutMs = integer(env, "DB_STATEMENT_TIMEOUT_MS", 10_000, { min: 0 });
   const shared: SharedDbConfig = {
@@ -255,7 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
     if (env.DATABASE_REPLICA_URLS?.trim()) {
       throw new ConfigError("DATABASE_REPLICA_URLS", "needs DATABASE_URL: the embedded database has no replicas");
     }
-    const dir = env.PGLITE_DIR?.trim() || path.join(dataDir, "pglite");
+    const dir = env.PGLITE_DIR?.trim() || (inMemory(dataDir) ? dataDir : path.join(dataDir, "pglite"));
     database = { kind: "pglite", dir: inMemory(dir) ? dir : path.resolve(dir), ...shared };
   }
 

@@ -14,6 +14,13 @@ describe("configuration", () => {
     expect(loadConfig({ PGLITE_DIR: "some/dir" }).database).toMatchObject({ dir: expect.stringMatching(/^\/.+\/some\/dir$/) });
   });
 
+  it("keeps DATA_DIR=memory:// in memory too, with its embedded database, instead of making a folder called memory:", () => {
+    const config = loadConfig({ DATA_DIR: "memory://" });
+    expect(config.dataDir).toBe("memory://");
+    expect(config.database).toMatchObject({ kind: "pglite", dir: "memory://" });
+    expect(loadConfig({ DATA_DIR: "memory://", PGLITE_DIR: "some/dir" }).database).toMatchObject({ dir: expect.stringMatching(/^\/.+\/some\/dir$/) });
+  });
+
   it("reads the pool settings for PostgreSQL", () => {
     const config = loadConfig({
       DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/inkwell",

@@ -22,6 +22,14 @@ describe("the development auth secret and the deployment it signs for", () => {
     }
   });
 
+  it("keeps nothing on disk for DATA_DIR=memory://: a secret per process, like its database", async () => {
+    const before = await readdir(process.cwd());
+    const [first, second] = [await resolveAuthSecret(null, "memory://"), await resolveAuthSecret(null, "memory://")];
+    expect(first).toMatch(/^[\w-]{64}$/);
+    expect(second).not.toBe(first);
+    expect(await readdir(process.cwd())).toEqual(before);
+  });
+
   it("names the database and schema, the same for every instance of one deployment whatever host it connects through", () => {
     const of = (env: Record<string, string>) => deploymentOf(loadConfig(env).database);
     expect(of({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/inkwell", DATABASE_SCHEMA: "tenant_a" })).toBe("postgres:inkwell/tenant_a");
