@@ -85,6 +85,15 @@ export function multiLineText(raw: string, field: string, what: string, max: num
 
 const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]+$/u;
 
+/**
+ * A handle as stored: trimmed and lower-case. Every handle is written so
+ * (signUp), so every lookup and filter by handle reads it so too, and
+ * `@Writer1` finds `writer1` as `Writer1@example.com` logs in as writer1.
+ */
+export function handleAsStored(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
 /** An email address as stored: trimmed, lower-case, with no invisible or control characters; null when it is not one. */
 export function emailAddress(raw: string): string | null {
   const email = raw.trim().toLowerCase();

@@ -59,6 +59,17 @@ describe.each(testDatabaseKinds)("posts on %s", (kind) => {
       expect(response.body.data!.posts.edges.map((e: any) => e.node.slug)).toEqual([published.slug]);
     });
 
+    it("finds a writer by handle in any case, as it was signed up, in the lookup and the feed's filter", async () => {
+      const shouted = ` ${author.handle.toUpperCase()} `;
+      const response = await app.current.graphql(
+        `query($h: String!) { user(handle: $h) { handle } posts(first: 100, filter: { authorHandle: $h }) { edges { node { slug } } } }`,
+        { variables: { h: shouted } },
+      );
+      expectNoErrors(response);
+      expect(response.body.data!.user).toEqual({ handle: author.handle });
+      expect(response.body.data!.posts.edges.map((e: any) => e.node.slug)).toEqual([published.slug]);
+    });
+
     it("returns the viewer's email only to the viewer", async () => {
       const query = `query($h: String!) { user(handle: $h) { email } }`;
       const own = await app.current.graphql(query, { token: author.token, variables: { h: author.handle } });

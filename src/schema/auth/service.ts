@@ -4,7 +4,7 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from "../../auth/pass
 import type { TokenService } from "../../auth/tokens.js";
 import type { Db } from "../../db/client.js";
 import { AccountSuspendedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../errors.js";
-import { emailAddress, TEXT_LIMITS } from "../text.js";
+import { emailAddress, handleAsStored, TEXT_LIMITS } from "../text.js";
 import { validName } from "../user/service.js";
 
 export interface SignUpInput {
@@ -49,7 +49,7 @@ const MAX_PASSWORD = TEXT_LIMITS.password;
 export async function signUp(db: Db, deps: AuthDeps, input: SignUpInput): Promise<AuthResult> {
   const email = emailAddress(input.email);
   if (email === null) throw new BadUserInputError("That is not an email address.", "input.email");
-  const handle = input.handle.trim().toLowerCase();
+  const handle = handleAsStored(input.handle);
   if (!HANDLE.test(handle)) {
     throw new BadUserInputError(`A handle is 3 to ${TEXT_LIMITS.handle} lower-case letters, digits or underscores.`, "input.handle");
   }

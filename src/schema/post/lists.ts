@@ -4,6 +4,7 @@ import { utcTimestamp } from "../../read/values.js";
 import { sortKey, type SortKey } from "../../read/keyset.js";
 import type { RowSource } from "../../read/lookup.js";
 import type { PageBranch, PageSource } from "../../read/page-query.js";
+import { handleAsStored } from "../text.js";
 import { visiblePostSql, visiblePostsOfAuthorSql } from "./access.js";
 
 /**
@@ -58,7 +59,7 @@ export function tagFilterValue(tag: string | null | undefined): string | null {
 
 function normalizedFilter(filter: FeedFilter | null | undefined) {
   return {
-    authorHandle: filter?.authorHandle ?? null,
+    authorHandle: filter?.authorHandle ? handleAsStored(filter.authorHandle) || null : null,
     tag: tagFilterValue(filter?.tag),
     search: filter?.search?.trim() || null,
     publishedAfter: filter?.publishedAfter ?? null,

@@ -23,10 +23,10 @@ export const PostOrder = builder.enumType("PostOrder", {
 
 export const PostFilter = builder.inputType("PostFilter", {
   fields: (t) => ({
-    authorHandle: t.string({ extensions: { maxLength: TEXT_LIMITS.handle } }),
-    tag: t.string({ extensions: { maxLength: TEXT_LIMITS.tag } }),
+    authorHandle: t.string({ description: "Only this writer's posts; the handle ignores case. Blank: any writer.", extensions: { maxLength: TEXT_LIMITS.handle } }),
+    tag: t.string({ description: "Only posts with this tag; the name ignores case. Blank: any tag.", extensions: { maxLength: TEXT_LIMITS.tag } }),
     search: t.string({
-      description: 'Full-text search of title and body, in English with stemming ("running" finds "run"); web-search syntax: "quoted phrases", or, -not.',
+      description: 'Full-text search of title and body, in English with stemming ("running" finds "run"); web-search syntax: "quoted phrases", or, -not. Blank: no search.',
       extensions: { maxLength: TEXT_LIMITS.search },
     }),
     publishedAfter: t.field({ type: "DateTime" }),

@@ -3,6 +3,7 @@ import { containsPattern } from "../../read/values.js";
 import { sortKey } from "../../read/keyset.js";
 import type { RowSource } from "../../read/lookup.js";
 import type { PageSource } from "../../read/page-query.js";
+import { handleAsStored } from "../text.js";
 
 export interface UsersArgs {
   search?: string | null;
@@ -26,10 +27,10 @@ export const allUsers: PageSource<UsersArgs> = {
   },
 };
 
-/** A user by handle (users_handle_key). */
+/** A user by handle, ignoring case as every handle is stored lower-case (users_handle_key). */
 export const userByHandle: RowSource<{ handle: string }> = {
   model: "User",
-  find: ({ args }) => ({ from: Prisma.sql`"users" AS "x"`, where: [Prisma.sql`"x"."handle" = ${args.handle}`] }),
+  find: ({ args }) => ({ from: Prisma.sql`"users" AS "x"`, where: [Prisma.sql`"x"."handle" = ${handleAsStored(args.handle)}`] }),
 };
 
 /** The signed-in user; nothing when signed out. */

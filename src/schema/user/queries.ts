@@ -16,6 +16,7 @@ builder.queryFields((t) => ({
   user: t.field({
     type: User,
     nullable: true,
+    description: "The user with this handle, ignoring case; null when there is none.",
     args: { handle: t.arg.string({ required: true, extensions: { maxLength: TEXT_LIMITS.handle } }) },
     resolve: lookupResolver(userByHandle, User),
   }),
