@@ -37,6 +37,24 @@ describe.each(testDatabaseKinds)("users and profiles on %s", (kind) => {
     expect(response.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "input.avatarUrl" } }]);
   });
 
+  it("refuses a URL with a user name or password, or longer than the limit once percent-encoded, and keeps the profile as it was", async () => {
+    const user = await signUp(app.current);
+    const update = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { profile { website } } }`;
+    expectNoErrors(await app.current.graphql(update, { token: user.token, variables: { input: { website: "https://example.com/me" } } }));
+    for (const website of ["https://bank.example@evil.example/", "https://:secret@example.com/", `https://example.com/${"é".repeat(400)}`]) {
+      const response = await app.current.graphql(update, { token: user.token, variables: { input: { website } } });
+      expect(response.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "input.website" } }]);
+    }
+    const unchanged = await app.current.graphql(`query($h: String!) { user(handle: $h) { profile { website } } }`, { variables: { h: user.handle } });
+    expect(unchanged.body.data!.user.profile.website).toBe("https://example.com/me");
+    // 349 characters as typed, 1,994 percent-encoded: within the limit.
+    const accented = `https://example.com/${"é".repeat(329)}`;
+    const kept = await app.current.graphql(update, { token: user.token, variables: { input: { website: accented } } });
+    expect(kept.body.data!.updateProfile.profile.website).toBe(new URL(accented).toString());
+    const seen = await app.current.graphql(`query($h: String!) { user(handle: $h) { profile { website } } }`, { variables: { h: user.handle } });
+    expect(seen.body.data!.user.profile.website).toHaveLength(1_994);
+  });
+
   it("requires a signed-in viewer to update a profile", async () => {
     expect(errorCodes(await app.current.graphql(`mutation { updateProfile(input: { bio: "x" }) { name } }`))).toEqual(["UNAUTHENTICATED"]);
   });

@@ -8,8 +8,8 @@ const UpdateProfileInput = builder.inputType("UpdateProfileInput", {
   fields: (t) => ({
     name: t.string({ extensions: { maxLength: TEXT_LIMITS.name } }),
     bio: t.string({ extensions: { maxLength: TEXT_LIMITS.bio } }),
-    avatarUrl: t.string({ description: "An absolute http(s) URL.", extensions: { maxLength: TEXT_LIMITS.url } }),
-    website: t.string({ description: "An absolute http(s) URL.", extensions: { maxLength: TEXT_LIMITS.url } }),
+    avatarUrl: t.string({ description: "An absolute http(s) URL without a user name or password; the limit counts it percent-encoded.", extensions: { maxLength: TEXT_LIMITS.url } }),
+    website: t.string({ description: "An absolute http(s) URL without a user name or password; the limit counts it percent-encoded.", extensions: { maxLength: TEXT_LIMITS.url } }),
   }),
 });
 

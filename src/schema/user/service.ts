@@ -45,6 +45,13 @@ export function validName(raw: string, field: string): string {
   return singleLineText(raw, field, "A name", TEXT_LIMITS.name);
 }
 
+/**
+ * A profile link as stored: an absolute http(s) URL in its normal form,
+ * within the limit as stored (percent-encoding makes an `é` six
+ * characters). Every reader of a profile sees it, so it may carry no user
+ * name or password: they would be published, and
+ * `https://bank.example@evil.example/` reads as the bank's.
+ */
 function validUrl(raw: string, field: string): string | null {
   const value = raw.trim();
   if (!value) return null;
@@ -57,6 +64,8 @@ function validUrl(raw: string, field: string): string | null {
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new BadUserInputError("Must be an absolute http(s) URL.", field);
   }
-  if (value.length > TEXT_LIMITS.url) throw new BadUserInputError(`A URL is at most ${TEXT_LIMITS.url} characters.`, field);
-  return url.toString();
+  if (url.username || url.password) throw new BadUserInputError("A URL may not carry a user name or password.", field);
+  const stored = url.toString();
+  if (stored.length > TEXT_LIMITS.url) throw new BadUserInputError(`A URL is at most ${TEXT_LIMITS.url} characters, percent-encoded.`, field);
+  return stored;
 }
