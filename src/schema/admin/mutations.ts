@@ -2,7 +2,7 @@ import { encodeGlobalID } from "@pothos/plugin-relay";
 import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
 import { inWork } from "../mutation-work.js";
-import { AdminPostFilter } from "./types.js";
+import { AdminPostFilter, postCriteriaOf } from "./types.js";
 import { BULK_LIMIT, deletePosts, publishPosts, suspendUsers, unpublishPosts, unsuspendUsers, type BulkResult } from "./service.js";
 
 const ADMINS_ONLY = "Admins only; one unit of work, with one audit event per row changed.";
@@ -63,12 +63,7 @@ builder.mutationFields((t) => ({
     description: `Deletes the posts a filter matches, with their comments; at least one condition must be given. ${ADMINS_ONLY} BAD_USER_INPUT, deleting nothing, for an empty filter or one matching more than ${BULK_LIMIT} posts.`,
     authScopes: { admin: true },
     args: { filter: t.arg({ type: AdminPostFilter, required: true }) },
-    resolve: (_root, { filter }, ctx) => inWork(ctx, (work) =>
-      deletePosts(work, {
-        ...filter,
-        authorId: filter.author == null ? null : databaseIdOf(String(filter.author), "User", "filter.author"),
-      }),
-    ),
+    resolve: (_root, { filter }, ctx) => inWork(ctx, (work) => deletePosts(work, postCriteriaOf(filter))),
   }),
   suspendUsers: t.field({
     type: BulkUsersPayload,

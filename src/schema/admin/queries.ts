@@ -9,10 +9,9 @@ import { streamInChunks } from "../../streaming/chunks.js";
 import { demandOf } from "../../streaming/demand.js";
 import type { Context } from "../../context.js";
 import { BadUserInputError } from "../../errors.js";
-import { databaseIdOf } from "../ids.js";
 import { Post } from "../post/types.js";
 import { requireViewer } from "../viewer.js";
-import { AdminPostFilter } from "./types.js";
+import { AdminPostFilter, postCriteriaOf } from "./types.js";
 import { postConditions, type AdminPostFilter as Filter } from "./lists.js";
 
 /** What a Post's fields read from its row (the type-level select in src/schema/post/types.ts), plus what was planned. */
@@ -46,10 +45,7 @@ builder.queryFields((t) => ({
       if ((stream.initialCount ?? 0) > EXPORT_CHUNK_SIZE) {
         throw new BadUserInputError(`"exportPosts" takes an @stream initialCount of at most ${EXPORT_CHUNK_SIZE}.`, "exportPosts");
       }
-      const criteria: Filter = {
-        ...filter,
-        authorId: filter?.author == null ? null : databaseIdOf(String(filter.author), "User", "filter.author"),
-      };
+      const criteria = postCriteriaOf(filter);
       // Planned once from the document, as the paged lists are: the columns and
       // relations the posts' fields need, compiled to SQL and read on the driver.
       return exported(ctx, criteria, plannedRows(ctx, info, Post.name, "Post"));

@@ -4,6 +4,7 @@ import { utcTimestamp } from "../../read/values.js";
 import { sortKey, type SortKey } from "../../read/keyset.js";
 import type { RowSource } from "../../read/lookup.js";
 import type { PageBranch, PageSource } from "../../read/page-query.js";
+import { normalizeTagName } from "../tag/service.js";
 import { handleAsStored } from "../text.js";
 import { visiblePostSql, visiblePostsOfAuthorSql } from "./access.js";
 
@@ -52,9 +53,9 @@ const TAG_ORDERS: Partial<Record<PostOrderValue, readonly SortKey[]>> = {
 
 const POSTS_WITH_TAG = Prisma.sql`"post_tags" AS "l" JOIN "posts" AS "x" ON "x"."id" = "l"."post_id"`;
 
-/** A tag as a filter names it: tag names are kept lower-case. */
+/** A tag as a filter names it, as stored (normalizeTagName); blank is no filter. */
 export function tagFilterValue(tag: string | null | undefined): string | null {
-  return tag?.trim().toLowerCase() || null;
+  return (tag == null ? "" : normalizeTagName(tag)) || null;
 }
 
 function normalizedFilter(filter: FeedFilter | null | undefined) {
