@@ -11,7 +11,7 @@ import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
 import { MAX_CURSOR_LENGTH } from "./read/cursors.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./read/window.js";
-import { toDatabaseId } from "./schema/ids.js";
+import { checkNodeId } from "./schema/ids.js";
 import { visibleNode } from "./schema/node-visibility.js";
 
 export const builder = new SchemaBuilder<{
@@ -51,14 +51,14 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     nodeQueryOptions: {
-      resolve: async (_root, { id }, ctx, _info, resolveNode) => {
-        toDatabaseId(id.id, id.typename, "id");
+      resolve: async (_root, { id }, ctx, info, resolveNode) => {
+        checkNodeId(id, info.schema, "id");
         return visibleNode(id.typename, await resolveNode(id), ctx);
       },
     },
     nodesQueryOptions: {
-      resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
-        for (const id of ids) toDatabaseId(id.id, id.typename, "ids");
+      resolve: async (_root, { ids }, ctx, info, resolveNodes) => {
+        ids.forEach((id, index) => checkNodeId(id, info.schema, `ids.${index}`));
         const rows = await resolveNodes(ids);
         return ids.map((id, i) => visibleNode(id.typename, rows[i], ctx));
       },

@@ -38,6 +38,28 @@ describe.each(testDatabaseKinds)("error codes on %s", (kind) => {
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
   });
 
+  it("answers an id of any type that is no Node in the same words, so node(id:) lists no types when introspection is off", async () => {
+    const names = ["Spaceship", "Stats", "Profile", "AuthPayload", "PostStatus", "Node", "String", "__Schema", "constructor", "__proto__"];
+    const answers = new Set<string>();
+    for (const name of names) {
+      const response = await app.current.graphql(`query($id: ID!) { node(id: $id) { id } }`, { variables: { id: toGlobalId(name, 1) } });
+      answers.add(JSON.stringify(response.body));
+    }
+    expect([...answers]).toEqual([
+      JSON.stringify({ errors: [{ message: '"id" is not a valid id.', locations: [{ line: 1, column: 19 }], path: ["node"], extensions: { code: "BAD_USER_INPUT", field: "id" } }], data: { node: null } }),
+    ]);
+  });
+
+  it("refuses a node id whose number is not written as Inkwell writes it, and names a bad item of nodes(ids:) by its place", async () => {
+    const author = await signUp(app.current);
+    const post = await createPost(app.current, author);
+    const [, number] = Buffer.from(post.id, "base64").toString().split(":");
+    const padded = await app.current.graphql(`query($id: ID!) { node(id: $id) { id } }`, { variables: { id: toGlobalId("Post", `0${number}`) } });
+    expect(padded.body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "id" } }]);
+    const listed = await app.current.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { variables: { ids: [post.id, toGlobalId("Stats", 1)] } });
+    expect(listed.body.errors).toMatchObject([{ message: '"ids.1" is not a valid id.', extensions: { code: "BAD_USER_INPUT", field: "ids.1" } }]);
+  });
+
   it("answers a bad id in a mutation with BAD_USER_INPUT naming the argument, and writes nothing", async () => {
     const user = await signUp(app.current);
     const before = await app.current.app.database.prisma.auditEvent.count();
