@@ -11,16 +11,24 @@ import { refusal } from "../errors.js";
  *   naming the parameter;
  * - a POST body must be JSON (`application/json`,
  *   `application/graphql-response+json`) or a GraphQL document
- *   (`application/graphql`); anything else, multipart included, since
- *   Inkwell takes no uploads, is HTTP 415 with reason
- *   UNSUPPORTED_MEDIA_TYPE;
+ *   (`application/graphql`); anything else is HTTP 415 with reason
+ *   UNSUPPORTED_MEDIA_TYPE: multipart, since Inkwell takes no uploads, and
+ *   an HTML form's `application/x-www-form-urlencoded`, which Yoga would
+ *   parse, and which any web page can send to another site without asking
+ *   it first (no CORS preflight), as it can `text/plain`;
  * - `operationName`, when given, must be a string (Yoga would ignore any
  *   other value and run the document): HTTP 400, BAD_USER_INPUT naming it.
  */
+const POST_MEDIA_TYPES: ReadonlySet<string> = new Set(["application/json", "application/graphql-response+json", "application/graphql"]);
+
+function mediaTypeOf(request: Request): string {
+  return (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
+}
+
 export function useRequestFormat(): Plugin {
   return {
     onRequestParse({ request, url, requestParser }) {
-      if (request.method === "POST" && !requestParser) {
+      if (request.method === "POST" && (!requestParser || !POST_MEDIA_TYPES.has(mediaTypeOf(request)))) {
         throw new GraphQLError("The request body must be JSON (Content-Type: application/json).", {
           extensions: refusal("UNSUPPORTED_MEDIA_TYPE", { status: 415 }),
         });

@@ -21,6 +21,8 @@ const cases: Array<[string, string, RequestInit, number, Record<string, string>]
   ["GET extensions that are not JSON", get("extensions=%7B%22a%22"), { headers: { accept: "application/json" } }, 400, { reason: "BAD_REQUEST", field: "extensions" }],
   ["a malformed multipart body", "/graphql", post("--xx\r\nbroken", { "content-type": "multipart/form-data; boundary=xx" }), 415, { reason: "UNSUPPORTED_MEDIA_TYPE" }],
   ["a text/plain body", "/graphql", post("{ __typename }", { "content-type": "text/plain" }), 415, { reason: "UNSUPPORTED_MEDIA_TYPE" }],
+  // What an HTML form on any site can post here without a CORS preflight.
+  ["an HTML form's body", "/graphql", post("query=%7B__typename%7D", { "content-type": "application/x-www-form-urlencoded" }), 415, { reason: "UNSUPPORTED_MEDIA_TYPE" }],
   ["a document over the token limit", "/graphql", post(JSON.stringify({ query: `{ ${"__typename ".repeat(3000)}}` })), 400, { reason: "TOKEN_LIMIT" }],
   ["too many aliases", "/graphql", post(JSON.stringify({ query: `{ ${Array.from({ length: 21 }, (_, i) => `a${i}: viewer { id }`).join(" ")} }` })), 400, { reason: "ALIAS_LIMIT" }],
   ["a document too deep", "/graphql", post(JSON.stringify({ query: `{ viewer { ${"posts { edges { node { author { ".repeat(4)}id${" } } } }".repeat(4)} } }` })), 400, { reason: "DEPTH_LIMIT" }],
