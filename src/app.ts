@@ -80,7 +80,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       attempts,
       events: bus,
       sharedReads: new SharedReads(),
-      trustProxy: config.trustProxy,
+      trustedProxies: config.trustedProxies,
       cursors: createCursorCodec(secret, deployment),
       logger,
       transaction: {

@@ -42,8 +42,8 @@ export interface Config {
   trustedDocuments: { mode: "off" | "allow" | "only"; manifestPaths: string[] };
   /** Browser origins allowed to call the API (CORS); none by default. */
   corsOrigins: string[];
-  /** Take the client address from X-Forwarded-For (behind a trusted proxy only). */
-  trustProxy: boolean;
+  /** How many proxies of our own append to X-Forwarded-For: the client is that many entries from its right (src/client-address.ts). */
+  trustedProxies: number;
   rateLimits: RateLimitConfig;
   /** REDIS_URL: the Redis every instance shares, for subscription events and attempt limits; null: one process, all in memory. */
   redisUrl: string | null;
@@ -310,7 +310,7 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: boolean(env, "INTROSPECTION", !production),
     corsOrigins,
     trustedDocuments: { mode: trustedMode, manifestPaths },
-    trustProxy: boolean(env, "TRUST_PROXY", false),
+    trustedProxies: proxyHops(env),
     rateLimits: {
       windowSeconds: integer(env, "RATE_LIMIT_WINDOW_S", 60, { min: 1 }),
       logInPerAddress: integer(env, "RATE_LIMIT_LOGIN_PER_ADDRESS", 20, { min: 1 }),
@@ -395,6 +395,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === undefined || raw === "") return fallback;
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(", ")}`);
   return raw as T;
+}
+
+/** TRUST_PROXY: a number of proxies, or true for one (what it meant when it was on or off). */
+function proxyHops(env: Env): number {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw && /^\d+$/.test(raw)) return integer(env, "TRUST_PROXY", 0, { min: 0, max: 10 });
+  return boolean(env, "TRUST_PROXY", false) ? 1 : 0;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import type { YogaInitialContext } from "graphql-yoga";
+import { clientAddressOf } from "./client-address.js";
 import { databaseFault } from "./errors.js";
 import type { AttemptLimits } from "./auth/attempt-limits.js";
 import type { EventBus } from "./events/bus.js";
@@ -36,8 +37,8 @@ export interface AppServices {
   events: EventBus;
   /** Reads the subscribers of this process share while they are in flight. */
   sharedReads: SharedReads;
-  /** Take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
+  /** How many proxies of our own stand in front, appending to X-Forwarded-For (src/client-address.ts). */
+  trustedProxies: number;
   /** Signs and checks the cursors of every paged list. */
   cursors: CursorCodec;
   logger: Logger;
@@ -57,7 +58,7 @@ export interface AuthServices {
 
 /** Facts of the HTTP request that single features use. */
 export interface ClientInfo {
-  /** The client's network address (from X-Forwarded-For only when TRUST_PROXY is on): attempt limits. */
+  /** The client's network address (src/client-address.ts): attempt limits. */
   readonly address: string;
   /** The Idempotency-Key header (src/plugins/unit-of-work.ts); null without one. */
   readonly idempotencyKey: string | null;
@@ -129,7 +130,7 @@ export async function createContext(services: AppServices, initial: InitialConte
     reader: { viewer, prisma: source.prisma, sql: source.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
     loaders: createLoaders(source.prisma, viewer),
     client: {
-      address: clientAddressOf(initial, services.trustProxy),
+      address: clientAddressOf(initial, services.trustedProxies),
       idempotencyKey: initial.request.headers.get("idempotency-key"),
     },
     log,
@@ -235,13 +236,4 @@ function viewerLookupFailed(error: unknown, log: Logger): never {
   if (!fault) throw error;
   log.warn("database fault", { code: fault, during: "viewer lookup", error });
   throw new GraphQLError("The database is not available.", { originalError: error instanceof Error ? error : new Error(String(error)) });
-}
-
-function clientAddressOf(initial: YogaInitialContext, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = initial.request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  const req = (initial as unknown as { req?: { socket?: { remoteAddress?: string } } }).req;
-  return req?.socket?.remoteAddress ?? "unknown";
 }

@@ -226,6 +226,25 @@ describe.each(testDatabaseKinds)("attempt limits on %s", (kind) => {
   });
 });
 
+describe("attempt limits behind a proxy", () => {
+  // One proxy of our own in front: it appends the address it was called from.
+  const proxied = useTestApp("pglite", { env: { TRUST_PROXY: "1", RATE_LIMIT_LOGIN_PER_ADDRESS: "3", RATE_LIMIT_LOGIN_PER_ACCOUNT: "100" } });
+  const attempt = (forwardedFor: string) =>
+    proxied.current.graphql(`mutation($i: LogInInput!) { logIn(input: $i) { token } }`, {
+      variables: { i: { email: `${unique("nobody")}@example.com`, password: "wrong password" } },
+      headers: { "x-forwarded-for": forwardedFor },
+    });
+
+  it("counts the address the proxy saw, whatever the client wrote in X-Forwarded-For before it", async () => {
+    const codes = [];
+    // A client writing a new address of its own in each request, left of the one the proxy appends.
+    for (let i = 1; i <= 4; i += 1) codes.push(errorCodes(await attempt(`198.51.100.${i}, 203.0.113.7`))[0]);
+    expect(codes).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"]);
+    // Another client behind the same proxy is its own address.
+    expect(errorCodes(await attempt("203.0.113.8"))).toEqual(["UNAUTHENTICATED"]);
+  });
+});
+
 // Needs a Redis server: set TEST_REDIS_URL (CI does) to run it.
 describe.runIf(process.env.TEST_REDIS_URL)("attempt limits shared through Redis", () => {
   const redisUrl = process.env.TEST_REDIS_URL!;
