@@ -7,7 +7,8 @@ import type { GraphiQLOptions } from "graphql-yoga";
  * GraphiQL's scripts, styles and workers inline, so the page makes no
  * request to anything but this server (no CDN, which offline, on a
  * locked-down network or under a strict Content-Security-Policy would leave
- * a blank page). The page is rendered once, and sent with a CSP that lets
+ * a blank page). The page is rendered once, and sent (by
+ * src/plugins/graphiql.ts, gzipped and with an ETag) with a CSP that lets
  * it reach nothing else: its two inline scripts by hash, workers from blob
  * URLs, connections to this origin only.
  */
@@ -114,6 +115,8 @@ export function graphiqlOptions(demoPassword: string | null): GraphiQLOptions {
 export interface GraphiQLPage {
   html: string;
   contentSecurityPolicy: string;
+  /** A strong validator of the page, for `If-None-Match`: the same page has the same one in every instance. */
+  etag: string;
 }
 
 const pages = new WeakMap<GraphiQLOptions, GraphiQLPage>();
@@ -155,7 +158,7 @@ export function graphiqlPage(options: GraphiQLOptions): GraphiQLPage {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join("; ");
-  const page = { html, contentSecurityPolicy };
+  const page = { html, contentSecurityPolicy, etag: `"${createHash("sha256").update(html).digest("base64url").slice(0, 27)}"` };
   pages.set(options, page);
   return page;
 }

@@ -1,5 +1,5 @@
 import { GraphQLError } from "graphql";
-import { createYoga, type GraphiQLOptions, type Plugin } from "graphql-yoga";
+import { createYoga } from "graphql-yoga";
 import type { AppServices, Context } from "./context.js";
 import { createContext } from "./context.js";
 import type { Database } from "./db/client.js";
@@ -24,12 +24,14 @@ import { useSubscriptions } from "./plugins/subscriptions.js";
 import { useSseKeepAlive } from "./plugins/sse-keep-alive.js";
 import type { OpenSubscriptions } from "./events/open-subscriptions.js";
 import type { Tracer } from "@opentelemetry/api";
-import { graphiqlOptions, graphiqlPage } from "./graphiql.js";
+import { graphiqlOptions } from "./graphiql.js";
+import { useGraphiQLPage } from "./plugins/graphiql.js";
 import { useTrustedDocuments, type TrustedDocuments, type TrustedDocumentsMode } from "./plugins/trusted-documents.js";
 import { buildSchema } from "./schema/index.js";
 
 /** Far above any real operation (a post body is at most 100,000 characters), far below what hurts. */
 export const MAX_REQUEST_BODY_BYTES = 1_048_576;
+const GRAPHQL_ENDPOINT = "/graphql";
 
 /** The switches that differ between development and production (src/config.ts has their defaults). */
 export interface YogaSettings {
@@ -59,11 +61,11 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
   return createYoga<Record<string, unknown>, Context>({
     schema: buildSchema(),
     context: (initial) => createContext(services, initial),
-    graphqlEndpoint: "/graphql",
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: "/healthz",
     landingPage: false,
-    graphiql: graphiql ?? false,
-    renderGraphiQL: () => graphiqlPage(graphiql!).html,
+    // Served by useGraphiQLPage, compressed and with an ETag.
+    graphiql: false,
     // GraphQL over HTTP's and Relay's ways to name a trusted document (src/plugins/trusted-documents.ts).
     extraParamNames: ["documentId", "doc_id"],
     cors: corsFromAllowList(settings.corsOrigins),
@@ -79,7 +81,7 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
       useRequestBodyLimit(MAX_REQUEST_BODY_BYTES),
       useRequestIdHeader(),
       useMigrationGate(() => database.ready(), { migrated }),
-      ...(graphiql ? [useGraphiQLSecurityPolicy(graphiql)] : []),
+      ...(graphiql ? [useGraphiQLPage(graphiql, GRAPHQL_ENDPOINT)] : []),
       ...(settings.trustedDocuments.mode === "off" ? [] : [useTrustedDocuments(settings.trustedDocuments.mode, settings.trustedDocuments.documents)]),
       useQueryLimits(),
       ...(settings.introspection ? [] : [useNoIntrospection()]),
@@ -96,17 +98,6 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
       useOperationLog(),
     ],
   });
-}
-
-/** GraphiQL's page goes out with the policy that keeps it on this server (src/graphiql.ts). */
-function useGraphiQLSecurityPolicy(options: GraphiQLOptions): Plugin {
-  return {
-    onResponse({ response }) {
-      if (response.headers.get("content-type")?.startsWith("text/html")) {
-        response.headers.set("content-security-policy", graphiqlPage(options).contentSecurityPolicy);
-      }
-    },
-  };
 }
 
 /**

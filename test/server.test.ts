@@ -5,6 +5,7 @@ import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { testDatabaseKinds, uniqueDatabaseName, urlForDatabase, withAdminClient } from "./support/databases.js";
 import { signUp } from "./support/fixtures.js";
@@ -26,6 +27,34 @@ describe.each(testDatabaseKinds)("HTTP surface on %s", (kind) => {
     // Served whole: no script, style or icon from a CDN, and a policy that allows none.
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//);
     expect(response.headers.get("content-security-policy")).toMatch(/^default-src 'self'; script-src 'self' blob: 'sha256-[^']+';.*connect-src 'self'/);
+  });
+
+  it("sends GraphiQL's 9 MB gzipped to a browser that takes gzip, and an unchanged page again as a 304 with no body", async () => {
+    const plain = await app.current.fetch("/graphql", { headers: { accept: "text/html" } });
+    const html = await plain.text();
+    expect(html.length).toBeGreaterThan(5_000_000);
+    const etag = plain.headers.get("etag");
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    expect(plain.headers.get("content-encoding")).toBeNull();
+
+    const zipped = await app.current.fetch("/graphql", { headers: { accept: "text/html", "accept-encoding": "gzip, deflate, br" } });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(zipped.headers.get("vary")).toMatch(/accept-encoding/i);
+    const body = Buffer.from(await zipped.arrayBuffer());
+    expect(body.length).toBeLessThan(html.length / 3);
+    expect(gunzipSync(body).toString("utf8")).toBe(html);
+    expect(zipped.headers.get("content-security-policy")).toBe(plain.headers.get("content-security-policy"));
+    // gzip refused outright: the page as it is.
+    const refused = await app.current.fetch("/graphql", { headers: { accept: "text/html", "accept-encoding": "gzip;q=0, identity" } });
+    expect(refused.headers.get("content-encoding")).toBeNull();
+    expect((await refused.text()).length).toBe(html.length);
+
+    const again = await app.current.fetch("/graphql/", { headers: { accept: "text/html", "accept-encoding": "gzip", "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+    expect(await again.text()).toBe("");
+    const stale = await app.current.fetch("/graphql", { headers: { accept: "text/html", "if-none-match": '"an-older-page"' } });
+    expect(stale.status).toBe(200);
   });
 
   it("answers GraphQL over GET and POST", async () => {
