@@ -79,6 +79,8 @@ export interface RateLimitConfig {
   logInPerAddress: number;
   logInPerAccount: number;
   signUpPerAddress: number;
+  /** Mutation operations one signed-in account may send per window: posts, comments and transfers by a script are bounded too. */
+  writesPerAccount: number;
   /** A Redis server shared by every instance; the counts stay in memory (per instance) without one. */
   redisUrl: string | null;
 }
@@ -316,6 +318,7 @@ export function loadConfig(env: Env = process.env): Config {
       logInPerAddress: integer(env, "RATE_LIMIT_LOGIN_PER_ADDRESS", 20, { min: 1 }),
       logInPerAccount: integer(env, "RATE_LIMIT_LOGIN_PER_ACCOUNT", 5, { min: 1 }),
       signUpPerAddress: integer(env, "RATE_LIMIT_SIGNUP_PER_ADDRESS", 5, { min: 1 }),
+      writesPerAccount: integer(env, "RATE_LIMIT_WRITES_PER_ACCOUNT", 120, { min: 1 }),
       // RATE_LIMIT_REDIS_URL keeps attempt counts apart from the events' Redis; REDIS_URL serves both.
       redisUrl: env.RATE_LIMIT_REDIS_URL?.trim() || env.REDIS_URL?.trim() || null,
     },

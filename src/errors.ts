@@ -155,8 +155,8 @@ export class AccountSuspendedError extends AppError {
 
 /** Too many attempts from this address or at this account; retry after `retryAfterSeconds` (HTTP 429). */
 export class RateLimitedError extends AppError {
-  constructor(retryAfterSeconds: number) {
-    super("RATE_LIMITED", `Too many attempts; try again in ${retryAfterSeconds} s.`, {
+  constructor(retryAfterSeconds: number, what = "attempts") {
+    super("RATE_LIMITED", `Too many ${what}; try again in ${retryAfterSeconds} s.`, {
       retryAfter: retryAfterSeconds,
       http: { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
     });

@@ -4,7 +4,7 @@ import type { RateLimitConfig } from "../config.js";
 import { RateLimitedError } from "../errors.js";
 
 /**
- * How often a client may try a password or create an account:
+ * How often a client may try a password, create an account or write:
  * rate-limiter-flexible counts attempts per client address and per account
  * in fixed windows. The counts live in memory, per instance, unless
  * RATE_LIMIT_REDIS_URL names a Redis every instance shares; if that Redis
@@ -16,6 +16,13 @@ export interface AttemptLimits {
   logIn(address: string, email: string): Promise<void>;
   /** Counts a sign-up; RATE_LIMITED when the address has had too many. */
   signUp(address: string): Promise<void>;
+  /**
+   * Counts a mutation operation of a signed-in account; RATE_LIMITED when it
+   * has sent too many. Every input is bounded, and so is how many a script
+   * with one account can send: without it, a loop of addComment or
+   * importPosts fills the database as fast as it commits.
+   */
+  write(accountId: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,12 +41,13 @@ export function createAttemptLimits(config: RateLimitConfig): AttemptLimits {
   const logInByAddress = limiter("login-address", config.logInPerAddress);
   const logInByAccount = limiter("login-account", config.logInPerAccount);
   const signUpByAddress = limiter("signup-address", config.signUpPerAddress);
+  const writesByAccount = limiter("writes-account", config.writesPerAccount);
 
-  const consume = async (rateLimiter: RateLimiterAbstract, key: string) => {
+  const consume = async (rateLimiter: RateLimiterAbstract, key: string, what?: string) => {
     try {
       await rateLimiter.consume(key);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      if (rejection instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)), what);
       throw rejection;
     }
   };
@@ -49,6 +57,7 @@ export function createAttemptLimits(config: RateLimitConfig): AttemptLimits {
       await consume(logInByAccount, email);
     },
     signUp: (address) => consume(signUpByAddress, address),
+    write: (accountId) => consume(writesByAccount, String(accountId), "writes from this account"),
     close: async () => {
       redis?.disconnect();
     },

@@ -24,7 +24,7 @@ import { operationOf, rootFieldNames } from "./operation.js";
 type Execute = (args: ExecutionArgs) => unknown;
 
 /** Where units of work open their transactions, and their limits. */
-export type UnitOfWorkDatabase = Pick<AppServices, "prisma" | "transaction" | "reads" | "events">;
+export type UnitOfWorkDatabase = Pick<AppServices, "prisma" | "transaction" | "reads" | "events" | "attempts">;
 
 /** Attempts of a unit of work that loses a race (serialization failure, deadlock) before it gives up. */
 export const MAX_ATTEMPTS = 4;
@@ -123,6 +123,14 @@ async function executeAsUnit(database: UnitOfWorkDatabase, execute: Execute, arg
   // signUp and logIn act for nobody: no account to read, nor a connection to hold while they hash a password.
   const openToAll = openFields(args.schema);
   const accountId = rootFields.every((name) => openToAll.has(name)) ? null : ctx.tokenAccountId;
+  if (accountId !== null) {
+    // Counted before the unit opens: a refused operation holds no connection and writes nothing. Replays count too.
+    try {
+      await database.attempts.write(accountId);
+    } catch (error) {
+      return failed(asGraphQLError(error));
+    }
+  }
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptUnit(database, execute, args, ctx, { accountId, accountLock, isolationLevel, idempotency });
     if (!outcome.conflict || attempt === MAX_ATTEMPTS) {

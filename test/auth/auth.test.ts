@@ -198,7 +198,9 @@ describe.each(testDatabaseKinds)("authentication on %s", (kind) => {
 });
 
 describe.each(testDatabaseKinds)("attempt limits on %s", (kind) => {
-  const limited = useTestApp(kind, { env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: "3", RATE_LIMIT_LOGIN_PER_ADDRESS: "5", RATE_LIMIT_SIGNUP_PER_ADDRESS: "4" } });
+  const limited = useTestApp(kind, {
+    env: { RATE_LIMIT_LOGIN_PER_ACCOUNT: "3", RATE_LIMIT_LOGIN_PER_ADDRESS: "5", RATE_LIMIT_SIGNUP_PER_ADDRESS: "4" },
+  });
 
   it("limits log-in attempts per account and per address: RATE_LIMITED, HTTP 429 with Retry-After", async () => {
     const attempt = (email: string) =>
@@ -223,6 +225,28 @@ describe.each(testDatabaseKinds)("attempt limits on %s", (kind) => {
       codes.push(errorCodes(response)[0] ?? "OK");
     }
     expect(codes).toEqual(["OK", "OK", "OK", "OK", "RATE_LIMITED"]);
+  });
+});
+
+describe.each(testDatabaseKinds)("write limits on %s", (kind) => {
+  const limited = useTestApp(kind, { env: { RATE_LIMIT_WRITES_PER_ACCOUNT: "3" } });
+
+  it("limits the mutations of one account: the one past the limit is RATE_LIMITED with Retry-After, sends no statement and writes nothing", async () => {
+    const [writer, other] = [await signUp(limited.current), await signUp(limited.current)];
+    const update = (user: typeof writer, bio: string) =>
+      limited.current.graphql(`mutation($bio: String) { updateProfile(input: { bio: $bio }) { profile { bio } } }`, { token: user.token, variables: { bio } });
+    for (const bio of ["one", "two", "three"]) expectNoErrors(await update(writer, bio));
+    const refused = await update(writer, "four");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ data: null, errors: [{ message: expect.stringMatching(/^Too many writes from this account/), extensions: { code: "RATE_LIMITED" } }] });
+    expect(refused.statements).toEqual([]);
+    // Reads go on, and show the last write that was let through; another account writes on.
+    const seen = await limited.current.graphql(`{ viewer { profile { bio } } }`, { token: writer.token });
+    expect(seen.body.data).toEqual({ viewer: { profile: { bio: "three" } } });
+    expectNoErrors(await update(other, "mine"));
+    const audited = await limited.current.app.database.prisma.auditEvent.count({ where: { action: "user.updateProfile", actor: { handle: writer.handle } } });
+    expect(audited).toBe(3);
   });
 });
 

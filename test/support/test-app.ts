@@ -77,6 +77,7 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
     DB_IDLE_TIMEOUT_MS: "10000",
     // Suites sign many users up from one address; the rate-limit tests ask for tight limits.
     RATE_LIMIT_LOGIN_PER_ADDRESS: "100000",
+    RATE_LIMIT_WRITES_PER_ACCOUNT: "100000",
     RATE_LIMIT_LOGIN_PER_ACCOUNT: "100000",
     RATE_LIMIT_SIGNUP_PER_ADDRESS: "100000",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: "memory://" }),
