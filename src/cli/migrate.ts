@@ -7,18 +7,19 @@
  * the schema, so creating one needs no database server.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { withDatabase } from "../db/lifecycle.js";
 import { createMigration } from "../db/migrations.js";
+import { pgliteAdapterFactory } from "../db/pglite-adapter.js";
+import { PGLITE_EXTENSIONS } from "../db/pglite-extensions.js";
 import { runScript } from "./run-script.js";
 
 async function main(argv: string[]): Promise<void> {
   const [command, name] = argv;
   if (command === "create") {
     if (!name) throw new Error("usage: npm run db:migrate:create -- <name>");
-    const scratch = new PGlite();
+    const scratch = new PGlite({ extensions: PGLITE_EXTENSIONS });
     try {
-      const dir = await createMigration(new PrismaPGlite(scratch), name);
+      const dir = await createMigration(pgliteAdapterFactory(scratch), name);
       console.log(dir ? `Created ${dir}` : "prisma/schema.prisma matches the migrations; nothing to create.");
     } finally {
       await scratch.close();

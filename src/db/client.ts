@@ -15,6 +15,7 @@ import { postgresMigrationAdapter } from "./postgres-migrations.js";
 import { lockEmbeddedDatabase } from "./embedded-lock.js";
 import { checkReadiness, postgresReadiness, READINESS_TIMEOUT_MS } from "./readiness.js";
 import { driverTransactionRunner, pgliteRunner, postgresRunner, type SqlRunner } from "./sql-runner.js";
+import { PGLITE_EXTENSIONS } from "./pglite-extensions.js";
 import { statementNames } from "./statement-names.js";
 import { postgresTransactions, type DriverTransactions } from "./driver-transactions.js";
 
@@ -141,7 +142,7 @@ function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, 
   pool.on("error", (error) => logger.warn("database pool error", { error }));
   const names = config.preparedStatements ? statementNames() : null;
   // The project's SQL on one pooled connection: a Prisma transaction's, or a unit of work's own (src/db/driver-transactions.ts).
-  const runnerOn = (connection: Pick<pg.PoolClient, "query">) => postgresRunner(connection, names, onStatement);
+  const runnerOn = (connection: Pick<pg.PoolClient, "query">) => postgresRunner({ kind: "transaction", connection }, names, onStatement, config.genericPlans);
   const adapterFactory = instrumentAdapterFactory(
     // Typed as always returning a name; pg runs a statement unnamed when it gets none.
     // `schema`: Prisma qualifies its own table names with it.
@@ -150,7 +151,7 @@ function connectPostgres(config: Extract<DatabaseConfig, { kind: "postgres" }>, 
     driverTransactionRunner(runnerOn),
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
-  return { pool, adapterFactory, prisma, runnerOn, sql: postgresRunner(pool, names, onStatement) };
+  return { pool, adapterFactory, prisma, runnerOn, sql: postgresRunner({ kind: "pool", pool }, names, onStatement, config.genericPlans) };
 }
 
 /** The startup option that sets a connection's search_path (the schema name is a checked identifier: src/config.ts). */
@@ -194,7 +195,7 @@ async function openPglite(
   // cannot keep. DB_STATEMENT_TIMEOUT_MS applies to PostgreSQL.
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create({ dataDir: config.dir, ...(start ? { loadDataDir: start } : {}) });
+    pglite = await PGlite.create({ dataDir: config.dir, extensions: PGLITE_EXTENSIONS, ...(start ? { loadDataDir: start } : {}) });
   } catch (error) {
     await unlock();
     throw error;

@@ -1,4 +1,4 @@
-import type { PGlite } from "@electric-sql/pglite";
+import { PGlite } from "@electric-sql/pglite";
 import type {
   IsolationLevel,
   SqlDriverAdapter,
@@ -6,6 +6,7 @@ import type {
   Transaction,
 } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PGLITE_EXTENSIONS } from "./pglite-extensions.js";
 
 /**
  * PGlite's Prisma adapter, made to behave like @prisma/adapter-pg where it
@@ -14,7 +15,9 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
  * - isolation levels: the adapter sends SET TRANSACTION before BEGIN, where
  *   PostgreSQL ignores it; we send it as the transaction's first statement;
  * - savepoints (nested `$transaction`): the adapter has none; PGlite runs
- *   SAVEPOINT / ROLLBACK TO / RELEASE like any PostgreSQL.
+ *   SAVEPOINT / ROLLBACK TO / RELEASE like any PostgreSQL;
+ * - the shadow database the schema engine replays migrations on has the
+ *   extensions they create (PGLITE_EXTENSIONS).
  */
 export function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAdapterFactory {
   const inner = new PrismaPGlite(pglite);
@@ -22,7 +25,8 @@ export function pgliteAdapterFactory(pglite: PGlite): SqlMigrationAwareDriverAda
     provider: inner.provider,
     adapterName: inner.adapterName,
     connect: async () => withTransactionFeatures(await inner.connect()),
-    connectToShadowDb: () => inner.connectToShadowDb(),
+    // The adapter's own shadow database is a PGlite without extensions, where the migration creating pg_trgm fails.
+    connectToShadowDb: () => new PrismaPGlite(new PGlite({ dataDir: "memory://shadow", extensions: PGLITE_EXTENSIONS })).connect(),
   };
 }
 

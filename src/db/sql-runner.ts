@@ -3,6 +3,7 @@ import type { Transaction } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import type { Prisma } from "./generated/prisma/client.js";
 import type { PrismaTransaction } from "./handles.js";
+import { isPlannedPerExecution } from "./statement-names.js";
 import { timed, type StatementListener } from "./statement-timing.js";
 
 /**
@@ -44,10 +45,25 @@ const TIMESTAMP = 1114;
 const INT8 = 20;
 const utcTimestamp = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
 
+/**
+ * Where a postgresRunner sends its statements: the pool (reads, each on
+ * whichever connection is free), or one connection in a transaction.
+ */
+export type PostgresConnections = { kind: "pool"; pool: Pick<pg.Pool, "query" | "connect"> } | { kind: "transaction"; connection: Pick<pg.PoolClient, "query"> };
+
+/**
+ * The runner over pg. With `genericPlans` (connections that force generic
+ * plans), a statement planned per execution (src/db/statement-names.ts)
+ * runs with `plan_cache_mode = auto`: on a connection of its own, set and
+ * reset around it (a connection whose reset fails is closed, never handed
+ * back planning otherwise), or for the rest of the transaction it is in.
+ * Those settings go to the SQL log too: they are statements on the wire.
+ */
 export function postgresRunner(
-  pool: Pick<pg.Pool, "query">,
+  connections: PostgresConnections,
   statementName: ((query: { sql: string }) => string | undefined) | null,
   onStatement?: StatementListener,
+  genericPlans = false,
 ): SqlRunner {
   const types = {
     getTypeParser: ((oid: number, format?: "text" | "binary") => {
@@ -56,16 +72,36 @@ export function postgresRunner(
       return pg.types.getTypeParser(oid, format);
     }) as pg.CustomTypesConfig["getTypeParser"],
   };
+  const send = (connection: Pick<pg.PoolClient, "query">, text: string, values: unknown[]) =>
+    timed(
+      { sql: text, args: values },
+      onStatement,
+      () => connection.query({ name: statementName?.({ sql: text }), text, values, types }),
+      (done) => rowsReturned(done.rows),
+    );
+  const setting = (connection: Pick<pg.PoolClient, "query">, text: string) => timed({ sql: text, args: [] }, onStatement, () => connection.query(text), () => 0);
   return {
     query: async <T>(sql: Prisma.Sql) => {
       const { text, values } = sql;
-      const result = await timed(
-        { sql: text, args: values },
-        onStatement,
-        () => pool.query({ name: statementName?.({ sql: text }), text, values, types }),
-        (done) => rowsReturned(done.rows),
-      );
-      return result.rows as T[];
+      if (!genericPlans || !isPlannedPerExecution(text)) {
+        const connection = connections.kind === "pool" ? connections.pool : connections.connection;
+        return (await send(connection, text, values)).rows as T[];
+      }
+      if (connections.kind === "transaction") {
+        await setting(connections.connection, "SET LOCAL plan_cache_mode = auto");
+        return (await send(connections.connection, text, values)).rows as T[];
+      }
+      const connection = await connections.pool.connect();
+      try {
+        await setting(connection, "SET plan_cache_mode = auto");
+        const result = await send(connection, text, values);
+        await setting(connection, "RESET plan_cache_mode");
+        connection.release();
+        return result.rows as T[];
+      } catch (error) {
+        connection.release(error instanceof Error ? error : true);
+        throw error;
+      }
     },
   };
 }

@@ -109,7 +109,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("units of work on the driver's t
   it("waits at most maxWait for a connection (DATABASE_BUSY), and a connection that comes later goes back to the pool", async () => {
     const pool = new pg.Pool({ connectionString: serverUrl(), max: 1 });
     try {
-      const transactions = postgresTransactions(pool, (connection) => postgresRunner(connection, null));
+      const transactions = postgresTransactions(pool, (connection) => postgresRunner({ kind: "transaction", connection }, null));
       const holder = await pool.connect();
       const busy = await transactions.begin({ maxWaitMs: 100, timeoutMs: 5_000 }).catch((error: unknown) => error);
       expect(databaseFault(busy)).toBe("DATABASE_BUSY");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { statementNames } from "../../src/db/statement-names.js";
+import { Prisma } from "../../src/db/generated/prisma/client.js";
+import { plannedPerExecution, statementNames } from "../../src/db/statement-names.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { createPost, expectNoErrors, signUp, unique } from "../support/fixtures.js";
 import { useTestApp, type TestApp } from "../support/test-app.js";
@@ -12,6 +13,15 @@ describe("prepared statement names", () => {
     expect(name(query("SELECT 1"))).toBe(name(query("SELECT 1")));
     expect(name(query("SELECT 1"))).not.toBe(name(query("SELECT 2")));
     expect(name(query("SELECT 1"))).toMatch(/^inkwell_[\w-]{27}$/);
+  });
+
+  it("names no statement that holds a condition planned per execution, wherever it stands", () => {
+    const name = statementNames();
+    const condition = plannedPerExecution(Prisma.sql`"handle" ILIKE ${"%x%"}`);
+    const marked = Prisma.sql`SELECT * FROM (SELECT "id" FROM "users" WHERE ${condition}) AS "w" LIMIT 1`;
+    expect(name(query(marked.sql))).toBeUndefined();
+    expect(name(query(marked.sql))).toBeUndefined();
+    expect(name(query(marked.sql.replace(/\/\*[^*]*\*\/ /, "")))).toMatch(/^inkwell_/);
   });
 
   it("names only the first distinct texts, so connections never prepare without bound", () => {

@@ -5,6 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { applyMigrations } from "../../src/db/migrations.js";
 import { pgliteAdapterFactory } from "../../src/db/pglite-adapter.js";
+import { PGLITE_EXTENSIONS } from "../../src/db/pglite-extensions.js";
 import { postgresMigrationAdapter } from "../../src/db/postgres-migrations.js";
 import type { TestProject } from "vitest/node";
 import { uniqueDatabaseName, urlForDatabase, withAdminClient } from "./databases.js";
@@ -53,7 +54,7 @@ export default async function setup(project: TestProject) {
  */
 async function dumpMigratedPglite(): Promise<{ file: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "inkwell-pglite-template-"));
-  const pglite = await PGlite.create({ dataDir: "memory://" });
+  const pglite = await PGlite.create({ dataDir: "memory://", extensions: PGLITE_EXTENSIONS });
   try {
     await applyMigrations(pgliteAdapterFactory(pglite));
     const dump = await pglite.dumpDataDir("none");

@@ -22,8 +22,17 @@ function literal(value: unknown): string {
  * is made as it would be for one.
  */
 export async function genericPlan(db: Db, statement: LoggedStatement): Promise<any> {
+  return preparedPlan(db, statement, "force_generic_plan");
+}
+
+/**
+ * A logged statement's plan under a `plan_cache_mode`, run, as genericPlan
+ * makes it: under `auto` its first execution is planned with its values, as
+ * PostgreSQL plans a statement planned per execution (src/db/statement-names.ts).
+ */
+export async function preparedPlan(db: Db, statement: LoggedStatement, mode: "force_generic_plan" | "auto"): Promise<any> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SET LOCAL plan_cache_mode = force_generic_plan");
+    await tx.$executeRawUnsafe(`SET LOCAL plan_cache_mode = ${mode}`);
     await tx.$executeRawUnsafe("SET LOCAL min_parallel_table_scan_size = 0");
     await tx.$executeRawUnsafe(`PREPARE generic_plan_check AS ${statement.sql}`);
     try {

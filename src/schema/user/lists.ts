@@ -1,4 +1,5 @@
 import { Prisma } from "../../db/generated/prisma/client.js";
+import { plannedPerExecution } from "../../db/statement-names.js";
 import { containsPattern } from "../../read/values.js";
 import { sortKey } from "../../read/keyset.js";
 import type { RowSource } from "../../read/lookup.js";
@@ -21,7 +22,8 @@ export const allUsers: PageSource<UsersArgs> = {
     const where: Prisma.Sql[] = [];
     if (search) {
       const pattern = containsPattern(search);
-      where.push(Prisma.sql`("x"."handle" ILIKE ${pattern} OR "x"."name" ILIKE ${pattern})`);
+      // Through users_handle_trgm_idx and users_name_trgm_idx when the pattern is rare, the primary key when it is common.
+      where.push(plannedPerExecution(Prisma.sql`("x"."handle" ILIKE ${pattern} OR "x"."name" ILIKE ${pattern})`));
     }
     return [{ from: Prisma.sql`"users" AS "x"`, where }];
   },
