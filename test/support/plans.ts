@@ -1,5 +1,6 @@
 import type { Db } from "../../src/db/client.js";
 import type { LoggedStatement } from "../../src/db/sql-log.js";
+import type { TestApp } from "./test-app.js";
 
 /** A bound parameter as an untyped SQL literal, so PostgreSQL types it as it typed the parameter. */
 function literal(value: unknown): string {
@@ -61,4 +62,28 @@ export async function limitEstimateGeneric(db: Db, statement: LoggedStatement): 
   };
   walk((await genericPlan(db, statement))[0].Plan);
   return largest;
+}
+
+/** Rows a plan's scans read: rows they returned plus rows their filters and rechecks dropped, over every loop. */
+export function scannedRows(plan: any): number {
+  let total = 0;
+  const walk = (node: any) => {
+    if (/Scan/.test(node["Node Type"]) && !/Bitmap Index Scan/.test(node["Node Type"])) {
+      total += ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0)) * (node["Actual Loops"] ?? 1);
+    }
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(plan[0].Plan);
+  return total;
+}
+
+/**
+ * Rows the page statement read as the server ran it: under the plan mode its
+ * connection had then (the connections' forced generic plans, unless the
+ * server set `auto` around the statement, which the log shows).
+ */
+export async function rowsReadAsRun(t: TestApp, response: { log: LoggedStatement[] }, page: LoggedStatement): Promise<number> {
+  const before = response.log.slice(0, response.log.indexOf(page)).map((statement) => statement.sql);
+  const mode = t.kind === "postgres" && before.at(-1) !== "SET plan_cache_mode = auto" ? "force_generic_plan" : "auto";
+  return scannedRows(await preparedPlan(t.app.database.prisma, page, mode));
 }

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { LoggedStatement } from "../../src/db/sql-log.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { expectNoErrors, signUp, unique, type TestUser } from "../support/fixtures.js";
-import { preparedPlan } from "../support/plans.js";
-import { useTestApp, type TestApp } from "../support/test-app.js";
+import { rowsReadAsRun } from "../support/plans.js";
+import { useTestApp } from "../support/test-app.js";
 
 /**
  * users(search:) matches any part of a handle or name. Such a pattern can
@@ -16,30 +15,6 @@ import { useTestApp, type TestApp } from "../support/test-app.js";
  * (plannedPerExecution): both read about a page of rows.
  */
 const ACCOUNTS = 100_000;
-
-/** Rows a plan's scans read: rows they returned plus rows their filters and rechecks dropped, over every loop. */
-function scannedRows(plan: any): number {
-  let total = 0;
-  const walk = (node: any) => {
-    if (/Scan/.test(node["Node Type"]) && !/Bitmap Index Scan/.test(node["Node Type"])) {
-      total += ((node["Actual Rows"] ?? 0) + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0)) * (node["Actual Loops"] ?? 1);
-    }
-    for (const child of node.Plans ?? []) walk(child);
-  };
-  walk(plan[0].Plan);
-  return total;
-}
-
-/**
- * Rows the page statement read as the server ran it: under the plan mode its
- * connection had then (the connections' forced generic plans, unless the
- * server set `auto` around the statement, which the log shows).
- */
-async function rowsRead(t: TestApp, response: { log: LoggedStatement[] }, page: LoggedStatement): Promise<number> {
-  const before = response.log.slice(0, response.log.indexOf(page)).map((statement) => statement.sql);
-  const mode = t.kind === "postgres" && before.at(-1) !== "SET plan_cache_mode = auto" ? "force_generic_plan" : "auto";
-  return scannedRows(await preparedPlan(t.app.database.prisma, page, mode));
-}
 
 describe.each(testDatabaseKinds)("users(search:) on %s", (kind) => {
   // One pooled connection, so the statements it prepared can be listed.
@@ -66,7 +41,7 @@ describe.each(testDatabaseKinds)("users(search:) on %s", (kind) => {
     expectNoErrors(response);
     const page = response.log.find((statement) => statement.sql.includes("ILIKE"));
     expect(page).toBeDefined();
-    return { users: response.body.data!.users, page: page!, read: () => rowsRead(app.current, response, page!), statements: response.statements };
+    return { users: response.body.data!.users, page: page!, read: () => rowsReadAsRun(app.current, response, page!), statements: response.statements };
   };
 
   it("reads about a page of rows for a pattern that matches one account of 100,000", async () => {
