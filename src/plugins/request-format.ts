@@ -2,6 +2,13 @@ import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { refusal } from "../errors.js";
 
+/** The bodies a POST may carry: JSON, or a GraphQL document. */
+const POST_MEDIA_TYPES: ReadonlySet<string> = new Set(["application/json", "application/graphql-response+json", "application/graphql"]);
+
+function mediaTypeOf(request: Request): string {
+  return (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
+}
+
 /**
  * Requests Yoga cannot read are the client's mistake, answered with a body
  * that says so (Yoga's own answers are a bare status, or an unexpected
@@ -19,12 +26,6 @@ import { refusal } from "../errors.js";
  * - `operationName`, when given, must be a string (Yoga would ignore any
  *   other value and run the document): HTTP 400, BAD_USER_INPUT naming it.
  */
-const POST_MEDIA_TYPES: ReadonlySet<string> = new Set(["application/json", "application/graphql-response+json", "application/graphql"]);
-
-function mediaTypeOf(request: Request): string {
-  return (request.headers.get("content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
-}
-
 export function useRequestFormat(): Plugin {
   return {
     onRequestParse({ request, url, requestParser }) {

@@ -56,12 +56,12 @@ const POSTS_WITH_TAG = Prisma.sql`"post_tags" AS "l" JOIN "posts" AS "x" ON "x".
 
 /** A tag as a filter names it, as stored (normalizeTagName); blank is no filter. */
 export function tagFilterValue(tag: string | null | undefined): string | null {
-  return (tag == null ? "" : normalizeTagName(tag)) || null;
+  return normalizeTagName(tag ?? "") || null;
 }
 
 function normalizedFilter(filter: FeedFilter | null | undefined) {
   return {
-    authorHandle: filter?.authorHandle ? handleAsStored(filter.authorHandle) || null : null,
+    authorHandle: handleAsStored(filter?.authorHandle ?? "") || null,
     tag: tagFilterValue(filter?.tag),
     search: filter?.search?.trim() || null,
     publishedAfter: filter?.publishedAfter ?? null,

@@ -3,13 +3,19 @@ import { inWork } from "../mutation-work.js";
 import { TEXT_LIMITS } from "../text.js";
 import { updateProfile } from "./service.js";
 
+/** A profile link, checked by validUrl (src/schema/user/service.ts). */
+const PROFILE_URL = {
+  description: "An absolute http(s) URL without a user name or password; the limit counts it percent-encoded.",
+  extensions: { maxLength: TEXT_LIMITS.url },
+} as const;
+
 const UpdateProfileInput = builder.inputType("UpdateProfileInput", {
   description: "Only the fields given change; an empty string clears bio, avatarUrl or website.",
   fields: (t) => ({
     name: t.string({ extensions: { maxLength: TEXT_LIMITS.name } }),
     bio: t.string({ extensions: { maxLength: TEXT_LIMITS.bio } }),
-    avatarUrl: t.string({ description: "An absolute http(s) URL without a user name or password; the limit counts it percent-encoded.", extensions: { maxLength: TEXT_LIMITS.url } }),
-    website: t.string({ description: "An absolute http(s) URL without a user name or password; the limit counts it percent-encoded.", extensions: { maxLength: TEXT_LIMITS.url } }),
+    avatarUrl: t.string(PROFILE_URL),
+    website: t.string(PROFILE_URL),
   }),
 });
 
