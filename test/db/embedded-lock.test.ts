@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,9 +29,22 @@ function inUse(dir: string): string {
   return `The embedded database in ${dir} is open in another process (a running Inkwell server?); stop that process first, or run both on PostgreSQL with DATABASE_URL.\n`;
 }
 
-/** Runs a script to its end; one that is let in and keeps serving is killed after 30 s, and fails. */
-function script(...args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", ...args], { env, encoding: "utf8", timeout: 30_000 });
+/**
+ * Runs a script to its end; one that is let in and keeps serving is killed
+ * after 30 s, and fails. Asynchronously: a holder in this process refreshes
+ * its lock on this thread's timers, as a server does, and a synchronous
+ * spawn would stop them for as long as the scripts run.
+ */
+function script(...args: string[]): Promise<{ status: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { env, stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stderr, stdout }));
+  });
 }
 
 describe("the embedded database's lock", () => {
@@ -40,7 +53,7 @@ describe("the embedded database's lock", () => {
     try {
       await database.migrate();
       for (const args of [["src/cli/job.ts", "recount"], ["src/cli/export.ts", "posts"], ["src/cli/seed.ts"], ["src/cli/migrate.ts", "deploy"]]) {
-        const run = script(...args);
+        const run = await script(...args);
         expect({ args, status: run.status, stderr: run.stderr, stdout: run.stdout }).toEqual({ args, status: 1, stderr: inUse(dir), stdout: "" });
       }
       // The holder is untouched and still writes.
@@ -49,7 +62,7 @@ describe("the embedded database's lock", () => {
     } finally {
       await database.close();
     }
-    const run = script("src/cli/job.ts", "recount");
+    const run = await script("src/cli/job.ts", "recount");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^recount: \d+ rows/);
   }, 120_000);
@@ -66,10 +79,10 @@ describe("the embedded database's lock", () => {
         });
         first.on("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
       });
-      const second = script("src/server.ts");
+      const second = await script("src/server.ts");
       expect(second.status).toBe(1);
       expect(second.stderr).toBe(inUse(dir));
-      const job = script("src/cli/job.ts", "recount");
+      const job = await script("src/cli/job.ts", "recount");
       expect(job.stderr).toBe(inUse(dir));
 
       const answer = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ posts(first: 1) { edges { node { title } } } }" }) });
