@@ -87,7 +87,16 @@ export interface RateLimitConfig {
 
 export type DatabaseConfig =
   | ({ kind: "postgres"; url: string } & PoolConfig)
-  | ({ kind: "pglite"; dir: string } & SharedDbConfig);
+  | ({ kind: "pglite"; dir: string } & EmbeddedConfig);
+
+interface EmbeddedConfig extends SharedDbConfig {
+  /**
+   * How often the embedded database's autovacuum looks for tables to vacuum
+   * or analyze (src/db/embedded-autovacuum.ts); 0: never. PGlite has no
+   * autovacuum of its own, and PostgreSQL's needs nothing from Inkwell.
+   */
+  autovacuumIntervalMs: number;
+}
 
 interface SharedDbConfig {
   /** Per-statement limit enforced by the server (`statement_timeout`). */
@@ -260,7 +269,12 @@ export function loadConfig(env: Env = process.env): Config {
       throw new ConfigError("DATABASE_REPLICA_URLS", "needs DATABASE_URL: the embedded database has no replicas");
     }
     const dir = env.PGLITE_DIR?.trim() || (inMemory(dataDir) ? dataDir : path.join(dataDir, "pglite"));
-    database = { kind: "pglite", dir: inMemory(dir) ? dir : path.resolve(dir), ...shared };
+    database = {
+      kind: "pglite",
+      dir: inMemory(dir) ? dir : path.resolve(dir),
+      ...shared,
+      autovacuumIntervalMs: integer(env, "PGLITE_AUTOVACUUM_S", 60, { min: 0, max: 86_400 }) * 1000,
+    };
   }
 
   const authSecret = env.AUTH_SECRET?.trim() || null;

@@ -11,6 +11,7 @@ import { instrumentAdapterFactory } from "./instrumented-adapter.js";
 import type { StatementListener } from "./statement-timing.js";
 import { applyMigrations } from "./migrations.js";
 import { pgliteAdapterFactory } from "./pglite-adapter.js";
+import { startEmbeddedAutovacuum } from "./embedded-autovacuum.js";
 import { postgresMigrationAdapter } from "./postgres-migrations.js";
 import { lockEmbeddedDatabase } from "./embedded-lock.js";
 import { checkReadiness, postgresReadiness, READINESS_TIMEOUT_MS } from "./readiness.js";
@@ -209,6 +210,7 @@ async function openPglite(
     driverTransactionRunner((connection) => pgliteRunner(connection, onStatement)),
   );
   const prisma = withRelationLoadStrategy(new PrismaClient({ adapter: adapterFactory }), config.relationLoadStrategy);
+  const autovacuum = startEmbeddedAutovacuum(pglite, logger, config.autovacuumIntervalMs);
   return {
     kind: "pglite",
     prisma,
@@ -226,6 +228,7 @@ async function openPglite(
     connections: () => null,
     close: once(async () => {
       try {
+        await autovacuum.stop();
         await prisma.$disconnect();
         await pglite.close();
       } finally {

@@ -1,4 +1,4 @@
-import type { Db } from "./client.js";
+import type { Db } from "./handles.js";
 import { sqlModel } from "./generated/sql-model.js";
 
 /** A table of the data model, by its name in the database. */
@@ -16,6 +16,19 @@ const TABLES: ReadonlySet<string> = new Set(Object.values(sqlModel).map((model) 
  */
 export async function refreshStatistics(db: Db, tables: Iterable<TableName>): Promise<void> {
   const names = [...new Set(tables)];
-  for (const name of names) if (!TABLES.has(name)) throw new Error(`not a table of the data model: ${name}`);
-  if (names.length) await db.$executeRawUnsafe(`ANALYZE ${names.map((name) => `"${name}"`).join(", ")}`);
+  if (names.length) await db.$executeRawUnsafe(`ANALYZE ${quotedTables(names)}`);
+}
+
+/**
+ * Tables of the data model as a list for VACUUM or ANALYZE, which take
+ * identifiers, not bound parameters: a name that is not one of the
+ * model's tables is refused rather than quoted.
+ */
+export function quotedTables(tables: readonly string[]): string {
+  for (const name of tables) if (!isModelTable(name)) throw new Error(`not a table of the data model: ${name}`);
+  return tables.map((name) => `"${name}"`).join(", ");
+}
+
+export function isModelTable(name: string): name is TableName {
+  return TABLES.has(name);
 }

@@ -80,6 +80,8 @@ export async function startTestApp(kind: TestDatabaseKind, options: TestAppOptio
     RATE_LIMIT_WRITES_PER_ACCOUNT: "100000",
     RATE_LIMIT_LOGIN_PER_ACCOUNT: "100000",
     RATE_LIMIT_SIGNUP_PER_ADDRESS: "100000",
+    // A background VACUUM or ANALYZE would change the plans and statistics tests read; its own test turns it on.
+    PGLITE_AUTOVACUUM_S: "0",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DIR: "memory://" }),
     ...options.env,
   });
