@@ -1,6 +1,6 @@
 import { builder } from "../../builder.js";
 import { databaseIdOf } from "../ids.js";
-import { tagFilterValue } from "../post/lists.js";
+import { TAG_FILTER_DESCRIPTION, tagFilterValue } from "../post/lists.js";
 import { PostStatus } from "../post/types.js";
 import { TEXT_LIMITS } from "../text.js";
 import type { AdminPostFilter as PostCriteria } from "./lists.js";
@@ -10,7 +10,7 @@ export const AdminPostFilter = builder.inputType("AdminPostFilter", {
   fields: (t) => ({
     author: t.id({ description: "A User id." }),
     status: t.field({ type: PostStatus }),
-    tag: t.string({ description: "The name ignores case. Blank: any tag.", extensions: { maxLength: TEXT_LIMITS.tag } }),
+    tag: t.string({ description: TAG_FILTER_DESCRIPTION, extensions: { maxLength: TEXT_LIMITS.tag } }),
     createdAfter: t.field({ type: "DateTime" }),
     createdBefore: t.field({ type: "DateTime" }),
     publishedAfter: t.field({ type: "DateTime" }),

@@ -54,6 +54,9 @@ const TAG_ORDERS: Partial<Record<PostOrderValue, readonly SortKey[]>> = {
 
 const POSTS_WITH_TAG = Prisma.sql`"post_tags" AS "l" JOIN "posts" AS "x" ON "x"."id" = "l"."post_id"`;
 
+/** What every argument read by tagFilterValue says of itself. */
+export const TAG_FILTER_DESCRIPTION = "Only posts with this tag; the name ignores case. Blank: any tag.";
+
 /** A tag as a filter names it, as stored (normalizeTagName); blank is no filter. */
 export function tagFilterValue(tag: string | null | undefined): string | null {
   return normalizeTagName(tag ?? "") || null;

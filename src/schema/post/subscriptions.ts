@@ -7,7 +7,7 @@ import { liveStream, type Heard } from "../../events/live.js";
 import { streamedRows } from "../../read/lookup.js";
 import { databaseIdOf } from "../ids.js";
 import { TEXT_LIMITS } from "../text.js";
-import { publishedPostsAmong, tagFilterValue } from "./lists.js";
+import { publishedPostsAmong, TAG_FILTER_DESCRIPTION, tagFilterValue } from "./lists.js";
 import { Post } from "./types.js";
 
 type PostRow = (typeof Post)["$inferType"];
@@ -20,7 +20,7 @@ builder.subscriptionFields((t) => ({
       "A post is delivered as a query would show it to the viewer at that moment; one withdrawn before it is read is not delivered.",
     args: {
       author: t.arg.id({ description: "Only this user's posts (a User id)." }),
-      tag: t.arg.string({ description: "Only posts with this tag.", extensions: { maxLength: TEXT_LIMITS.tag } }),
+      tag: t.arg.string({ description: TAG_FILTER_DESCRIPTION, extensions: { maxLength: TEXT_LIMITS.tag } }),
     },
     subscribe: (_root, args, ctx, info) =>
       postsPublished(ctx, info, {

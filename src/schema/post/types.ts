@@ -7,7 +7,7 @@ import { Tag } from "../tag/types.js";
 import { totalCountField } from "../connections.js";
 import { TEXT_LIMITS } from "../text.js";
 import { User } from "../user/types.js";
-import { postsOfAuthor, postsOfTag } from "./lists.js";
+import { postsOfAuthor, postsOfTag, TAG_FILTER_DESCRIPTION } from "./lists.js";
 import { canCommentOn } from "../comment/access.js";
 import { canEditPost } from "./access.js";
 
@@ -24,7 +24,7 @@ export const PostOrder = builder.enumType("PostOrder", {
 export const PostFilter = builder.inputType("PostFilter", {
   fields: (t) => ({
     authorHandle: t.string({ description: "Only this writer's posts; the handle ignores case. Blank: any writer.", extensions: { maxLength: TEXT_LIMITS.handle } }),
-    tag: t.string({ description: "Only posts with this tag; the name ignores case. Blank: any tag.", extensions: { maxLength: TEXT_LIMITS.tag } }),
+    tag: t.string({ description: TAG_FILTER_DESCRIPTION, extensions: { maxLength: TEXT_LIMITS.tag } }),
     search: t.string({
       description: 'Full-text search of title and body, in English with stemming ("running" finds "run"); web-search syntax: "quoted phrases", or, -not. Blank: no search.',
       extensions: { maxLength: TEXT_LIMITS.search },
