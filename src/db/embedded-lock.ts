@@ -25,6 +25,8 @@ export class EmbeddedDatabaseInUseError extends Error {
  * server, migrations, seeds, jobs, exports) takes this lock first and a
  * second one is refused at once. `onLost` is told if the lock is taken
  * from under this process (its refresh failed for longer than STALE_MS).
+ * The refresh runs on this thread's timers, as PGlite's statements do: one
+ * statement that holds the thread past STALE_MS loses the lock.
  */
 export async function lockEmbeddedDatabase(dir: string, onLost: (error: Error) => void): Promise<() => Promise<void>> {
   try {
