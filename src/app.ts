@@ -17,6 +17,7 @@ import { createCursorCodec } from "./read/cursors.js";
 import { createEventBus, type EventBus } from "./events/bus.js";
 import { OpenSubscriptions } from "./events/open-subscriptions.js";
 import { SharedReads } from "./events/shared-reads.js";
+import { SiteFigures } from "./schema/stats/service.js";
 import { ShuttingDownError } from "./errors.js";
 import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
@@ -80,6 +81,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       attempts,
       events: bus,
       sharedReads: new SharedReads(),
+      siteFigures: new SiteFigures(),
       trustedProxies: config.trustedProxies,
       cursors: createCursorCodec(secret, deployment),
       logger,

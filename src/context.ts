@@ -18,6 +18,7 @@ import { createLoaders, type Loaders } from "./loaders.js";
 import type { CursorCodec } from "./read/cursors.js";
 import { PageLoaders } from "./read/page-loaders.js";
 import type { Reader } from "./read/reader.js";
+import type { SiteFigures } from "./schema/stats/service.js";
 import { requestIdOf } from "./request-id.js";
 
 /**
@@ -37,6 +38,8 @@ export interface AppServices {
   events: EventBus;
   /** Reads the subscribers of this process share while they are in flight. */
   sharedReads: SharedReads;
+  /** The stats figures this process computed lately, shared by every request (src/schema/stats/service.ts). */
+  siteFigures: SiteFigures;
   /** How many proxies of our own stand in front, appending to X-Forwarded-For (src/client-address.ts). */
   trustedProxies: number;
   /** Signs and checks the cursors of every paged list. */
@@ -91,6 +94,8 @@ export interface Context {
   readonly events: EventBus;
   /** Reads a subscription shares with the process's other subscribers (src/events/shared-reads.ts). */
   readonly sharedReads: SharedReads;
+  /** The stats figures every request of this process shares. */
+  readonly siteFigures: SiteFigures;
   /** Aborted when the client goes away: long work (a streamed export) stops reading. */
   readonly signal: AbortSignal;
   /** Every read goes through it (src/read/reader.ts); inside a mutation it is the unit of work's. */
@@ -126,6 +131,7 @@ export async function createContext(services: AppServices, initial: InitialConte
     tokenExpiresAt: viewer ? token!.expiresAt : null,
     events: services.events,
     sharedReads: services.sharedReads,
+    siteFigures: services.siteFigures,
     signal: initial.request.signal,
     reader: { viewer, prisma: source.prisma, sql: source.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
     loaders: createLoaders(source.prisma, viewer),

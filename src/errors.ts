@@ -153,6 +153,17 @@ export class AccountSuspendedError extends AppError {
   }
 }
 
+/**
+ * A database fault this process finds before it sends a statement (work
+ * it will not queue any deeper): answered as the fault itself would be,
+ * with its code, HTTP 503 and Retry-After.
+ */
+export class DatabaseFaultError extends AppError {
+  constructor(fault: DatabaseFault) {
+    super(fault, DATABASE_FAULTS[fault], { http: { status: 503, headers: { "Retry-After": "1" } } });
+  }
+}
+
 /** Too many attempts from this address or at this account; retry after `retryAfterSeconds` (HTTP 429). */
 export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number, what = "attempts") {
@@ -308,9 +319,7 @@ export function expectedError(error: unknown): ClientErrorShape | null {
     return { message: error.message, extensions: error.extensions as ClientErrorShape["extensions"] };
   }
   const fault = databaseFault(error);
-  if (fault) {
-    return { message: DATABASE_FAULTS[fault], extensions: { code: fault, http: { status: 503, headers: { "Retry-After": "1" } } } };
-  }
+  if (fault) return expectedError(new DatabaseFaultError(fault));
   if (error instanceof PothosValidationError) {
     // Pothos names the argument in its message ('Argument "first" must be ...').
     const field = error.message.match(/^Arguments? "(\w+)"/)?.[1];

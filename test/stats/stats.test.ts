@@ -61,6 +61,23 @@ describe.each(testDatabaseKinds)("stats on %s", (kind) => {
     ]);
   });
 
+  it("answers a period asked for again from the figures computed for it, sending no statement", async () => {
+    const counts = `query Counts($from: DateTime!, $to: DateTime!, $first: Int) {
+      stats(from: $from, to: $to) { postsPerMonth { month posts } topTags(first: $first) { posts } mostCommentedWriters(first: $first) { comments } }
+    }`;
+    const variables = { from: "2026-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z", first: 3 };
+    const first = await app.current.graphql(counts, { variables });
+    expectNoErrors(first);
+    expect(first.statements).toHaveLength(3);
+    const again = await app.current.graphql(counts, { variables });
+    expect(again.body).toEqual(first.body);
+    expect(again.statements).toEqual([]);
+    // Another limit is another figure; the posts per month of the period are kept.
+    const more = await app.current.graphql(counts, { variables: { ...variables, first: 4 } });
+    expectNoErrors(more);
+    expect(more.statements).toHaveLength(2);
+  });
+
   it("refuses a backwards, endless or oversized request, naming the argument", async () => {
     const ask = (from: string, to: string, first = 10) => app.current.graphql(STATS, { variables: { from, to, first } });
     expect((await ask("2026-02-01T00:00:00Z", "2026-01-01T00:00:00Z")).body.errors).toMatchObject([{ extensions: { code: "BAD_USER_INPUT", field: "from" } }]);

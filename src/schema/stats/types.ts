@@ -1,6 +1,6 @@
 import { builder } from "../../builder.js";
 import { BadUserInputError } from "../../errors.js";
-import { mostCommentedWriters, postsPerMonth, topTags, type Period } from "./service.js";
+import { figureKey, mostCommentedWriters, postsPerMonth, SITE_FIGURES, topTags, type Period } from "./service.js";
 
 /** The longest period one stats query may cover, so its cost stays bounded. */
 const MAX_PERIOD_DAYS = 3_660;
@@ -41,19 +41,25 @@ const Stats = builder.objectRef<Period>("Stats").implement({
     postsPerMonth: t.field({
       type: [MonthCount],
       description: "Posts published in each month of the period that has any, oldest first.",
-      resolve: (period, _args, ctx) => postsPerMonth(ctx.reader.sql, period),
+      resolve: (period, _args, ctx) => ctx.siteFigures.get(figureKey("postsPerMonth", period), () => postsPerMonth(ctx.reader.sql, period)),
     }),
     topTags: t.field({
       type: [TagCount],
       args: { first: t.arg.int(FIRST) },
       description: "The tags on the most posts published in the period; ties by the older tag.",
-      resolve: (period, args, ctx) => topTags(ctx.reader.sql, period, top(args.first)),
+      resolve: (period, args, ctx) => {
+        const limit = top(args.first);
+        return ctx.siteFigures.get(figureKey("topTags", period, limit), () => topTags(ctx.reader.sql, period, limit));
+      },
     }),
     mostCommentedWriters: t.field({
       type: [WriterCount],
       args: { first: t.arg.int(FIRST) },
       description: "The writers whose posts got the most comments in the period; ties by the older account.",
-      resolve: (period, args, ctx) => mostCommentedWriters(ctx.reader.sql, period, top(args.first)),
+      resolve: (period, args, ctx) => {
+        const limit = top(args.first);
+        return ctx.siteFigures.get(figureKey("mostCommentedWriters", period, limit), () => mostCommentedWriters(ctx.reader.sql, period, limit));
+      },
     }),
   }),
 });
@@ -61,7 +67,9 @@ const Stats = builder.objectRef<Period>("Stats").implement({
 builder.queryFields((t) => ({
   stats: t.field({
     type: Stats,
-    description: `Site figures over the period [from, to), at most ${MAX_PERIOD_DAYS} days. Public.`,
+    description:
+      `Site figures over the period [from, to), at most ${MAX_PERIOD_DAYS} days. Public. ` +
+      `Each figure is computed once per period and answers every request for that period for ${SITE_FIGURES.ttlMs / 1000} s, so it may be that much behind.`,
     args: { from: t.arg({ type: "DateTime", required: true }), to: t.arg({ type: "DateTime", required: true }) },
     resolve: (_root, { from, to }) => {
       if (!(from < to)) throw new BadUserInputError('"from" must be before "to".', "from");
