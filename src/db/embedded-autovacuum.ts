@@ -49,8 +49,6 @@ export function upkeepDue(tables: readonly TableActivity[], settings = AUTOVACUU
 
 /** The embedded database's autovacuum, running in the background until stopped. */
 export interface EmbeddedAutovacuum {
-  /** One round now, after any round already running: the tables it vacuumed or analyzed. */
-  runOnce(): Promise<TableUpkeep[]>;
   /** No round starts after this; resolves when the one running, if any, has ended. */
   stop(): Promise<void>;
 }
@@ -61,27 +59,21 @@ export interface EmbeddedAutovacuum {
  * refresh the planner's statistics: every comment rewrites its post's row
  * (the comment count, kept by a trigger), and 30,000 comments on the demo's
  * 24 posts grew the posts table with its indexes from 0.2 MB to 7.9 MB,
- * without end. This
- * does autovacuum's work instead: every `intervalMs` it reads the tables'
- * activity and vacuums or analyzes the model's tables that autovacuum
- * would. Each statement queues behind whatever PGlite is running (an open
- * transaction included), like any other. A round that fails is logged and
- * the next one tries again.
+ * without end. This does autovacuum's work instead: every `intervalMs` it
+ * reads the tables' activity and vacuums or analyzes the model's tables
+ * that autovacuum would. Each statement queues behind whatever PGlite is
+ * running (an open transaction included), like any other. A round that
+ * fails is logged and the next one tries again.
  */
 export function startEmbeddedAutovacuum(pglite: PGlite, logger: Logger, intervalMs: number): EmbeddedAutovacuum {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let last: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> = Promise.resolve();
 
-  const round = (): Promise<TableUpkeep[]> => {
-    const running = last.then(() => vacuumDueTables(pglite, logger));
-    last = running.catch(() => undefined);
-    return running;
-  };
   const schedule = () => {
     if (stopped || intervalMs <= 0) return;
     timer = setTimeout(() => {
-      round().then(schedule, (error: unknown) => {
+      running = vacuumDueTables(pglite, logger).then(schedule, (error: unknown) => {
         logger.warn("the embedded database's autovacuum round failed; the next one tries again", { error });
         schedule();
       });
@@ -91,11 +83,10 @@ export function startEmbeddedAutovacuum(pglite: PGlite, logger: Logger, interval
   };
   schedule();
   return {
-    runOnce: round,
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await last;
+      await running;
     },
   };
 }

@@ -29,6 +29,7 @@ export function quotedTables(tables: readonly string[]): string {
   return tables.map((name) => `"${name}"`).join(", ");
 }
 
+/** Whether `name` is one of the data model's tables (and not, say, Prisma's migrations table). */
 export function isModelTable(name: string): name is TableName {
   return TABLES.has(name);
 }
