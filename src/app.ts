@@ -18,6 +18,7 @@ import { createEventBus, type EventBus } from "./events/bus.js";
 import { OpenSubscriptions } from "./events/open-subscriptions.js";
 import { SharedReads } from "./events/shared-reads.js";
 import { SiteFigures } from "./schema/stats/service.js";
+import { CostlyReads } from "./read/costly-reads.js";
 import { ShuttingDownError } from "./errors.js";
 import { loadTrustedDocuments } from "./plugins/trusted-documents.js";
 import { createYogaApp, type YogaApp } from "./yoga.js";
@@ -70,6 +71,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const secret = await resolveAuthSecret(config.authSecret, config.dataDir, config.database.kind === "postgres" ? config.database.schema : undefined);
     const deployment = deploymentOf(config.database);
     const attempts = createAttemptLimits(config.rateLimits);
+    const costlyReads = new CostlyReads(config.costlyReads);
     const bus = (events = createEventBus({ redisUrl: config.redisUrl, namespace: deployment, logger }));
     // Subscribed before the first request: an event published from now on reaches this instance's subscribers.
     await bus.ready();
@@ -81,7 +83,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       attempts,
       events: bus,
       sharedReads: new SharedReads(),
-      siteFigures: new SiteFigures(),
+      costlyReads,
+      siteFigures: new SiteFigures(costlyReads),
       trustedProxies: config.trustedProxies,
       cursors: createCursorCodec(secret, deployment),
       logger,

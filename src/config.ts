@@ -48,9 +48,17 @@ export interface Config {
   /** REDIS_URL: the Redis every instance shares, for subscription events and attempt limits; null: one process, all in memory. */
   redisUrl: string | null;
   subscriptions: SubscriptionConfig;
+  /** Reads whose cost follows the data (ranked search, stats figures) one instance runs at once, and lets wait (src/read/costly-reads.ts). */
+  costlyReads: CostlyReadLimits;
   metrics: MetricsConfig;
   /** Whether the standard OTEL_* variables ask for traces (src/tracing/tracing.ts reads the rest of them). */
   tracing: boolean;
+}
+
+/** How many reads whose cost follows the data one instance runs at once, and how many more may wait (src/read/costly-reads.ts). */
+export interface CostlyReadLimits {
+  atOnce: number;
+  waiting: number;
 }
 
 /** Limits of the subscriptions one instance serves (src/plugins/subscriptions.ts). */
@@ -341,6 +349,10 @@ export function loadConfig(env: Env = process.env): Config {
       perViewer: integer(env, "SUBSCRIPTIONS_PER_VIEWER", 20, { min: 1, max: 10_000 }),
       perProcess: integer(env, "SUBSCRIPTIONS_PER_PROCESS", 10_000, { min: 1 }),
       keepAliveMs: integer(env, "SUBSCRIPTION_KEEPALIVE_S", 12, { min: 1, max: 12 }) * 1000,
+    },
+    costlyReads: {
+      atOnce: integer(env, "COSTLY_READS_AT_ONCE", 2, { min: 1, max: 1_000 }),
+      waiting: integer(env, "COSTLY_READS_WAITING", 20, { min: 0, max: 10_000 }),
     },
     metrics: { enabled: boolean(env, "METRICS", true), token: metricsToken(env) },
     tracing: tracingRequested(env),

@@ -18,6 +18,7 @@ import { createLoaders, type Loaders } from "./loaders.js";
 import type { CursorCodec } from "./read/cursors.js";
 import { PageLoaders } from "./read/page-loaders.js";
 import type { Reader } from "./read/reader.js";
+import type { CostlyReads } from "./read/costly-reads.js";
 import type { SiteFigures } from "./schema/stats/service.js";
 import { requestIdOf } from "./request-id.js";
 
@@ -40,6 +41,8 @@ export interface AppServices {
   sharedReads: SharedReads;
   /** The stats figures this process computed lately, shared by every request (src/schema/stats/service.ts). */
   siteFigures: SiteFigures;
+  /** The turns this process gives reads whose cost follows the data (src/read/costly-reads.ts). */
+  costlyReads: CostlyReads;
   /** How many proxies of our own stand in front, appending to X-Forwarded-For (src/client-address.ts). */
   trustedProxies: number;
   /** Signs and checks the cursors of every paged list. */
@@ -133,7 +136,14 @@ export async function createContext(services: AppServices, initial: InitialConte
     sharedReads: services.sharedReads,
     siteFigures: services.siteFigures,
     signal: initial.request.signal,
-    reader: { viewer, prisma: source.prisma, sql: source.sql, pages: new PageLoaders({ cache: true }), cursors: services.cursors },
+    reader: {
+      viewer,
+      prisma: source.prisma,
+      sql: source.sql,
+      pages: new PageLoaders({ cache: true }),
+      cursors: services.cursors,
+      costlyReads: services.costlyReads,
+    },
     loaders: createLoaders(source.prisma, viewer),
     client: {
       address: clientAddressOf(initial, services.trustedProxies),

@@ -63,9 +63,8 @@ function resolvePage<SourceArgs, Node>(
     recordNodePlan(ctx, info, plan.nodes);
     // With the first page of the first nested list the document selects on the nodes, if any.
     const ahead = pagesAheadOfNodes(ctx, info, source.model, window.size);
-    return loadPage(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }, ahead).then((rows) =>
-      connectionOf<Node>(rows, window, encode),
-    );
+    const read = () => loadPage(reader.sql, { source, args, viewer: reader.viewer, window, selection: plan.selection }, ahead);
+    return (source.costFollowsMatches ? reader.costlyReads.run(read) : read()).then((rows) => connectionOf<Node>(rows, window, encode));
   }
   // Counted only when asked for, for every parent at this place in one statement.
   const totalCount = () =>

@@ -41,6 +41,13 @@ export interface PageSource<Args = NoListArgs> {
    * the page only.
    */
   edgeValues?(args: Args): Readonly<Record<string, EdgeValue>>;
+  /**
+   * A list whose order needs every match before it can cut a page (a
+   * search ranked by relevance): its cost follows the matches, not the
+   * page, so a root list of it takes a turn of the instance's costly reads
+   * (src/read/costly-reads.ts).
+   */
+  readonly costFollowsMatches?: boolean;
 }
 
 /** A value an edge carries: SQL over the row source, and its type (as a sort key's, for it to travel in JSON the same way). */

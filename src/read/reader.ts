@@ -1,4 +1,5 @@
 import type { Viewer } from "../auth/tokens.js";
+import type { CostlyReads } from "./costly-reads.js";
 import type { Db } from "../db/handles.js";
 import type { SqlRunner } from "../db/sql-runner.js";
 import type { CursorCodec } from "./cursors.js";
@@ -20,6 +21,8 @@ export interface Reader {
   readonly sql: SqlRunner;
   readonly pages: PageLoaders;
   readonly cursors: CursorCodec;
+  /** The instance's turns for lists whose cost follows their matches (PageSource.costFollowsMatches). */
+  readonly costlyReads: CostlyReads;
 }
 
 /**

@@ -93,3 +93,36 @@ describe.each(testDatabaseKinds)("full-text search on %s", (kind) => {
     expect(plan.map((row) => row["QUERY PLAN"]).join("\n")).toMatch(/Bitmap Index Scan on posts_search_vector_idx/);
   });
 });
+
+/**
+ * Ranking needs every match, so a search costs what it matches: it takes a
+ * turn of the instance's costly reads (src/read/costly-reads.ts), and a
+ * search past the turns and the wait is answered DATABASE_BUSY at once
+ * while other lists go on. On PostgreSQL, where the searches' statements
+ * are in flight together.
+ */
+describe.runIf(testDatabaseKinds.includes("postgres"))("full-text search under load on postgres", () => {
+  const app = useTestApp("postgres", { env: { COSTLY_READS_AT_ONCE: "1", COSTLY_READS_WAITING: "1" } });
+
+  it("runs one search at a time with one waiting, refuses the rest with 503, and leaves the feed alone", async () => {
+    const t = app.current;
+    const author = await signUp(t);
+    await createPost(t, author, { title: "Wombats at dusk", body: "A wombat walks." });
+    const asked = await Promise.all([
+      ...["wombat", "wombats", "dusk", "walks", "wombat dusk", "walk"].map((q) => t.graphql(SEARCH, { variables: { q } })),
+      t.graphql(`{ posts(first: 5) { edges { node { title } } } }`),
+    ]);
+    const feed = asked.pop()!;
+    expectNoErrors(feed);
+    const answered = asked.filter((response) => !response.body.errors);
+    const refused = asked.filter((response) => response.body.errors);
+    expect(answered.length).toBeGreaterThanOrEqual(2);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const response of answered) expect(response.body.data!.search.edges.map((edge: { node: { title: string } }) => edge.node.title)).toEqual(["Wombats at dusk"]);
+    for (const response of refused) {
+      expect(response.status).toBe(503);
+      expect(response.body.errors).toMatchObject([{ extensions: { code: "DATABASE_BUSY" } }]);
+      expect(response.statements).toEqual([]);
+    }
+  });
+});

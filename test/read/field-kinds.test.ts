@@ -7,6 +7,7 @@ import type PrismaTypes from "../../src/db/generated/pothos-types.js";
 import { getDatamodel } from "../../src/db/generated/pothos-types.js";
 import { Prisma, type PrismaClient } from "../../src/db/generated/prisma/client.js";
 import { SqlLog, withSqlLog } from "../../src/db/sql-log.js";
+import { CostlyReads } from "../../src/read/costly-reads.js";
 import { createCursorCodec } from "../../src/read/cursors.js";
 import { sortKey } from "../../src/read/keyset.js";
 import { rootListResolver } from "../../src/read/lists.js";
@@ -151,6 +152,7 @@ describe.each(testDatabaseKinds)("every readable field kind through a paged list
         sql: database.sql,
         pages: new PageLoaders({ cache: true }),
         cursors: createCursorCodec("scratch-secret-that-is-long-enough-000", "scratch"),
+        costlyReads: new CostlyReads({ atOnce: 1, waiting: 0 }),
       },
     };
     const log = new SqlLog();

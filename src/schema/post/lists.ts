@@ -155,6 +155,7 @@ const SEARCH_HIGHLIGHT = Prisma.sql`ts_headline('english', replace(replace(repla
  */
 export const postSearch: PageSource<SearchArgs> = {
   model: "Post",
+  costFollowsMatches: true,
   scope: (args) => `Query.search|${args.query.trim()}`,
   order: () => SEARCH_ORDER,
   branches: ({ args }) => {

@@ -1,8 +1,7 @@
 import { LRUCache } from "lru-cache";
-import pLimit, { type LimitFunction } from "p-limit";
 import { Prisma } from "../../db/generated/prisma/client.js";
 import type { SqlRunner } from "../../db/sql-runner.js";
-import { DatabaseFaultError } from "../../errors.js";
+import type { CostlyReads } from "../../read/costly-reads.js";
 import { utcTimestamp } from "../../read/values.js";
 
 /**
@@ -42,19 +41,15 @@ export async function mostCommentedWriters(sql: SqlRunner, { from, to }: Period,
     GROUP BY "p"."author_id" ORDER BY "comments" DESC, "p"."author_id" LIMIT ${limit}`);
 }
 
-/** How the site figures are shared and bounded (SiteFigures). */
+/** How long the site figures are kept, and how many (SiteFigures). */
 export interface SiteFiguresOptions {
   /** How long a computed figure answers every request for the same period. */
   ttlMs: number;
-  /** Figures computed at once by this process. */
-  concurrency: number;
-  /** Figures that may wait for one of those; past that, DATABASE_BUSY. */
-  maxWaiting: number;
   /** Periods kept at once, the least recently asked for dropped first. */
   maxEntries: number;
 }
 
-export const SITE_FIGURES: SiteFiguresOptions = { ttlMs: 60_000, concurrency: 2, maxWaiting: 20, maxEntries: 500 };
+export const SITE_FIGURES: SiteFiguresOptions = { ttlMs: 60_000, maxEntries: 500 };
 
 /**
  * The stats figures, computed once per period and shared by every request
@@ -64,28 +59,23 @@ export const SITE_FIGURES: SiteFiguresOptions = { ttlMs: 60_000, concurrency: 2,
  * So a figure is computed at most once per period, while it is in flight
  * and for `ttlMs` after; the figures are the same for every viewer
  * (published posts only). A client that asks for ever new periods is bounded
- * too: this process computes `concurrency` figures at once, so they hold at
- * most that many of the pool's connections, and lets `maxWaiting` more wait;
- * the rest are answered DATABASE_BUSY at once. A failed computation is not
- * kept.
+ * by the instance's costly reads (src/read/costly-reads.ts), which every
+ * computation runs under. A failed computation is not kept.
  */
 export class SiteFigures {
   readonly #figures: LRUCache<string, Promise<unknown>>;
-  readonly #limit: LimitFunction;
-  readonly #maxWaiting: number;
+  readonly #reads: CostlyReads;
 
-  constructor({ ttlMs, concurrency, maxWaiting, maxEntries }: SiteFiguresOptions = SITE_FIGURES) {
+  constructor(reads: CostlyReads, { ttlMs, maxEntries }: SiteFiguresOptions = SITE_FIGURES) {
     this.#figures = new LRUCache({ max: maxEntries, ttl: ttlMs });
-    this.#limit = pLimit(concurrency);
-    this.#maxWaiting = maxWaiting;
+    this.#reads = reads;
   }
 
   /** The figure named `key`, computed by `compute` unless one for the same key is in flight or fresh. */
   get<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const kept = this.#figures.get(key) as Promise<T> | undefined;
     if (kept) return kept;
-    if (this.#limit.pendingCount >= this.#maxWaiting) throw new DatabaseFaultError("DATABASE_BUSY");
-    const figure = this.#limit(compute);
+    const figure = this.#reads.run(compute);
     this.#figures.set(key, figure);
     figure.catch(() => {
       if (this.#figures.peek(key) === figure) this.#figures.delete(key);
