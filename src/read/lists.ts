@@ -38,6 +38,8 @@ export function rootListResolver<SourceArgs, Node extends NodeTypeRef>(source: P
  * (src/read/prefetch.ts).
  */
 export function nestedListField<SourceArgs, Node extends NodeTypeRef>(source: PageSource<SourceArgs>, node: Node) {
+  // Its pages are read in batches across parents, where no turn of the costly reads is taken: refused when the schema is built.
+  if (source.costFollowsMatches) throw new Error(`A list whose cost follows its matches is a root list only; ${node.name} is nested`);
   const list: NestedListField = { source: source as PageSource<unknown>, node };
   return {
     resolve: (parent: { id: number }, args: PageArgs & SourceArgs, ctx: ReadContext, info: GraphQLResolveInfo): Promise<Connection<Node["$inferType"]>> =>

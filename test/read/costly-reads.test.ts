@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DatabaseFaultError } from "../../src/errors.js";
 import { CostlyReads } from "../../src/read/costly-reads.js";
+import { nestedListField } from "../../src/read/lists.js";
+import { postSearch } from "../../src/schema/post/lists.js";
 import { figureKey, SITE_FIGURES, SiteFigures } from "../../src/schema/stats/service.js";
 
 /** Reads the test finishes when it likes, counting how many run at once. */
@@ -59,6 +61,10 @@ describe("costly reads", () => {
     await held.finishAll();
     expect(await Promise.all(asked)).toEqual([0, 1, 2, 3, 4]);
     expect(held.mostAtOnce).toBe(2);
+  });
+
+  it("is refused for a nested list when the schema is built, since nested pages are read in batches without a turn", () => {
+    expect(() => nestedListField(postSearch, { name: "Post", $inferType: {} })).toThrow("A list whose cost follows its matches is a root list only; Post is nested");
   });
 });
 
