@@ -35,13 +35,14 @@ export interface TableUpkeep {
 }
 
 /** The tables due a vacuum or an analyze, by autovacuum's rules. */
-export function upkeepDue(tables: readonly TableActivity[], settings = AUTOVACUUM_DEFAULTS): TableUpkeep[] {
+export function upkeepDue(tables: readonly TableActivity[]): TableUpkeep[] {
+  const limits = AUTOVACUUM_DEFAULTS;
   const due: TableUpkeep[] = [];
   for (const { table, rows, deadRows, insertedSinceVacuum, modifiedSinceAnalyze } of tables) {
     const vacuum =
-      deadRows > settings.vacuumThreshold + settings.vacuumScaleFactor * rows ||
-      insertedSinceVacuum > settings.insertThreshold + settings.insertScaleFactor * rows;
-    const analyze = modifiedSinceAnalyze > settings.analyzeThreshold + settings.analyzeScaleFactor * rows;
+      deadRows > limits.vacuumThreshold + limits.vacuumScaleFactor * rows ||
+      insertedSinceVacuum > limits.insertThreshold + limits.insertScaleFactor * rows;
+    const analyze = modifiedSinceAnalyze > limits.analyzeThreshold + limits.analyzeScaleFactor * rows;
     if (vacuum || analyze) due.push({ table, vacuum, analyze });
   }
   return due;
