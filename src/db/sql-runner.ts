@@ -31,13 +31,22 @@ export interface SqlRunner {
  */
 export const AHEAD_COLUMN = "__ahead";
 
-/** The rows a statement returned: its result rows and the rows nested in their AHEAD_COLUMN. */
+/** The rows a statement returned: its result rows and the rows nested in their AHEAD_COLUMN, at every level. */
 export function rowsReturned(rows: readonly Record<string, unknown>[]): number {
   let count = rows.length;
-  for (const row of rows) {
-    const nested = row[AHEAD_COLUMN];
-    if (Array.isArray(nested)) count += nested.length;
-  }
+  for (const row of rows) count += nestedRows(row[AHEAD_COLUMN]);
+  return count;
+}
+
+/**
+ * The rows of a page read ahead: each is a JSON array whose last entry is
+ * its node (an object), or, when the rows below it were read ahead too,
+ * their page (an array of such rows).
+ */
+function nestedRows(page: unknown): number {
+  if (!Array.isArray(page)) return 0;
+  let count = page.length;
+  for (const element of page) if (Array.isArray(element)) count += nestedRows(element[element.length - 1]);
   return count;
 }
 

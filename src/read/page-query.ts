@@ -127,13 +127,14 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
     ...edgeValues.map(([name]) => columnRef(alias, `__v_${name}`)),
   ];
   const outerOrder = (alias: string) => orderByKeys(order, keyColumns(alias).slice(0, order.length), window.backward);
-  // The row's sort keys, edge values and node as one JSON array (a page read ahead, aheadPage).
-  const jsonRow = (alias: string) =>
+  // The row's sort keys, edge values and node as one JSON array (a page read ahead, aheadPage), and the row's own page read ahead last, if any.
+  const jsonRow = (alias: string, innerPage: Prisma.Sql | null) =>
     Prisma.sql`json_build_array(${Prisma.join(
       [
         ...order.map((key, i) => jsonValue(columnRef(alias, `__k${i}`), scalarOf(key.type)).sql),
         ...edgeValues.map(([name, value]) => jsonValue(columnRef(alias, `__v_${name}`), scalarOf(value.type)).sql),
         selection.json.object,
+        ...(innerPage ? [innerPage] : []),
       ],
       ", ",
     )})`;
@@ -147,7 +148,12 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
     }),
     " UNION ALL ",
   );
-  return { rows, limit, branchCount: branches.length, keyColumns, outerOrder, jsonRow };
+  // The rows numbered `__n` in list order (1 for the first), cut to the window's.
+  const numbered = () => {
+    const numberedOrder = outerOrder("u");
+    return Prisma.sql`SELECT "u".*, (row_number() OVER (ORDER BY ${numberedOrder}))::int AS "__n" FROM (${rows}) AS "u" ORDER BY ${numberedOrder} LIMIT ${limit}`;
+  };
+  return { rows, limit, branchCount: branches.length, keyColumns, outerOrder, jsonRow, numbered };
 }
 
 /**
@@ -185,24 +191,50 @@ export interface PagesAhead {
 
 /**
  * The rows of a nested list's page under `parent`, a row of an enclosing
- * statement, as one JSON array, AHEAD_COLUMN: an element per page row (its
- * sort keys, its edge values and its node, each as src/read/json-values.ts
- * has it travel), in list order, and '[]' for none. One value per enclosing
- * row, not a row per page row: `pg` parses one JSON text natively where it
- * would parse each page row's columns, with the enclosing row's repeated
- * beside them (bench:ab, W4 deep: CPU 0.88×). `read.selection` must be
- * compiled over `alias`; `guard`, a condition on the enclosing row alone,
- * skips the page for rows it is false for (PostgreSQL checks it once per row).
+ * statement, as one JSON array: an element per page row (its sort keys, its
+ * edge values and its node, each as src/read/json-values.ts has it travel),
+ * in list order, and '[]' for none. One value per enclosing row, not a row
+ * per page row: `pg` parses one JSON text natively where it would parse
+ * each page row's columns, with the enclosing row's repeated beside them
+ * (bench:ab, W4 deep: CPU 0.88×). `read.selection` must be compiled over
+ * `alias`; `guard`, a condition on the enclosing row alone, skips the page
+ * for rows it is false for (PostgreSQL checks it once per row).
+ *
+ * With `inner`, each row of the page carries a page of its own, last in its
+ * element: `inner` is given the condition that a row of this page is
+ * answered (one of the window's rows, not the one more that says more
+ * follow) and returns that page's value over `alias`, so the page below is
+ * read for the answered rows only. SqlRunner's rowsReturned counts the rows
+ * of every level.
  */
-export function aheadPage<Args>(read: PageRead<Args>, parent: Prisma.Sql, alias: string, guard: Prisma.Sql | null = null) {
+export function aheadPage<Args>(
+  read: PageRead<Args>,
+  parent: Prisma.Sql,
+  alias: string,
+  guard: Prisma.Sql | null = null,
+  inner: ((answered: Prisma.Sql) => Prisma.Sql | null) | null = null,
+) {
   const page = windowRows(read, parent, guard);
   if (!page) return null;
   const decodeRow = jsonRowDecoder(read);
+  const innerPage = inner?.(Prisma.sql`${columnRef(alias, "__n")} <= ${read.window.size}`) ?? null;
+  const value = Prisma.sql`(SELECT coalesce(json_agg(${page.jsonRow(alias, innerPage)} ORDER BY ${page.outerOrder(alias)}), '[]'::json)
+      FROM (${innerPage ? page.numbered() : page.rows}) AS ${ident(alias)})`;
   return {
-    sql: Prisma.sql`(SELECT coalesce(json_agg(${page.jsonRow(alias)} ORDER BY ${page.outerOrder(alias)}), '[]'::json)
-      FROM (${page.rows}) AS ${ident(alias)}) AS ${ident(AHEAD_COLUMN)}`,
-    /** The page rows an enclosing row of the result carries, in list order. */
-    pageRows: (row: Record<string, unknown>): PageRow[] => (row[AHEAD_COLUMN] as unknown[][]).map(decodeRow),
+    /** The page as a column of the enclosing statement, AHEAD_COLUMN. */
+    column: Prisma.sql`${value} AS ${ident(AHEAD_COLUMN)}`,
+    /** The page as a value, for an enclosing page's rows to carry (`inner`). */
+    value,
+    /** The page an enclosing row of the result carries, AHEAD_COLUMN. */
+    ofRow: (row: Record<string, unknown>): unknown => row[AHEAD_COLUMN],
+    /** The page's rows, in list order, from its parsed value; and with `inner`, each answered row's own page, parsed. */
+    decode(raw: unknown): { rows: PageRow[]; inner: unknown[] } {
+      const elements = raw as unknown[][];
+      return {
+        rows: elements.map(decodeRow),
+        inner: innerPage ? elements.slice(0, read.window.size).map((element) => element[element.length - 1]) : [],
+      };
+    },
   };
 }
 
@@ -269,11 +301,9 @@ export async function loadPage<Args>(sql: SqlRunner, read: PageRead<Args>, ahead
   } else {
     const page = windowRows(read, null);
     if (!page) return [];
-    const order = page.outerOrder("u");
-    const numbered = Prisma.sql`SELECT "u".*, (row_number() OVER (ORDER BY ${order}))::int AS "__n" FROM (${page.rows}) AS "u" ORDER BY ${order} LIMIT ${page.limit}`;
     rows = await sql.query(
       Prisma.sql`SELECT ${Prisma.join(page.keyColumns("t"), ", ")}, ${read.selection.selectList}, ${ahead.columns}
-        FROM (${numbered}) AS "t" ORDER BY ${page.outerOrder("t")}`,
+        FROM (${page.numbered()}) AS "t" ORDER BY ${page.outerOrder("t")}`,
     );
     ahead.keep(rows);
   }

@@ -6,6 +6,7 @@ import {
   type FieldNode,
   type GraphQLField,
   type GraphQLObjectType,
+  type GraphQLOutputType,
   type GraphQLResolveInfo,
 } from "graphql";
 import { Prisma } from "../db/generated/prisma/client.js";
@@ -37,12 +38,13 @@ import { pageWindow, type PageArgs } from "./window.js";
  * parent, which the statement has not found yet, and its values go to SQL
  * as bound parameters of the sort keys' own types (or not at all).
  *
- * One list per row, the first the document selects, and one level: a
- * second list, and the lists below the page, load their pages themselves,
- * one statement per list for the whole response, as before.
+ * One list per row, the first the document selects, and so on down: the
+ * rows of a page read ahead carry the first page of the first list selected
+ * on them, for the rows the page answers (not the one more that says more
+ * follow), so `users(first: 10) { … posts(first: 5) { … comments(first: 5)
+ * { … } } }` is one statement. A second list on a row loads its pages
+ * itself, one statement per list occurrence for the whole response.
  */
-
-const ALIAS = "c";
 
 /** For a lookup: the first nested list selected on the row `info`'s field returns, to read with it. */
 export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName): PagesAhead | null {
@@ -60,14 +62,17 @@ export function pageAhead(ctx: ReadContext, info: GraphQLResolveInfo, model: Mod
  * follow, is not answered). The page statement numbers its rows `__n`.
  */
 export function pagesAheadOfNodes(ctx: ReadContext, info: GraphQLResolveInfo, model: ModelName, size: number): PagesAhead | null {
-  const target = nestedTarget(info, rootListTargets, () => {
-    const connection = getNamedType(info.returnType);
-    if (!isObjectType(connection)) return null;
-    const edges = onlyField(info, connection, info.fieldNodes, "edges");
-    const node = edges && onlyField(info, edges.type, edges.fieldNodes, "node");
-    return node && firstNestedList(info, node.type, node.fieldNodes);
-  });
+  const target = nestedTarget(info, connectionTargets, () => nodesTarget(info, info.returnType, info.fieldNodes));
   return target && readAhead(ctx, info, target, model, size);
+}
+
+/** The first nested list selected on the nodes of a connection (`edges { node { … } }`, each selected once) that `fieldNodes` return. */
+function nodesTarget(info: GraphQLResolveInfo, returnType: GraphQLOutputType, fieldNodes: readonly FieldNode[]): NestedTarget | null {
+  const connection = getNamedType(returnType);
+  if (!isObjectType(connection)) return null;
+  const edges = onlyField(info, connection, fieldNodes, "edges");
+  const node = edges && onlyField(info, edges.type, edges.fieldNodes, "node");
+  return node && firstNestedList(info, node.type, node.fieldNodes);
 }
 
 /** A nested list the document selects, as its resolver will see it. */
@@ -86,7 +91,7 @@ interface NestedTarget {
  * otherwise cost every request of a list with no nested list at all.
  */
 const lookupTargets = new WeakMap<FieldNode, NestedTarget | null>();
-const rootListTargets = new WeakMap<FieldNode, NestedTarget | null>();
+const connectionTargets = new WeakMap<FieldNode, NestedTarget | null>();
 
 function nestedTarget(
   info: GraphQLResolveInfo,
@@ -134,11 +139,48 @@ function firstNestedList(info: GraphQLResolveInfo, type: GraphQLObjectType, fiel
 function readAhead(
   ctx: ReadContext,
   info: GraphQLResolveInfo,
-  { responseKey, parentType: type, fieldNodes, definition, list }: NestedTarget,
+  target: NestedTarget,
   model: ModelName,
   /** The rows of the statement that are answered (by their number `__n`), when it reads more than one; null: its one row. */
   rowsAnswered: number | null,
 ): PagesAhead | null {
+  const parentKey = columnRef("t", modelEntry(model).primaryKey[0]!);
+  const guard = rowsAnswered === null ? null : Prisma.sql`"t"."__n" <= ${rowsAnswered}`;
+  const ahead = aheadLevel(ctx, info, target, parentKey, guard, 1);
+  if (!ahead) return null;
+  return {
+    columns: Prisma.sql`${parentKey} AS "__parent", ${guard ? Prisma.sql`"t"."__n", ` : Prisma.empty}${ahead.page.column}`,
+    keep(rows) {
+      for (const row of rows) {
+        if (rowsAnswered === null || (row.__n as number) <= rowsAnswered) ahead.collect(row.__parent as number, ahead.page.ofRow(row));
+      }
+      ahead.keep();
+    },
+  };
+}
+
+/** One list read ahead: its page under each enclosing row, and the pages read, which `keep` hands to the list's resolvers. */
+interface AheadLevel {
+  readonly page: NonNullable<ReturnType<typeof aheadPage>>;
+  /** Takes the page read under the enclosing row `parentKey` (its parsed value), and the pages below it. */
+  collect(parentKey: number, raw: unknown): void;
+  keep(): void;
+}
+
+/**
+ * The page of `target` under `parent` (a row of an enclosing statement, or
+ * of an enclosing page), read only where `guard` holds; and, below its
+ * rows, the first page of the first list the document selects on its nodes,
+ * and so on down, each level read for the rows its level above answers.
+ */
+function aheadLevel(
+  ctx: ReadContext,
+  info: GraphQLResolveInfo,
+  { responseKey, parentType: type, fieldNodes, definition, list }: NestedTarget,
+  parent: Prisma.Sql,
+  guard: Prisma.Sql | null,
+  depth: number,
+): AheadLevel | null {
   const args = getArgumentValues(definition, fieldNodes[0]!, info.variableValues);
   // What the list's resolver will be given, as far as planning reads it.
   const field: GraphQLResolveInfo = {
@@ -150,43 +192,58 @@ function readAhead(
     path: { prev: info.path, key: responseKey, typename: type.name },
   };
   const { reader } = ctx;
-  const guard = rowsAnswered === null ? null : Prisma.sql`"t"."__n" <= ${rowsAnswered}`;
-  const plan = listPlan(ctx, field, list.node.name, list.source.model);
-  const parentKey = columnRef("t", modelEntry(model).primaryKey[0]!);
+  const { model } = list.source;
+  const alias = `c${depth}`;
+  const plan = listPlan(ctx, field, list.node.name, model);
+  let below: AheadLevel | null = null;
+  const inner = (answered: Prisma.Sql) => {
+    const next = nestedTarget(field, connectionTargets, () => nodesTarget(field, definition.type, fieldNodes));
+    below = next && aheadLevel(ctx, field, next, columnRef(alias, modelEntry(model).primaryKey[0]!), answered, depth + 1);
+    return below?.page.value ?? null;
+  };
   let page: ReturnType<typeof aheadPage>;
   try {
     const window = pageWindow(args as PageArgs, (cursor, argument) => reader.cursors.peek(cursor, argument));
-    const read: PageRead<unknown> = { source: list.source, args, viewer: reader.viewer, window, selection: aheadSelection(plan, list.source.model) };
-    page = aheadPage(read, parentKey, ALIAS, guard);
+    const read: PageRead<unknown> = { source: list.source, args, viewer: reader.viewer, window, selection: aheadSelection(plan, model, alias) };
+    page = aheadPage(read, parent, alias, guard, inner);
   } catch (error) {
     // The list's resolver refuses these arguments with this very error; nothing to read ahead.
     if (error instanceof BadUserInputError) return null;
     throw error;
   }
   if (!page) return null;
-  const { pageRows } = page;
-  const fieldNode = fieldNodes[0]!;
-  const parentType = type.name;
+  const pages = new Map<number, PageRow[]>();
+  const { decode } = page;
+  // Set by `inner` while the page's SQL was built, which the compiler cannot see.
+  const nested = below as AheadLevel | null;
   return {
-    columns: Prisma.sql`${parentKey} AS "__parent", ${guard ? Prisma.sql`"t"."__n", ` : Prisma.empty}${page.sql}`,
-    keep(rows) {
-      const pages = new Map<number, PageRow[]>();
-      for (const row of rows) {
-        if (rowsAnswered === null || (row.__n as number) <= rowsAnswered) pages.set(row.__parent as number, pageRows(row));
-      }
-      reader.pages.keepAhead(fieldNode, { parentType, args: listArgsKey(args), pages });
+    page,
+    collect(parentKey, raw) {
+      const { rows, inner: innerPages } = decode(raw);
+      pages.set(parentKey, rows);
+      // A node's id is its parent key below: a nested list's resolver pages under `parent.id`.
+      if (nested) for (const [i, innerPage] of innerPages.entries()) nested.collect(rows[i]!.node.id as number, innerPage);
+    },
+    keep() {
+      reader.pages.keepAhead(fieldNodes[0]!, { parentType: type.name, args: listArgsKey(args), pages });
+      nested?.keep();
     },
   };
 }
 
-/** The plan's selection over the page's alias: made once per plan, like the plan's own. */
-const aheadSelections = new WeakMap<ListPlan, CompiledSelection>();
+/** The plan's selection over a page's alias: made once per plan and alias, like the plan's own. */
+const aheadSelections = new WeakMap<ListPlan, Map<string, CompiledSelection>>();
 
-function aheadSelection(plan: ListPlan, model: ModelName): CompiledSelection {
-  let selection = aheadSelections.get(plan);
+function aheadSelection(plan: ListPlan, model: ModelName, alias: string): CompiledSelection {
+  let byAlias = aheadSelections.get(plan);
+  if (!byAlias) {
+    byAlias = new Map();
+    aheadSelections.set(plan, byAlias);
+  }
+  let selection = byAlias.get(alias);
   if (!selection) {
-    selection = compileSelection(model, plan.nodes.query, ALIAS);
-    aheadSelections.set(plan, selection);
+    selection = compileSelection(model, plan.nodes.query, alias);
+    byAlias.set(alias, selection);
   }
   return selection;
 }

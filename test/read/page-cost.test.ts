@@ -77,6 +77,16 @@ const connections = [
     rootRows: 1,
   },
   {
+    // A page read ahead below a page read ahead: the writer's oldest post (the one more says more
+    // precede), and its comments, the family's, in the user's row.
+    name: "User.posts → Post.comments",
+    query: (page: string) => `query($f: String!) { user(handle: $f) { posts(last: 1) { edges { node { comments(${page}) {
+      edges { cursor node { body author { handle } } } } } } } } }`,
+    variables: (family: Family) => ({ f: family.handle }),
+    edges: (data: any) => data.user.posts.edges[0].node.comments.edges,
+    rootRows: 2,
+  },
+  {
     name: "Tag.posts",
     query: (page: string) => `query($f: String!) { tag(name: $f) { posts(${page}) { edges { cursor node { title tags { name } } } } } }`,
     variables: (family: Family) => ({ f: family.tag }),
