@@ -39,16 +39,17 @@ export class PageLoaders {
   }
 
   /**
-   * The rows read ahead for this list occurrence, once, if they were read
-   * for this parent with these arguments; undefined otherwise, and the
-   * list loads its page itself.
+   * The rows read ahead for this list occurrence, if they were read for
+   * this parent with these arguments; undefined otherwise, and the list
+   * loads its page itself. Kept for every time the parent occurs there: a
+   * post under two tags of `tags { posts { comments } }` is one parent
+   * twice, with one page, and a second take must not cost a statement that
+   * only such data would send.
    */
   takeAhead(field: FieldNode, parentType: string, parentKey: number, args: string): PageRow[] | undefined {
     const kept = this.#ahead.get(field);
     if (!kept || kept.parentType !== parentType || kept.args !== args) return undefined;
-    const rows = kept.pages.get(parentKey);
-    kept.pages.delete(parentKey);
-    return rows;
+    return kept.pages.get(parentKey);
   }
 
   /** The batch loader of a nested list's total counts, one per list occurrence like `list`. */

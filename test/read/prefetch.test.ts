@@ -260,6 +260,26 @@ describe.each(testDatabaseKinds)("a lookup's first nested page on %s", (kind) =>
     expect(alone.body.data!.users.edges.map(({ cursor, node: { before: _before, ...node } }: any) => ({ cursor, node }))).toEqual(edges);
   });
 
+  it("answers a row that two pages share from the one page read below it, in the same statement", async () => {
+    const author = await signUp(app.current);
+    const shared = await createPost(app.current, author, { title: unique("Shared "), tags: ["alpha", "beta"] });
+    await addComment(app.current, reader, shared.id, "shared 0");
+    const query = `{ tags(first: 10) { edges { node { name posts(first: 2) { edges { node { id comments(first: 1) { edges { node { body } } } } } } } } } }`;
+    const response = await ask(query);
+    expectNoErrors(response);
+    // Every tag in this file is on this post: the two tags, the post under each, and its comment under each.
+    expect(response.log.map((statement) => statement.rows)).toEqual([2 + 2 + 2]);
+    expect(
+      response.body.data!.tags.edges.map((edge: any) => [
+        edge.node.name,
+        edge.node.posts.edges.map((post: any) => [post.node.id, post.node.comments.edges.map((comment: any) => comment.node.body)]),
+      ]),
+    ).toEqual([
+      ["alpha", [[shared.id, ["shared 0"]]]],
+      ["beta", [[shared.id, ["shared 0"]]]],
+    ]);
+  });
+
   it("reads a root page with its rows' first nested pages in one statement, for the rows it answers only", async () => {
     const author = await signUp(app.current);
     const [oldest, middle, newest] = [
