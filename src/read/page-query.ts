@@ -48,6 +48,14 @@ export interface PageSource<Args = NoListArgs> {
    * (src/read/costly-reads.ts).
    */
   readonly costFollowsMatches?: boolean;
+  /**
+   * The list's count under `parent`, where a trigger keeps it on the
+   * parent's row (a post's comment_count), as an SQL expression: a count
+   * then reads one row per parent instead of every row of the list. Only
+   * for a list whose rows under a parent are the same for every viewer and
+   * every argument, so the stored count is what its branches would count.
+   */
+  storedCount?(parent: Prisma.Sql): Prisma.Sql;
 }
 
 /** A value an edge carries: SQL over the row source, and its type (as a sort key's, for it to travel in JSON the same way). */
@@ -263,11 +271,16 @@ function jsonRowDecoder<Args>({ source, args, selection }: PageRead<Args>): (ele
  * One statement counting the whole list under each of `parentKeys`, with
  * the same branches (and so the same visibility rule and filters) as its
  * pages: a count per parent over the list's index, summed across branches,
- * which are mutually exclusive. Null, like pageStatement, for a source with no branch.
+ * which are mutually exclusive; or the count a trigger keeps, for a source
+ * that has one (storedCount). Null, like pageStatement, for a source with no branch.
  */
 export function countStatement<Args>({ source, args, viewer }: ListRead<Args>, parentKeys: readonly number[]): Prisma.Sql | null {
   const branches = source.branches({ parent: PARENT, viewer, args });
   if (!branches.length) return null;
+  if (source.storedCount) {
+    return Prisma.sql`SELECT "p"."key" AS "__parent", coalesce((${source.storedCount(PARENT)}), 0)::int AS "count"
+      FROM unnest(${parentKeys}::int[]) AS "p"("key")`;
+  }
   const counts = branches.map(
     (branch) => Prisma.sql`(SELECT count(*) FROM ${branch.from} WHERE ${branch.where.length ? Prisma.join(branch.where, " AND ") : TRUE})`,
   );

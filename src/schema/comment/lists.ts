@@ -13,12 +13,18 @@ import { visibleCommentSql } from "./access.js";
 const ID_ASC = [sortKey(Prisma.raw('"x"."id"'), "asc", "int")] as const;
 const ID_DESC = [sortKey(Prisma.raw('"x"."id"'), "desc", "int")] as const;
 
-/** A post's comments, oldest first. The post itself was already found visible. */
+/**
+ * A post's comments, oldest first. The post itself was already found
+ * visible, and every comment of a visible post is visible, so their count is
+ * the post's comment_count, which triggers keep on every write path
+ * (prisma/migrations/20261202080000_comment_count_triggers).
+ */
 export const commentsOfPost: PageSource = {
   model: "Comment",
   scope: (_args, parent) => `Post.comments|${parent}`,
   order: () => ID_ASC,
   branches: ({ parent }) => [{ from: Prisma.sql`"comments" AS "x"`, where: [Prisma.sql`"x"."post_id" = ${parent!}`] }],
+  storedCount: (parent) => Prisma.sql`SELECT "s"."comment_count" FROM "posts" AS "s" WHERE "s"."id" = ${parent}`,
 };
 
 /**
