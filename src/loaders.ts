@@ -2,7 +2,7 @@ import type { Viewer } from "./auth/tokens.js";
 import type { Db } from "./db/client.js";
 import type { LoaderOptions } from "./loader-options.js";
 import { createPostCountByAuthorLoader, createVisiblePostLoader } from "./schema/post/loaders.js";
-import { createPostCountByTagLoader, createVisibleTagLoader } from "./schema/tag/loaders.js";
+import { createVisibleTagLoader } from "./schema/tag/loaders.js";
 
 /**
  * The request's batch loaders, for what plugin-prisma does not plan into
@@ -12,7 +12,6 @@ import { createPostCountByTagLoader, createVisibleTagLoader } from "./schema/tag
 export function createLoaders(db: Db, viewer: Viewer | null, options: LoaderOptions = { cache: true }) {
   return {
     postCountByAuthor: createPostCountByAuthorLoader(db, viewer, options),
-    postCountByTag: createPostCountByTagLoader(db, options),
     visiblePost: createVisiblePostLoader(db, viewer, options),
     visibleTag: createVisibleTagLoader(db, viewer, options),
   };

@@ -9,11 +9,12 @@ import { runChunkedJob, type JobOptions, type JobPhase } from "./chunked-job.js"
  * and reports the drift it fixed:
  * - posts.comment_count, from comments;
  * - post_tags.published_at, from its post;
+ * - tags.post_count, from the links published_at marks published;
  * - credit_accounts.balance, from the ledger's entries.
  * Each phase walks its table by id in chunks (src/jobs/chunked-job.ts):
  * resumable, one short transaction per chunk.
  */
-type Phase = "posts.comment_count" | "post_tags.published_at" | "credit_accounts.balance";
+type Phase = "posts.comment_count" | "post_tags.published_at" | "tags.post_count" | "credit_accounts.balance";
 
 export interface RecountReport {
   resumed: boolean;
@@ -26,7 +27,7 @@ export interface RecountReport {
 }
 
 /** The next chunk of ids of a table after `after`: its last id and its size, or null when none are left. */
-async function idChunk(tx: Prisma.TransactionClient, table: "posts" | "credit_accounts", after: number, size: number) {
+async function idChunk(tx: Prisma.TransactionClient, table: "posts" | "tags" | "credit_accounts", after: number, size: number) {
   const [bounds] = await tx.$queryRaw<{ upTo: number | null; rows: number }[]>`
     SELECT max("id") AS "upTo", count(*)::int AS "rows" FROM (
       SELECT "id" FROM ${Prisma.raw(`"${table}"`)} WHERE "id" > ${after} ORDER BY "id" LIMIT ${plannedLimit(size)}
@@ -62,6 +63,23 @@ const PHASES: JobPhase[] = [
         FROM "posts" AS "p"
         WHERE "p"."id" = "l"."post_id" AND "l"."post_id" > ${after} AND "l"."post_id" <= ${ids.upTo}
           AND "l"."published_at" IS DISTINCT FROM (CASE WHEN "p"."status" = 'PUBLISHED' THEN "p"."published_at" END)`;
+      return { ...ids, changed };
+    },
+  },
+  {
+    // After the links' published_at: fixing those moves the counts through their triggers first.
+    name: "tags.post_count",
+    writes: ["tags"],
+    total: (prisma) => prisma.tag.count(),
+    async chunk(tx, { after, size }) {
+      const ids = await idChunk(tx, "tags", after, size);
+      if (!ids) return null;
+      const changed = await tx.$executeRaw`
+        UPDATE "tags" AS "t" SET "post_count" = "n"."count"
+        FROM (SELECT "t2"."id", count("l"."post_id")::int AS "count" FROM "tags" AS "t2"
+              LEFT JOIN "post_tags" AS "l" ON "l"."tag_id" = "t2"."id" AND "l"."published_at" IS NOT NULL
+              WHERE "t2"."id" > ${after} AND "t2"."id" <= ${ids.upTo} GROUP BY "t2"."id") AS "n"
+        WHERE "t"."id" = "n"."id" AND "t"."post_count" <> "n"."count"`;
       return { ...ids, changed };
     },
   },

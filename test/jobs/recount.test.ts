@@ -29,6 +29,12 @@ describe.each(testDatabaseKinds)("the recount job on %s", (kind) => {
     });
     expect(await prisma.postTag.count({ where: { postId: posts[3]!.id, publishedAt: null } })).toBe(2);
     await prisma.$executeRaw`UPDATE credit_accounts SET balance = 5 WHERE id = (SELECT max(id) FROM credit_accounts)`;
+    // A tag's count, written past its triggers; the links above also leave their tags counted one too few
+    // once their published_at is put right (the triggers were off when it was cleared).
+    const tags = await prisma.tag.findMany({ orderBy: { id: "asc" }, select: { id: true, postCount: true } });
+    const drifted = await prisma.postTag.findMany({ where: { postId: posts[3]!.id }, select: { tagId: true } });
+    const untouched = tags.find((tag) => !drifted.some((link) => link.tagId === tag.id))!;
+    await prisma.$executeRaw`UPDATE tags SET post_count = post_count + 4 WHERE id = ${untouched.id}`;
 
     // Stopped after two chunks, as Ctrl-C would.
     const controller = new AbortController();
@@ -44,29 +50,30 @@ describe.each(testDatabaseKinds)("the recount job on %s", (kind) => {
     expect(first).toMatchObject({ interrupted: true, rows: 6, chunks: 2 });
     expect(await prisma.jobCheckpoint.count()).toBe(1);
 
-    const tables = ["posts", "post_tags", "credit_accounts", "comments"] as const;
+    const tables = ["posts", "post_tags", "tags", "credit_accounts", "comments"] as const;
     const before = await analyzeCounts(prisma, tables);
     const second = await recount(prisma, { chunkSize: 3, progress: quiet });
     const accounts = await prisma.creditAccount.count();
-    // Every post twice (two phases), every account once, each exactly once across both runs.
+    // Every post twice (two phases), every tag and every account once, each exactly once across both runs.
     expect(second).toMatchObject({
       interrupted: false,
       resumed: true,
-      rows: posts.length * 2 + accounts,
-      fixed: { "posts.comment_count": 3, "post_tags.published_at": 2, "credit_accounts.balance": 1 },
+      rows: posts.length * 2 + tags.length + accounts,
+      fixed: { "posts.comment_count": 3, "post_tags.published_at": 2, "tags.post_count": drifted.length + 1, "credit_accounts.balance": 1 },
     });
     expect(await prisma.jobCheckpoint.count()).toBe(0);
     // Statistics refreshed for the tables it rewrote rows in, and only those.
-    expect([...second.analyzed].sort()).toEqual(["credit_accounts", "post_tags", "posts"]);
-    expect(await analyzedSince(prisma, before)).toEqual(["credit_accounts", "post_tags", "posts"]);
+    expect([...second.analyzed].sort()).toEqual(["credit_accounts", "post_tags", "posts", "tags"]);
+    expect(await analyzedSince(prisma, before)).toEqual(["credit_accounts", "post_tags", "posts", "tags"]);
     const after = await prisma.post.findMany({ orderBy: { id: "asc" }, select: { id: true, commentCount: true } });
     expect(after).toEqual(posts);
+    expect(await prisma.tag.findMany({ orderBy: { id: "asc" }, select: { id: true, postCount: true } })).toEqual(tags);
     expect(await prisma.postTag.count({ where: { postId: posts[3]!.id, publishedAt: null } })).toBe(0);
 
     // Nothing left to fix: a fresh run starts over, fixes nothing and analyzes nothing.
     expect(await recount(prisma, { chunkSize: 50, progress: quiet })).toMatchObject({
       resumed: false,
-      fixed: { "posts.comment_count": 0, "post_tags.published_at": 0, "credit_accounts.balance": 0 },
+      fixed: { "posts.comment_count": 0, "post_tags.published_at": 0, "tags.post_count": 0, "credit_accounts.balance": 0 },
       analyzed: [],
     });
   });
@@ -81,7 +88,7 @@ describe("npm run job", () => {
         encoding: "utf8",
       });
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^recount: 1 rows in 1 chunks, .* Fixed: posts\.comment_count 0, post_tags\.published_at 0, credit_accounts\.balance 0\.$/m);
+      expect(run.stdout).toMatch(/^recount: 1 rows in 1 chunks, .* Fixed: posts\.comment_count 0, post_tags\.published_at 0, tags\.post_count 0, credit_accounts\.balance 0\.$/m);
       expect(run.stderr).toMatch(/^recount credit_accounts\.balance: 1\/1 rows \(100%\), \d+ rows\/s$/m);
       const bad = spawnSync(process.execPath, ["--import", "tsx", "src/cli/job.ts", "nonsense"], { env: { ...process.env, PGLITE_DIR: dir }, encoding: "utf8" });
       expect(bad.status).toBe(1);

@@ -125,7 +125,11 @@ export const postsOfAuthor: PageSource<AuthorPostsArgs> = {
 
 const TAG_POSTS_ORDER = TAG_ORDERS.NEWEST!;
 
-/** A tag's published posts, newest first. */
+/**
+ * A tag's published posts, newest first: the same for every viewer, so
+ * their count is the tag's post_count, which triggers keep on every write
+ * path (prisma/migrations/20261207151932_tag_post_count).
+ */
 export const postsOfTag: PageSource = {
   model: "Post",
   scope: (_args, parent) => `Tag.posts|${parent}`,
@@ -133,6 +137,7 @@ export const postsOfTag: PageSource = {
   branches: ({ parent }) => [
     { from: POSTS_WITH_TAG, where: [Prisma.sql`"l"."tag_id" = ${parent!}`, Prisma.sql`"l"."published_at" IS NOT NULL`] },
   ],
+  storedCount: (parent) => Prisma.sql`SELECT "s"."post_count" FROM "tags" AS "s" WHERE "s"."id" = ${parent}`,
 };
 
 export interface SearchArgs {

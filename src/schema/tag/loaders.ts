@@ -4,19 +4,6 @@ import type { Db } from "../../db/client.js";
 import type { LoaderOptions } from "../../loader-options.js";
 import { tagVisibility } from "./access.js";
 
-/** Published posts per tag, for `Tag.postCount`: one statement for every tag in the response. */
-export function createPostCountByTagLoader(db: Db, options: LoaderOptions) {
-  return new DataLoader<number, number>(async (tagIds) => {
-    const rows = await db.postTag.groupBy({
-      by: ["tagId"],
-      where: { tagId: { in: [...tagIds] }, publishedAt: { not: null } },
-      _count: { _all: true },
-    });
-    const counts = new Map(rows.map((row) => [row.tagId, row._count._all]));
-    return tagIds.map((id) => counts.get(id) ?? 0);
-  }, options);
-}
-
 /** Whether the viewer may see each tag: one statement for every tag asked about. */
 export function createVisibleTagLoader(db: Db, viewer: Viewer | null, options: LoaderOptions) {
   return new DataLoader<number, boolean>(async (tagIds) => {

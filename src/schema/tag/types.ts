@@ -7,10 +7,8 @@ export const Tag = builder.prismaNode("Tag", {
   nullable: true,
   fields: (t) => ({
     name: t.exposeString("name"),
-    postCount: t.int({
-      description: "Published posts with this tag.",
-      resolve: (tag, _args, ctx) => ctx.loaders.postCountByTag.load(tag.id),
-    }),
+    // Kept by triggers on post_tags (prisma/migrations/20261207151932_tag_post_count): one column of the tag's row.
+    postCount: t.exposeInt("postCount", { description: "Published posts with this tag." }),
   }),
 });
 
