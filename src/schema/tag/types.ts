@@ -2,7 +2,7 @@ import { builder } from "../../builder.js";
 
 export const Tag = builder.prismaNode("Tag", {
   id: { field: "id" },
-  // Include mode: a tag is its id and name.
+  // Include mode: a tag is its id, its name and its count of published posts.
   // node(id) answers null for a tag the viewer cannot see (src/schema/node-visibility.ts).
   nullable: true,
   fields: (t) => ({
