@@ -40,8 +40,7 @@ export function rowsReturned(rows: readonly Record<string, unknown>[]): number {
 
 /**
  * The rows of a page read ahead: each is a JSON array whose last entry is
- * its node (an object), or, when the rows below it were read ahead too,
- * their page (an array of such rows).
+ * the page read ahead below it (an array of such rows), or null.
  */
 function nestedRows(page: unknown): number {
   if (!Array.isArray(page)) return 0;

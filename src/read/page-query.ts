@@ -135,14 +135,14 @@ function windowRows<Args>({ source, args, viewer, window, selection }: PageRead<
     ...edgeValues.map(([name]) => columnRef(alias, `__v_${name}`)),
   ];
   const outerOrder = (alias: string) => orderByKeys(order, keyColumns(alias).slice(0, order.length), window.backward);
-  // The row's sort keys, edge values and node as one JSON array (a page read ahead, aheadPage), and the row's own page read ahead last, if any.
+  // The row's sort keys, edge values and node as one JSON array (a page read ahead, aheadPage), and last the row's own page read ahead, or null.
   const jsonRow = (alias: string, innerPage: Prisma.Sql | null) =>
     Prisma.sql`json_build_array(${Prisma.join(
       [
         ...order.map((key, i) => jsonValue(columnRef(alias, `__k${i}`), scalarOf(key.type)).sql),
         ...edgeValues.map(([name, value]) => jsonValue(columnRef(alias, `__v_${name}`), scalarOf(value.type)).sql),
         selection.json.object,
-        ...(innerPage ? [innerPage] : []),
+        innerPage ?? Prisma.sql`NULL`,
       ],
       ", ",
     )})`;
@@ -208,8 +208,8 @@ export interface PagesAhead {
  * `alias`; `guard`, a condition on the enclosing row alone, skips the page
  * for rows it is false for (PostgreSQL checks it once per row).
  *
- * With `inner`, each row of the page carries a page of its own, last in its
- * element: `inner` is given the condition that a row of this page is
+ * Each element ends with the page read ahead below its row, or null. With
+ * `inner`, each row of the page carries that page of its own: `inner` is given the condition that a row of this page is
  * answered (one of the window's rows, not the one more that says more
  * follow) and returns that page's value over `alias`, so the page below is
  * read for the answered rows only. SqlRunner's rowsReturned counts the rows
@@ -263,7 +263,7 @@ function jsonRowDecoder<Args>({ source, args, selection }: PageRead<Args>): (ele
       for (let i = 0; i < values.length; i += 1) byName[values[i]![0]] = decoded(element[keyDecoders.length + i], valueDecoders[i]!);
       own = byName;
     }
-    return { node: selection.json.decode(element[nodeAt] as Record<string, unknown>), keys, values: own };
+    return { node: selection.json.decode(element[nodeAt] as unknown[]), keys, values: own };
   };
 }
 
