@@ -180,10 +180,11 @@ function relationJson(
  * selects: its scalars (each as src/read/json-values.ts has it travel),
  * relations as nested subqueries, and counts; with the decoder that makes
  * the parsed array the node a result row would give. An array, not an
- * object, because the names would travel once per row: in W1's answer
- * (310 rows) they were 40% of the 61 KB that `pg` decodes and parses per
- * request, and parsing the arrays and naming their values here costs
- * three quarters of parsing the objects (bench:ab in the README).
+ * object, because the names would travel once per row: in W1's statement
+ * (310 page rows and their 250 authors) they were 40% of the 61 KB that
+ * `pg` decodes and parses per request, and parsing the arrays and naming
+ * their values here costs three quarters of parsing the objects (the
+ * README's Performance section has the bench:ab ratios).
  */
 function objectJson(modelName: string, query: PlannedQuery, alias: string, nextAlias: () => string): { sql: Prisma.Sql; decode: (value: unknown[]) => Record<string, unknown> } {
   const model = modelEntry(modelName);

@@ -209,10 +209,11 @@ export interface PagesAhead {
  * for rows it is false for (PostgreSQL checks it once per row).
  *
  * Each element ends with the page read ahead below its row, or null. With
- * `inner`, each row of the page carries that page of its own: `inner` is given the condition that a row of this page is
- * answered (one of the window's rows, not the one more that says more
- * follow) and returns that page's value over `alias`, so the page below is
- * read for the answered rows only. SqlRunner's rowsReturned counts the rows
+ * `inner`, each row of the page carries that page of its own: `inner` is
+ * given the condition that a row of this page is answered (one of the
+ * window's rows, not the one more that says more follow) and returns that
+ * page's value over `alias`, so the page below is read for the answered
+ * rows only. SqlRunner's rowsReturned counts the rows
  * of every level.
  */
 export function aheadPage<Args>(
