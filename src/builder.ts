@@ -3,7 +3,6 @@ import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import InputLimitsPlugin from "./plugins/input-limits.js";
-import { DateTimeResolver } from "graphql-scalars";
 import type { Context } from "./context.js";
 import type PrismaTypes from "./db/generated/pothos-types.js";
 import { getDatamodel } from "./db/generated/pothos-types.js";
@@ -11,6 +10,7 @@ import type { PrismaClient } from "./db/generated/prisma/client.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
 import { MAX_CURSOR_LENGTH } from "./read/cursors.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./read/window.js";
+import { DateTime } from "./schema/date-time.js";
 import { checkNodeId } from "./schema/ids.js";
 import { visibleNode } from "./schema/node-visibility.js";
 
@@ -66,4 +66,4 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType("DateTime", DateTimeResolver);
+builder.addScalarType("DateTime", DateTime);

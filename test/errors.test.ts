@@ -27,6 +27,29 @@ describe.each(testDatabaseKinds)("error codes on %s", (kind) => {
     expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
   });
 
+  // RFC 3339 allows these, PostgreSQL does not: they used to fail in the database as INTERNAL_SERVER_ERROR.
+  it.each([
+    ["the year 0000, written in the document", `{ posts(first: 1, filter: { publishedAfter: "0000-01-01T00:00:00Z" }) { edges { cursor } } }`, {}],
+    ["an offset past 9999 in UTC, in a variable", `query($d: DateTime) { posts(first: 1, filter: { publishedBefore: $d }) { edges { cursor } } }`, { d: "9999-12-31T23:59:59-05:00" }],
+    ["an offset before 0001 in UTC, in a variable", `query($d: DateTime!) { stats(from: $d, to: "0001-01-20T00:00:00Z") { topTags(first: 3) { posts } } }`, { d: "0001-01-01T00:00:00+01:00" }],
+  ])("answers a DateTime outside the years 0001 to 9999 (%s) with BAD_USER_INPUT that names the range", async (_case, query, variables) => {
+    const response = await app.current.graphql(query, { variables });
+    expect(response.status).toBeLessThan(500);
+    expect(response.body.data).toBeUndefined();
+    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
+    expect(response.body.errors![0]!.message).toMatch(/must be from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z/);
+  });
+
+  it("accepts the first and the last instant a DateTime input may be", async () => {
+    const response = await app.current.graphql(
+      `{ posts(first: 1, filter: { publishedAfter: "0001-01-01T00:00:00Z", publishedBefore: "9999-12-31T23:59:59.999Z" }) { edges { cursor } }
+         early: stats(from: "0001-01-01T00:00:00Z", to: "0001-01-31T00:00:00Z") { topTags(first: 3) { posts } postsPerMonth { posts } }
+         late: stats(from: "9999-12-01T00:00:00Z", to: "9999-12-31T23:59:59.999Z") { topTags(first: 3) { posts } postsPerMonth { posts } } }`,
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data).toMatchObject({ early: { topTags: [], postsPerMonth: [] }, late: { topTags: [], postsPerMonth: [] } });
+  });
+
   it.each([
     ["not base64 at all", "garbage"],
     ["a Post id that is not a number", toGlobalId("Post", "abc")],

@@ -27,6 +27,21 @@ const hostileString = fc.oneof(
   fc.string({ minLength: 1000, maxLength: 3000 }),
   fc.integer({ min: 0, max: 2_000 }).map((n) => "é".repeat(n)),
 );
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+/** RFC 3339 date-times a client may write, crowded at the years 0000 and 9999, with offsets that carry an instant past either edge. */
+const hostileDateTime = fc.oneof(
+  fc
+    .tuple(
+      fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 9997, max: 9999 }), fc.integer({ min: 0, max: 9999 })),
+      fc.integer({ min: 1, max: 12 }),
+      fc.integer({ min: 1, max: 31 }),
+      fc.integer({ min: 0, max: 23 }),
+      fc.constantFrom("Z", "+23:59", "-23:59", "+01:00", "-05:00", ".999Z"),
+    )
+    .map(([year, month, day, hour, zone]) => `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:59:59${zone}`),
+  fc.constantFrom("0000-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"),
+  hostileString,
+);
 const hostileInt = fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2_147_483_648, -2_147_483_649, 1e21, 0.5, Number.MAX_SAFE_INTEGER));
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 /** A value for a variable: usually of the declared type, sometimes anything. */
@@ -48,6 +63,7 @@ function operations(known: () => Known) {
     fc.oneof(hostileString, fc.constantFrom(...known().cursors), fc.constantFrom(...known().cursors).map((c) => c.slice(0, -2) + "AA")),
   );
   const strings = value(fc.array(hostileString, { maxLength: 120 }));
+  const dateTime = value(hostileDateTime);
   const page = fc.record({ first: int, last: int, after: cursor, before: cursor }, { requiredKeys: [] });
   const connection = "edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }";
   return [
@@ -57,8 +73,13 @@ function operations(known: () => Known) {
     {
       doc: `query($first: Int, $last: Int, $after: String, $before: String, $filter: PostFilter) {
         posts(first: $first, last: $last, after: $after, before: $before, filter: $filter) { ${connection} } }`,
-      vars: fc.tuple(page, fc.record({ authorHandle: str, tag: str, search: str, publishedAfter: str, publishedBefore: str }, { requiredKeys: [] }))
+      vars: fc.tuple(page, fc.record({ authorHandle: str, tag: str, search: str, publishedAfter: dateTime, publishedBefore: dateTime }, { requiredKeys: [] }))
         .map(([p, filter]) => ({ ...p, filter })),
+    },
+    {
+      doc: `query($from: DateTime!, $to: DateTime!, $first: Int) {
+        stats(from: $from, to: $to) { topTags(first: $first) { posts } postsPerMonth { month posts } mostCommentedWriters(first: $first) { __typename } } }`,
+      vars: fc.record({ from: dateTime, to: dateTime, first: int }),
     },
     { doc: `query($first: Int, $last: Int, $after: String, $before: String) { tags(first: $first, last: $last, after: $after, before: $before) { ${connection} } }`, vars: page },
     {
@@ -130,6 +151,28 @@ describe.each(testDatabaseKinds)("fuzzing on %s", (kind) => {
           assertSafe(response.status, await response.text(), `${op.doc.slice(0, 60)} ${JSON.stringify(variables).slice(0, 200)}`);
         },
       ),
+      { numRuns: RUNS, seed: SEED },
+    );
+  }, 600_000);
+
+  // The property above sends a date-time among many other wild arguments, which are often refused first.
+  it("answers any date-time a client may write, in the feed's filter and the stats period, with the data or BAD_USER_INPUT", async () => {
+    const edgeYear = fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 9997, max: 9999 }), fc.integer({ min: 0, max: 9999 }));
+    const zone = fc.constantFrom("Z", "+23:59", "-23:59", "+01:00", "-05:00");
+    const documents = [
+      `query($from: DateTime!, $to: DateTime!) { posts(first: 2, filter: { publishedAfter: $from, publishedBefore: $to }) { edges { cursor } } }`,
+      `query($from: DateTime!, $to: DateTime!) { stats(from: $from, to: $to) { topTags(first: 3) { posts } postsPerMonth { month posts } mostCommentedWriters(first: 3) { __typename } } }`,
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...documents), edgeYear, fc.integer({ min: 1, max: 12 }), zone, async (query, year, month, offset) => {
+        // Nineteen days apart, inside a period stats accepts, so the dates reach the statements.
+        const variables = { from: `${pad(year, 4)}-${pad(month, 2)}-01T00:00:00${offset}`, to: `${pad(year, 4)}-${pad(month, 2)}-20T00:00:00${offset}` };
+        const response = await app.current.graphql(query, { variables });
+        const what = `${query.slice(0, 40)} ${JSON.stringify(variables)}`;
+        assertSafe(response.status, JSON.stringify(response.body), what);
+        if (response.body.errors) expect(response.body.errors.map((error) => error.extensions?.code), what).toEqual(response.body.errors.map(() => "BAD_USER_INPUT"));
+        else expect(response.body.data, what).toBeTruthy();
+      }),
       { numRuns: RUNS, seed: SEED },
     );
   }, 600_000);
