@@ -7,7 +7,8 @@
  * --draft-every 0`, with DEMO_PASSWORD set: W3 logs in as writer1@example.com with
  * AB_PASSWORD, default "benchpass-benchpass"). A variant is
  * `{ "name": …, "dir"?: checkout, "env"?: {…}, "node"?: binary, "nodeFlags"?: […] }`:
- * another checkout (a git worktree sharing this node_modules), other
+ * another checkout (a git worktree sharing this node_modules, or with
+ * node_modules of its own: it runs in that directory), other
  * settings, another Node (the machine's own /usr/bin/node, say, against the
  * project's), or other Node flags (in place of NODE_FLAGS, lib/processes.ts).
  *
@@ -44,7 +45,8 @@ try {
   for (const [i, variant] of variants.entries()) {
     servers.push(
       await startServer({
-        script: path.join(variant.dir ?? ".", "src/server.ts"),
+        script: path.resolve(variant.dir ?? ".", "src/server.ts"),
+        cwd: variant.dir,
         port: 4400 + i,
         core: 0,
         node: variant.node,

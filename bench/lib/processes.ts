@@ -50,9 +50,12 @@ export async function startServer(options: {
   node?: string;
   /** Node's flags; NODE_FLAGS when absent. */
   nodeFlags?: readonly string[];
+  /** The directory it runs in, where `--import tsx` and the checkout's own files are found; the benchmark's when absent. */
+  cwd?: string;
 }): Promise<ServerProcess> {
   const args = ["-c", String(options.core), options.node ?? process.execPath, ...(options.nodeFlags ?? NODE_FLAGS), "--import", "tsx", options.script];
   const child: ChildProcess = spawn("taskset", args, {
+    cwd: options.cwd,
     // The write limit stays on, counting, but far above what a benchmark's accounts send (W3, W6, the live fan-out).
     env: { ...process.env, RATE_LIMIT_WRITES_PER_ACCOUNT: "1000000000", ...options.env, PORT: String(options.port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
