@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { testDatabaseKinds } from "../support/databases.js";
 import { errorCodes, expectNoErrors, signUp, unique } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
+import { MAX_SUPPLY } from "../../src/schema/credits/service.js";
 import { grant, ledgerInvariants, makeAdmin, rowId, send, SEND } from "./support.js";
 
 describe.each(testDatabaseKinds)("credits on %s", (kind) => {
@@ -189,5 +190,46 @@ describe.each(testDatabaseKinds)("credits on %s", (kind) => {
       const stored = await prisma.idempotencyKey.findMany({ select: { response: true } });
       expect(stored.filter((row) => /token|eyJ/.test(row.response ?? ""))).toEqual([]);
     });
+  });
+});
+
+// An app of its own: these tests leave the supply nearly granted out, which the tests above would trip over.
+describe.each(testDatabaseKinds)("the credit supply on %s", (kind) => {
+  const app = useTestApp(kind);
+
+  it("caps the credits granted at what a balance holds: a grant past it is BAD_USER_INPUT, moves nothing, and no balance overflows", async () => {
+    const t = app.current;
+    const prisma = t.app.database.prisma;
+    const [admin, whale, other] = [await signUp(t), await signUp(t), await signUp(t)];
+    await makeAdmin(t, admin);
+    // Most of the supply granted to one account at once, as a grant writes it: a transfer and two ledger entries.
+    const granted = MAX_SUPPLY - 1_500_000;
+    await prisma.$executeRaw`
+      WITH "s" AS (UPDATE "credit_accounts" SET "balance" = "balance" - ${granted}::int WHERE "kind" = 'SYSTEM' RETURNING "id", "balance"),
+           "r" AS (UPDATE "credit_accounts" SET "balance" = "balance" + ${granted}::int WHERE "user_id" = ${rowId(whale.id)} RETURNING "id", "balance"),
+           "t" AS (INSERT INTO "transfers" ("kind", "from_account_id", "to_account_id", "amount") SELECT 'GRANT', "s"."id", "r"."id", ${granted}::int FROM "s", "r" RETURNING "id")
+      INSERT INTO "ledger_entries" ("account_id", "transfer_id", "amount", "balance_after")
+      SELECT "s"."id", "t"."id", ${-granted}::int, "s"."balance" FROM "s", "t" UNION ALL SELECT "r"."id", "t"."id", ${granted}::int, "r"."balance" FROM "r", "t"`;
+    const state = async () => ({
+      transfers: await prisma.transfer.count(),
+      balances: (await prisma.creditAccount.findMany({ orderBy: { id: "asc" }, select: { balance: true } })).map((account) => account.balance),
+    });
+
+    expectNoErrors(await grant(t, admin, other, 1_000_000));
+    const before = await state();
+    const refused = await grant(t, admin, other, 1_000_000);
+    expect(refused.body.data).toBeNull();
+    expect(refused.body.errors).toMatchObject([
+      { message: `Credits are capped at ${MAX_SUPPLY} in all; at most 500000 more can be granted.`, extensions: { code: "BAD_USER_INPUT", field: "input.amount" } },
+    ]);
+    expect(await state()).toEqual(before);
+
+    expectNoErrors(await grant(t, admin, other, 500_000));
+    expect(errorCodes(await grant(t, admin, whale, 1))).toEqual(["BAD_USER_INPUT"]);
+    // Every credit there can be is out; the accounts still trade them.
+    expectNoErrors(await send(t, whale, other, 1_000_000));
+    const system = await prisma.creditAccount.findFirstOrThrow({ where: { kind: "SYSTEM" } });
+    expect(system.balance).toBe(-MAX_SUPPLY);
+    expect(await ledgerInvariants(t)).toEqual({ total: 0, negative: 0, drifted: 0, unbalanced: 0, notTwo: 0, badAfter: 0 });
   });
 });

@@ -4,7 +4,7 @@ import { readRow } from "../../read/lookup.js";
 import { databaseIdOf } from "../ids.js";
 import { inWork } from "../mutation-work.js";
 import { transferById } from "./lists.js";
-import { grantCredits, MAX_AMOUNT, MAX_NOTE_LENGTH, sendCredits } from "./service.js";
+import { grantCredits, MAX_AMOUNT, MAX_NOTE_LENGTH, MAX_SUPPLY, sendCredits } from "./service.js";
 import { Transfer } from "./types.js";
 
 const transferFields = (description: string) =>
@@ -38,7 +38,7 @@ builder.mutationFields((t) => ({
   grantCredits: t.field({
     type: Transfer,
     nullable: false,
-    description: `Admins only: mints credits from the system account. ${IDEMPOTENCY}`,
+    description: `Admins only: mints credits from the system account, at most ${MAX_SUPPLY} in all (BAD_USER_INPUT past it, saying how many more can be). ${IDEMPOTENCY}`,
     authScopes: { admin: true },
     args: { input: t.arg({ type: GrantCreditsInput, required: true }) },
     resolve: (_root, { input }, ctx, info) =>

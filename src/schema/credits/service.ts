@@ -8,6 +8,15 @@ import { singleLineText } from "../text.js";
 export const MAX_AMOUNT = 1_000_000;
 export const MAX_NOTE_LENGTH = 280;
 
+/**
+ * The most credits there can be: what a balance, a 32-bit integer in the
+ * database and in GraphQL, holds. Every balance is a part of what admins
+ * have granted, so with the grants capped here no balance, and no ledger
+ * entry's balance after it, can overflow (an overflow had reached the client
+ * as an internal error).
+ */
+export const MAX_SUPPLY = 2_147_483_647;
+
 export interface TransferInput {
   toUserId: number;
   amount: number;
@@ -49,8 +58,9 @@ export async function grantCredits({ sql, viewer: admin, announce }: MutationWor
  *    transfers that value was seen to be older than the row the UPDATE then
  *    changed, and the CHECK constraint fired instead (23514, an internal
  *    error for the client; test/credits/overdraft-race.test.ts). The system
- *    account, the source of grants, may go below zero; the CHECK constraint
- *    stays the backstop for user accounts;
+ *    account, the source of grants, goes below zero, down to -MAX_SUPPLY,
+ *    by the same test in the same place; the CHECK constraint stays the
+ *    backstop for user accounts;
  * 3. only after a debit does it credit the recipient, record the transfer,
  *    write the two ledger entries (summing to 0, each with the balance after
  *    it, from the UPDATEs' RETURNING) and the audit event.
@@ -63,6 +73,8 @@ export async function transfer(
 ): Promise<{ id: number }> {
   const { kind, fromUserId, toUserId, amount, note } = request;
   const isSource = fromUserId === null ? Prisma.sql`"kind" = 'SYSTEM'` : Prisma.sql`"user_id" = ${fromUserId}`;
+  // The lowest balance the source may have before the debit: a user's holds the amount; the system's stays within the supply.
+  const lowestBefore = fromUserId === null ? amount - MAX_SUPPLY : amount;
   const action = kind === "SEND" ? "credits.send" : "credits.grant";
   const audit = auditEventInsert({ actorId: request.actorId, action, entityType: "Transfer", data: { toUserId, amount } }, Prisma.sql`"t"."id"`, Prisma.sql`FROM "t"`);
   const [outcome] = await sql.query<{ sourceFound: boolean; recipientFound: boolean; transferId: number | null }>(Prisma.sql`
@@ -77,7 +89,7 @@ export async function transfer(
     ), "f" AS (
       UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" - ${amount}
       FROM "src", "dst"
-      WHERE "c"."id" = "src"."id" AND ("c"."kind" = 'SYSTEM' OR "c"."balance" >= ${amount})
+      WHERE "c"."id" = "src"."id" AND "c"."balance" >= ${lowestBefore}
       RETURNING "c"."id", "c"."balance"
     ), "r" AS (
       UPDATE "credit_accounts" AS "c" SET "balance" = "c"."balance" + ${amount}
@@ -103,6 +115,9 @@ export async function transfer(
   if (outcome.transferId === null) {
     // The sender's row is locked by this transaction now, so this is the balance the debit was refused on.
     const [sender] = await sql.query<{ balance: number }>(Prisma.sql`SELECT "balance" FROM "credit_accounts" WHERE ${isSource}`);
+    if (fromUserId === null) {
+      throw new BadUserInputError(`Credits are capped at ${MAX_SUPPLY} in all; at most ${MAX_SUPPLY + (sender?.balance ?? 0)} more can be granted.`, "input.amount");
+    }
     throw new InsufficientCreditsError(sender?.balance ?? 0, amount);
   }
   for (const userId of fromUserId === null ? [toUserId] : [fromUserId, toUserId]) announce({ kind: "creditsChanged", userId });
