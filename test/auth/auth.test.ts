@@ -267,6 +267,14 @@ describe("attempt limits behind a proxy", () => {
     // Another client behind the same proxy is its own address.
     expect(errorCodes(await attempt("203.0.113.8"))).toEqual(["UNAUTHENTICATED"]);
   });
+
+  it("counts an IPv6 client by its /64, so a new address of its own for each request gains it nothing", async () => {
+    const codes = [];
+    for (let i = 1; i <= 4; i += 1) codes.push(errorCodes(await attempt(`2001:db8:5:6::${i.toString(16)}`))[0]);
+    expect(codes).toEqual(["UNAUTHENTICATED", "UNAUTHENTICATED", "UNAUTHENTICATED", "RATE_LIMITED"]);
+    // The neighbouring /64 is another client.
+    expect(errorCodes(await attempt("2001:db8:5:7::1"))).toEqual(["UNAUTHENTICATED"]);
+  });
 });
 
 // Needs a Redis server: set TEST_REDIS_URL (CI does) to run it.

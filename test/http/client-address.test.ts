@@ -17,7 +17,7 @@ describe("the client address", () => {
   it("is the entry the last trusted proxy appended, never one the client wrote", () => {
     expect(clientAddressOf(arriving("10.0.0.5", "198.51.100.1, 203.0.113.7"), 1)).toBe("203.0.113.7");
     expect(clientAddressOf(arriving("10.0.0.5", "198.51.100.1, 203.0.113.7, 10.0.0.9"), 2)).toBe("203.0.113.7");
-    expect(clientAddressOf(arriving("10.0.0.5", "2001:db8::1"), 1)).toBe("2001:db8::1");
+    expect(clientAddressOf(arriving("10.0.0.5", "2001:db8::1"), 1)).toBe("2001:db8::/64");
     // Fewer entries than proxies: the furthest one there is.
     expect(clientAddressOf(arriving("10.0.0.5", "203.0.113.7"), 2)).toBe("203.0.113.7");
   });
@@ -26,6 +26,18 @@ describe("the client address", () => {
     expect(clientAddressOf(arriving("10.0.0.5"), 1)).toBe("10.0.0.5");
     expect(clientAddressOf(arriving("10.0.0.5", " , "), 1)).toBe("10.0.0.5");
     expect(clientAddressOf(arriving("10.0.0.5", "198.51.100.1, not-an-address"), 1)).toBe("10.0.0.5");
+  });
+
+  it("counts an IPv6 client by its /64 network, and an IPv4-mapped address as the IPv4 address, from the peer and the header alike", () => {
+    // One host picks any address of its /64 (privacy addresses): every one of them is one client.
+    for (const address of ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0DB8:0001:0002:a:b:c:d", "2001:db8:1:2::1%eth0"]) {
+      expect(clientAddressOf(arriving(address), 0), address).toBe("2001:db8:1:2::/64");
+      expect(clientAddressOf(arriving("10.0.0.5", `198.51.100.1, ${address}`), 1), address).toBe("2001:db8:1:2::/64");
+    }
+    expect(clientAddressOf(arriving("2001:db8:1:3::1"), 0)).toBe("2001:db8:1:3::/64");
+    expect(clientAddressOf(arriving("::ffff:203.0.113.7"), 0)).toBe("203.0.113.7");
+    expect(clientAddressOf(arriving("10.0.0.5", "::ffff:203.0.113.7"), 1)).toBe("203.0.113.7");
+    expect(clientAddressOf(arriving("::1"), 0)).toBe("::/64");
   });
 
   it("trusts as many proxies as TRUST_PROXY says, true being one", () => {
