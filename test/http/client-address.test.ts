@@ -35,7 +35,10 @@ describe("the client address", () => {
       expect(clientAddressOf(arriving("10.0.0.5", `198.51.100.1, ${address}`), 1), address).toBe("2001:db8:1:2::/64");
     }
     expect(clientAddressOf(arriving("2001:db8:1:3::1"), 0)).toBe("2001:db8:1:3::/64");
-    expect(clientAddressOf(arriving("::ffff:203.0.113.7"), 0)).toBe("203.0.113.7");
+    // Written any way IPv6 allows, an IPv4-mapped address is the one IPv4 client.
+    for (const mapped of ["::ffff:203.0.113.7", "::FFFF:203.0.113.7", "::ffff:cb00:7107", "0:0:0:0:0:ffff:203.0.113.7"]) {
+      expect(clientAddressOf(arriving(mapped), 0), mapped).toBe("203.0.113.7");
+    }
     expect(clientAddressOf(arriving("10.0.0.5", "::ffff:203.0.113.7"), 1)).toBe("203.0.113.7");
     expect(clientAddressOf(arriving("::1"), 0)).toBe("::/64");
   });
