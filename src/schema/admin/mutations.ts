@@ -7,7 +7,7 @@ import { BULK_LIMIT, deletePosts, publishPosts, suspendUsers, unpublishPosts, un
 
 const ADMINS_ONLY = "Admins only; one unit of work, with one audit event per row changed.";
 
-const ids = (typename: string) => ({ required: true, description: `${typename} ids, at most ${BULK_LIMIT}.`, extensions: { maxItems: BULK_LIMIT } }) as const;
+const ids = (typename: string) => ({ required: true, description: `${typename} ids.`, extensions: { maxItems: BULK_LIMIT } }) as const;
 
 /** The distinct database ids behind a list of global ids; a bad one is BAD_USER_INPUT naming its place. */
 function databaseIdsOf(globalIds: readonly (string | number)[], typename: string, field: string): number[] {
