@@ -28,16 +28,14 @@ const hostileString = fc.oneof(
   fc.integer({ min: 0, max: 2_000 }).map((n) => "é".repeat(n)),
 );
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
+/** Any year RFC 3339 can write, crowded at 0000 and 9999, where an instant can fall outside what PostgreSQL holds. */
+const edgeYear = fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 9997, max: 9999 }), fc.integer({ min: 0, max: 9999 }));
+/** The end of a date-time: offsets that carry an instant past either edge, or a fraction. */
+const timeZone = fc.constantFrom("Z", "+23:59", "-23:59", "+01:00", "-05:00", ".999Z");
 /** RFC 3339 date-times a client may write, crowded at the years 0000 and 9999, with offsets that carry an instant past either edge. */
 const hostileDateTime = fc.oneof(
   fc
-    .tuple(
-      fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 9997, max: 9999 }), fc.integer({ min: 0, max: 9999 })),
-      fc.integer({ min: 1, max: 12 }),
-      fc.integer({ min: 1, max: 31 }),
-      fc.integer({ min: 0, max: 23 }),
-      fc.constantFrom("Z", "+23:59", "-23:59", "+01:00", "-05:00", ".999Z"),
-    )
+    .tuple(edgeYear, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 23 }), timeZone)
     .map(([year, month, day, hour, zone]) => `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:59:59${zone}`),
   fc.constantFrom("0000-01-01T00:00:00Z", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z"),
   hostileString,
@@ -157,14 +155,12 @@ describe.each(testDatabaseKinds)("fuzzing on %s", (kind) => {
 
   // The property above sends a date-time among many other wild arguments, which are often refused first.
   it("answers any date-time a client may write, in the feed's filter and the stats period, with the data or BAD_USER_INPUT", async () => {
-    const edgeYear = fc.oneof(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 9997, max: 9999 }), fc.integer({ min: 0, max: 9999 }));
-    const zone = fc.constantFrom("Z", "+23:59", "-23:59", "+01:00", "-05:00");
     const documents = [
       `query($from: DateTime!, $to: DateTime!) { posts(first: 2, filter: { publishedAfter: $from, publishedBefore: $to }) { edges { cursor } } }`,
       `query($from: DateTime!, $to: DateTime!) { stats(from: $from, to: $to) { topTags(first: 3) { posts } postsPerMonth { month posts } mostCommentedWriters(first: 3) { __typename } } }`,
     ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...documents), edgeYear, fc.integer({ min: 1, max: 12 }), zone, async (query, year, month, offset) => {
+      fc.asyncProperty(fc.constantFrom(...documents), edgeYear, fc.integer({ min: 1, max: 12 }), timeZone, async (query, year, month, offset) => {
         // Nineteen days apart, inside a period stats accepts, so the dates reach the statements.
         const variables = { from: `${pad(year, 4)}-${pad(month, 2)}-01T00:00:00${offset}`, to: `${pad(year, 4)}-${pad(month, 2)}-20T00:00:00${offset}` };
         const response = await app.current.graphql(query, { variables });
