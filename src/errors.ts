@@ -60,6 +60,7 @@ export const REFUSAL_REASONS = {
   ALIAS_LIMIT: "too many aliases",
   DIRECTIVE_LIMIT: "too many directives",
   COST_LIMIT: "too costly",
+  VALIDATION_LIMIT: "too much work to validate: fields of one name repeated, or fragments spread, too many times",
 } as const;
 export type RefusalReason = keyof typeof REFUSAL_REASONS;
 

@@ -14,6 +14,16 @@ const ARMOR_REASONS: [RegExp, RefusalReason][] = [
   [/Cost limit/i, "COST_LIMIT"],
 ];
 
+/**
+ * What graphql-js, and the merge rule of Yoga's `@defer`/`@stream` plugin
+ * (patched to meter its work like graphql-js's), say when a document needs
+ * more comparisons than their budget: hundreds of fields of one name, or
+ * fragments spread over and over. The rest of validation stopped there, so
+ * this is the one error, said so a client can act on it.
+ */
+const VALIDATION_ABORTED = "Validation aborted.";
+const VALIDATION_LIMIT_MESSAGE = "The document needs too much work to validate: fields of one name are repeated, or fragments are spread, too many times.";
+
 function armorReason(message: string): RefusalReason | undefined {
   return ARMOR_REASONS.find(([pattern]) => pattern.test(message))?.[1];
 }
@@ -42,8 +52,12 @@ export function useClientErrorCodes(): Plugin {
       };
     },
     onValidate() {
-      return ({ valid, result }) => {
+      return ({ valid, result, setResult }) => {
         if (valid) return;
+        if (result.some((error) => error.message === VALIDATION_ABORTED)) {
+          setResult([new GraphQLError(VALIDATION_LIMIT_MESSAGE, { extensions: refusal("VALIDATION_LIMIT") })]);
+          return;
+        }
         for (const error of result) {
           const extensions = error.extensions as Record<string, unknown>;
           Object.assign(extensions, refusal((extensions.reason as RefusalReason | undefined) ?? armorReason(error.message) ?? "GRAPHQL_VALIDATION_FAILED"));

@@ -105,6 +105,21 @@ function streamedFields(document: DocumentNode): readonly FieldNode[] {
 }
 
 /**
+ * Yoga's plugin brings its own OverlappingFieldsCanBeMergedRule, which also
+ * refuses same-named fields with differing `@stream`s, and means it to
+ * replace graphql-js's: it assigns a filtered copy to `params.rules`, but
+ * envelop validates with the array it passed in, so both rules ran. Every
+ * conflict was reported twice and every document compared twice. Removed
+ * here from that array itself. The two share a name; graphql-js's is among
+ * the specified rules, so it comes first.
+ */
+function withoutGraphQLsOwnMergeRule(rules: unknown[] | undefined): void {
+  if (!rules) return;
+  const named = rules.flatMap((rule, index) => (typeof rule === "function" && rule.name === "OverlappingFieldsCanBeMergedRule" ? [index] : []));
+  if (named.length > 1) rules.splice(named[0]!, 1);
+}
+
+/**
  * Yoga's `@defer`/`@stream` support, for queries only, with backpressure:
  * each part the response pulls is counted on the request's Demand
  * (src/streaming/demand.ts), which streaming resolvers wait on.
@@ -113,7 +128,8 @@ export function useIncrementalDelivery(): Plugin[] {
   return [
     useDeferStream(),
     {
-      onValidate({ addValidationRule }) {
+      onValidate({ params, addValidationRule }) {
+        withoutGraphQLsOwnMergeRule(params.rules);
         addValidationRule(NoIncrementalDeliveryOutsideQueriesRule);
       },
       // An answer in parts to a client that accepts only whole answers: Yoga's bare 406
