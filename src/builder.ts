@@ -1,8 +1,10 @@
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import InputLimitsPlugin from "./plugins/input-limits.js";
+import { fieldCost } from "./plugins/query-cost.js";
 import type { Context } from "./context.js";
 import type PrismaTypes from "./db/generated/pothos-types.js";
 import { getDatamodel } from "./db/generated/pothos-types.js";
@@ -25,8 +27,12 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
 }>({
   // Input limits last: its wrapper is the outermost, so oversized input is refused before anything runs.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, InputLimitsPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, InputLimitsPlugin],
   defaultFieldNullability: false,
+  // Each field's cost, for useQueryCost (src/plugins/query-cost.ts), which
+  // checks a whole operation once before it runs; the plugin's own check,
+  // in every root field's resolver, is off.
+  complexity: { disabled: true, fieldComplexity: fieldCost },
   scopeAuth: {
     authScopes: (ctx) => ({ signedIn: ctx.viewer !== null, admin: ctx.viewer?.role === "ADMIN" }),
     unauthorizedError: (_parent, ctx) => (ctx.viewer ? new ForbiddenError() : new UnauthenticatedError()),

@@ -12,6 +12,7 @@ import { useResultErrors } from "./plugins/result-errors.js";
 import { useRequestFormat } from "./plugins/request-format.js";
 import { useOperationLog } from "./plugins/operation-log.js";
 import { useQueryLimits } from "./plugins/query-limits.js";
+import { useQueryCost } from "./plugins/query-cost.js";
 import { useMigrationGate } from "./plugins/migration-gate.js";
 import { useReadiness } from "./plugins/readiness.js";
 import { useRequestBodyLimit } from "./plugins/request-body-limit.js";
@@ -84,6 +85,7 @@ export function createYogaApp({ services, database, migrated, settings }: YogaDe
       ...(graphiql ? [useGraphiQLPage(graphiql, GRAPHQL_ENDPOINT)] : []),
       ...(settings.trustedDocuments.mode === "off" ? [] : [useTrustedDocuments(settings.trustedDocuments.mode, settings.trustedDocuments.documents)]),
       useQueryLimits(),
+      useQueryCost(),
       ...(settings.introspection ? [] : [useNoIntrospection()]),
       useClientErrorCodes(),
       useRequestFormat(),

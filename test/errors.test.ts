@@ -116,13 +116,28 @@ describe.each(testDatabaseKinds)("error codes on %s", (kind) => {
     expect(response.body.errors).toMatchObject([{ path: ["user", "posts"], extensions: { code: "BAD_USER_INPUT", field: "first" } }]);
   });
 
-  it("rejects a query beyond the cost limit before running it", async () => {
-    const response = await app.current.graphql(
-      `{ users(first: 100) { edges { node { posts(first: 100) { edges { node { comments(first: 100) { edges { node { body } } } } } } } } } }`,
-    );
+  it.each([
+    ["written in the document", `{ users(first: 100) { edges { node { posts(first: 100) { edges { node { comments(first: 100) { edges { node { body } } } } } } } } } }`, {}, 3_030_301],
+    // graphql-armor's cost, which this replaced, counted these as pages of 1.
+    ["in variables", `query ($n: Int) { users(first: $n) { edges { node { posts(first: $n) { edges { node { comments(first: $n) { edges { node { body } } } } } } } } } }`, { n: 100 }, 3_030_301],
+    ["in a fragment's variable", `query ($n: Int) { users(first: 100) { edges { node { ...P } } } } fragment P on User { posts(first: $n) { edges { node { comments(last: $n) { edges { node { body } } } } } } }`, { n: 100 }, 3_030_301],
+    ["left to their default of 20", `{ users { edges { node { posts { edges { node { comments { edges { node { body } } } } } } } } } }`, {}, 25_261],
+  ])("rejects a query beyond the cost limit before running it, its page sizes %s", async (_how, query, variables, cost) => {
+    const response = await app.current.graphql(query, { variables });
     expect(response.statements).toEqual([]);
-    expect(errorCodes(response)).toEqual(["BAD_USER_INPUT"]);
-    expect(response.body.errors![0]!.message).toMatch(/Cost limit/);
+    expect(response.body).toEqual({
+      errors: [{
+        message: `The operation asks for about ${cost} items, more than 25000: ask for smaller pages (first, last) or fewer nested lists.`,
+        extensions: { code: "BAD_USER_INPUT", reason: "COST_LIMIT" },
+      }],
+    });
+  });
+
+  it("runs the same query with pages small enough", async () => {
+    const query = `query ($n: Int) { users(first: $n) { edges { node { posts(first: $n) { edges { node { comments(first: $n) { edges { node { body } } } } } } } } } }`;
+    const response = await app.current.graphql(query, { variables: { n: 10 } });
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data).toMatchObject({ users: { edges: expect.any(Array) } });
   });
 
   it("answers editing someone else's post with FORBIDDEN, and changes nothing", async () => {

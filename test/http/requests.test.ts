@@ -51,7 +51,7 @@ describe("malformed requests", () => {
     // Nothing from inside: no JSON parser's words, no stack, no "Syntax Error" for a limit.
     expect(text).not.toMatch(/originalError|stack|at position|Unexpected error/);
     // A limit says which, not "Syntax Error".
-    if (extensions.reason?.endsWith("_LIMIT")) expect(body.errors[0]!.message).toMatch(/^(Token|Aliases|Query depth|Query Cost) limit/i);
+    if (extensions.reason?.endsWith("_LIMIT")) expect(body.errors[0]!.message).toMatch(/^((Token|Aliases|Query depth) limit|The operation asks for about \d+ items)/i);
     const logged = app.current.logs.filter((line) => line.requestId === requestId);
     expect(logged).toMatchObject([{ level: "info", message: "request rejected", reasons: [extensions.reason ?? "BAD_USER_INPUT"] }]);
   });
