@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { eventStreamParts } from "./support/incremental.js";
 import { ERROR_CODES, REFUSAL_REASONS } from "../src/errors.js";
 import { testDatabaseKinds } from "./support/databases.js";
 import { createPost, errorCodes, signUp } from "./support/fixtures.js";
@@ -131,6 +132,18 @@ describe.each(testDatabaseKinds)("error codes on %s", (kind) => {
         extensions: { code: "BAD_USER_INPUT", reason: "COST_LIMIT" },
       }],
     });
+  });
+
+  it("refuses a subscription beyond the cost limit before it opens, its page sizes in variables", async () => {
+    const query = `subscription ($post: ID!, $n: Int) { commentAdded(postId: $post) { node { post { comments(first: $n) { edges { node { author { posts(first: $n) { edges { node { comments(first: $n) { totalCount } } } } } } } } } } } }`;
+    const response = await app.current.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query, variables: { post: "UG9zdDox", n: 100 } }),
+    });
+    const parts = [];
+    for await (const part of eventStreamParts(response)) parts.push(part);
+    expect(parts).toEqual([{ errors: [expect.objectContaining({ message: expect.stringMatching(/^The operation asks for about \d+ items, more than 25000/), extensions: { code: "BAD_USER_INPUT", reason: "COST_LIMIT" } })] }]);
   });
 
   it("runs the same query with pages small enough", async () => {

@@ -11,7 +11,6 @@ const ARMOR_REASONS: [RegExp, RefusalReason][] = [
   [/depth limit/i, "DEPTH_LIMIT"],
   [/Aliases limit/i, "ALIAS_LIMIT"],
   [/Directives limit/i, "DIRECTIVE_LIMIT"],
-  [/Cost limit/i, "COST_LIMIT"],
 ];
 
 /**
@@ -32,7 +31,7 @@ function armorReason(message: string): RefusalReason | undefined {
  * Documents a client got wrong (syntax, unknown fields, bad literals, query
  * limits) are answered with BAD_USER_INPUT, with GraphQL's or
  * graphql-armor's own reason kept alongside (`GRAPHQL_PARSE_FAILED`,
- * `TOKEN_LIMIT`, `DEPTH_LIMIT`, `COST_LIMIT`, …). Yoga's HTTP status for
+ * `TOKEN_LIMIT`, `DEPTH_LIMIT`, …). Yoga's HTTP status for
  * them (400) is left as it is.
  */
 export function useClientErrorCodes(): Plugin {
