@@ -1,17 +1,16 @@
 import { complexityFromQuery } from "@pothos/plugin-complexity";
 import {
   getNamedType,
+  getNullableType,
   getOperationAST,
   GraphQLError,
   isListType,
-  isNonNullType,
   Kind,
   visit,
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLField,
-  type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
@@ -35,10 +34,6 @@ const COST_ARGUMENTS: ReadonlySet<string> = new Set(["first", "last", "ids"]);
 /** What a list that is not a connection may hold, for the cost: a post's tags, a period's months. */
 const LIST_ITEMS = 10;
 
-function isList(type: GraphQLOutputType): boolean {
-  return isListType(isNonNullType(type) ? type.ofType : type);
-}
-
 /**
  * Each field's cost, for Pothos' complexity plugin: a connection returns
  * its page (`first` or `last`, else the default page), `nodes(ids:)` one
@@ -53,7 +48,7 @@ export function fieldCost<Context>(args: Record<string, unknown>, _context: Cont
   }
   if (Array.isArray(args.ids)) return { field: 1, multiplier: args.ids.length };
   if (field.name === "edges" && getNamedType(field.type).name.endsWith("Edge")) return { field: 1, multiplier: 1 };
-  return { field: 1, multiplier: isList(field.type) ? LIST_ITEMS : 1 };
+  return { field: 1, multiplier: isListType(getNullableType(field.type)) ? LIST_ITEMS : 1 };
 }
 
 /** Per operation, whether a variable reaches an argument fieldCost reads (through its fragments too). */
@@ -70,9 +65,7 @@ function readsVariables(document: DocumentNode, operation: OperationDefinitionNo
       if (definition !== operation && definition.kind !== Kind.FRAGMENT_DEFINITION) continue;
       visit(definition, {
         Argument(argument) {
-          if (COST_ARGUMENTS.has(argument.name.value) && argument.value.kind !== Kind.INT && argument.value.kind !== Kind.NULL) {
-            visit(argument.value, { Variable() { reads = true; } });
-          }
+          if (COST_ARGUMENTS.has(argument.name.value)) visit(argument.value, { Variable() { reads = true; } });
         },
       });
     }
