@@ -1,17 +1,16 @@
 import type { Viewer } from "./auth/tokens.js";
 import type { Db } from "./db/client.js";
 import type { LoaderOptions } from "./loader-options.js";
-import { createPostCountByAuthorLoader, createVisiblePostLoader } from "./schema/post/loaders.js";
+import { createVisiblePostLoader } from "./schema/post/loaders.js";
 import { createVisibleTagLoader } from "./schema/tag/loaders.js";
 
 /**
  * The request's batch loaders, for what plugin-prisma does not plan into
- * the parent query: aggregates and visibility checks. New ones for every request (and for every
+ * the parent query: visibility checks. New ones for every request (and for every
  * mutation's transaction), so cached values never cross requests.
  */
 export function createLoaders(db: Db, viewer: Viewer | null, options: LoaderOptions = { cache: true }) {
   return {
-    postCountByAuthor: createPostCountByAuthorLoader(db, viewer, options),
     visiblePost: createVisiblePostLoader(db, viewer, options),
     visibleTag: createVisibleTagLoader(db, viewer, options),
   };

@@ -10,11 +10,12 @@ import { runChunkedJob, type JobOptions, type JobPhase } from "./chunked-job.js"
  * - posts.comment_count, from comments;
  * - post_tags.published_at, from its post;
  * - tags.post_count, from the links published_at marks published;
+ * - author_post_counts, from each user's posts by status;
  * - credit_accounts.balance, from the ledger's entries.
  * Each phase walks its table by id in chunks (src/jobs/chunked-job.ts):
  * resumable, one short transaction per chunk.
  */
-type Phase = "posts.comment_count" | "post_tags.published_at" | "tags.post_count" | "credit_accounts.balance";
+type Phase = "posts.comment_count" | "post_tags.published_at" | "tags.post_count" | "author_post_counts" | "credit_accounts.balance";
 
 export interface RecountReport {
   resumed: boolean;
@@ -27,7 +28,7 @@ export interface RecountReport {
 }
 
 /** The next chunk of ids of a table after `after`: its last id and its size, or null when none are left. */
-async function idChunk(tx: Prisma.TransactionClient, table: "posts" | "tags" | "credit_accounts", after: number, size: number) {
+async function idChunk(tx: Prisma.TransactionClient, table: "posts" | "tags" | "users" | "credit_accounts", after: number, size: number) {
   const [bounds] = await tx.$queryRaw<{ upTo: number | null; rows: number }[]>`
     SELECT max("id") AS "upTo", count(*)::int AS "rows" FROM (
       SELECT "id" FROM ${Prisma.raw(`"${table}"`)} WHERE "id" > ${after} ORDER BY "id" LIMIT ${plannedLimit(size)}
@@ -80,6 +81,31 @@ const PHASES: JobPhase[] = [
               LEFT JOIN "post_tags" AS "l" ON "l"."tag_id" = "t2"."id" AND "l"."published_at" IS NOT NULL
               WHERE "t2"."id" > ${after} AND "t2"."id" <= ${ids.upTo} GROUP BY "t2"."id") AS "n"
         WHERE "t"."id" = "n"."id" AND "t"."post_count" <> "n"."count"`;
+      return { ...ids, changed };
+    },
+  },
+  {
+    name: "author_post_counts",
+    writes: ["author_post_counts"],
+    total: (prisma) => prisma.user.count(),
+    async chunk(tx, { after, size }) {
+      const ids = await idChunk(tx, "users", after, size);
+      if (!ids) return null;
+      // The chunk's counts are locked before the posts are counted: a post written meanwhile is
+      // then either counted below, or its trigger waits for this chunk to commit and adds itself.
+      await tx.$executeRaw`
+        SELECT 1 FROM "author_post_counts" WHERE "author_id" > ${after} AND "author_id" <= ${ids.upTo} ORDER BY "author_id" FOR UPDATE`;
+      const changed = await tx.$executeRaw`
+        INSERT INTO "author_post_counts" AS "c" ("author_id", "published", "drafts")
+        SELECT "n"."id", "n"."published", "n"."drafts"
+        FROM (SELECT "u"."id", count("p"."id") FILTER (WHERE "p"."status" = 'PUBLISHED')::int AS "published",
+                     count("p"."id") FILTER (WHERE "p"."status" = 'DRAFT')::int AS "drafts"
+              FROM "users" AS "u" LEFT JOIN "posts" AS "p" ON "p"."author_id" = "u"."id"
+              WHERE "u"."id" > ${after} AND "u"."id" <= ${ids.upTo} GROUP BY "u"."id") AS "n"
+        LEFT JOIN "author_post_counts" AS "s" ON "s"."author_id" = "n"."id"
+        WHERE (coalesce("s"."published", 0), coalesce("s"."drafts", 0)) <> ("n"."published", "n"."drafts")
+        ORDER BY "n"."id"
+        ON CONFLICT ("author_id") DO UPDATE SET "published" = excluded."published", "drafts" = excluded."drafts"`;
       return { ...ids, changed };
     },
   },

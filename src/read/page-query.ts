@@ -49,13 +49,14 @@ export interface PageSource<Args = NoListArgs> {
    */
   readonly costFollowsMatches?: boolean;
   /**
-   * The list's count under `parent`, where a trigger keeps it on the
-   * parent's row (a post's comment_count), as an SQL expression: a count
-   * then reads one row per parent instead of every row of the list. Only
-   * for a list whose rows under a parent are the same for every viewer and
-   * every argument, so the stored count is what its branches would count.
+   * The list's count under `parent`, where triggers keep it in a row of
+   * its own (a post's comment_count, an author's counts by status), as an
+   * SQL expression: a count then reads one row per parent instead of every
+   * row of the list. It must count what the branches would, for the same
+   * viewer and arguments: a source whose branches filter on something no
+   * stored count follows has none.
    */
-  storedCount?(parent: Prisma.Sql): Prisma.Sql;
+  storedCount?(input: { parent: Prisma.Sql; viewer: Viewer | null; args: Args }): Prisma.Sql;
 }
 
 /** A value an edge carries: SQL over the row source, and its type (as a sort key's, for it to travel in JSON the same way). */
@@ -279,7 +280,7 @@ export function countStatement<Args>({ source, args, viewer }: ListRead<Args>, p
   const branches = source.branches({ parent: PARENT, viewer, args });
   if (!branches.length) return null;
   if (source.storedCount) {
-    return Prisma.sql`SELECT "p"."key" AS "__parent", coalesce((${source.storedCount(PARENT)}), 0)::int AS "count"
+    return Prisma.sql`SELECT "p"."key" AS "__parent", coalesce((${source.storedCount({ parent: PARENT, viewer, args })}), 0)::int AS "count"
       FROM unnest(${parentKeys}::int[]) AS "p"("key")`;
   }
   const counts = branches.map(

@@ -122,7 +122,7 @@ describe.each(testDatabaseKinds)("admins' bulk mutations on %s", (kind) => {
     expect(kept0.commentCount).toBe(2);
     // And every denormalised figure in the database: the recount job finds nothing to fix.
     const report = await recount(prisma, { progress: quiet });
-    expect(report.fixed).toEqual({ "posts.comment_count": 0, "post_tags.published_at": 0, "tags.post_count": 0, "credit_accounts.balance": 0 });
+    expect(report.fixed).toEqual({ "posts.comment_count": 0, "post_tags.published_at": 0, "tags.post_count": 0, author_post_counts: 0, "credit_accounts.balance": 0 });
   });
 
   it("refuses an empty filter, one matching more than 1000 posts, and more than 1000 ids, deleting nothing", async () => {

@@ -109,8 +109,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)("two instances with their own sche
     expect(await b.app.database.prisma.post.count()).toBe(2);
     expect((await b.app.database.sql.query<{ n: number }>(Prisma.sql`SELECT count(*)::int AS "n" FROM "posts"`))[0]!.n).toBe(2);
     // A job in one schema walks only that schema's rows.
-    const [accountsA, tagsA] = [await a.app.database.prisma.creditAccount.count(), await a.app.database.prisma.tag.count()];
-    expect((await recount(a.app.database.prisma, { progress: quiet })).rows).toBe(1 * 2 + tagsA + accountsA);
+    const [accountsA, tagsA, usersA] = [await a.app.database.prisma.creditAccount.count(), await a.app.database.prisma.tag.count(), await a.app.database.prisma.user.count()];
+    expect((await recount(a.app.database.prisma, { progress: quiet })).rows).toBe(1 * 2 + tagsA + usersA + accountsA);
   });
 
   it("refuses the other tenant's tokens and cursors, though both share AUTH_SECRET: a user or admin of one is nobody in the other", async () => {

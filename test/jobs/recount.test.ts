@@ -35,6 +35,11 @@ describe.each(testDatabaseKinds)("the recount job on %s", (kind) => {
     const drifted = await prisma.postTag.findMany({ where: { postId: posts[3]!.id }, select: { tagId: true } });
     const untouched = tags.find((tag) => !drifted.some((link) => link.tagId === tag.id))!;
     await prisma.$executeRaw`UPDATE tags SET post_count = post_count + 4 WHERE id = ${untouched.id}`;
+    // Two authors' counts: one off by two drafts, one lost altogether (the triggers make a row at a first post only).
+    const authorCounts = await prisma.authorPostCount.findMany({ orderBy: { authorId: "asc" } });
+    expect(authorCounts.length).toBeGreaterThanOrEqual(2);
+    await prisma.$executeRaw`UPDATE author_post_counts SET drafts = drafts + 2 WHERE author_id = ${authorCounts[0]!.authorId}`;
+    await prisma.$executeRaw`DELETE FROM author_post_counts WHERE author_id = ${authorCounts[1]!.authorId}`;
 
     // Stopped after two chunks, as Ctrl-C would.
     const controller = new AbortController();
@@ -50,30 +55,38 @@ describe.each(testDatabaseKinds)("the recount job on %s", (kind) => {
     expect(first).toMatchObject({ interrupted: true, rows: 6, chunks: 2 });
     expect(await prisma.jobCheckpoint.count()).toBe(1);
 
-    const tables = ["posts", "post_tags", "tags", "credit_accounts", "comments"] as const;
+    const tables = ["posts", "post_tags", "tags", "author_post_counts", "credit_accounts", "comments"] as const;
     const before = await analyzeCounts(prisma, tables);
     const second = await recount(prisma, { chunkSize: 3, progress: quiet });
     const accounts = await prisma.creditAccount.count();
-    // Every post twice (two phases), every tag and every account once, each exactly once across both runs.
+    const users = await prisma.user.count();
+    // Every post twice (two phases), every tag, user and account once, each exactly once across both runs.
     expect(second).toMatchObject({
       interrupted: false,
       resumed: true,
-      rows: posts.length * 2 + tags.length + accounts,
-      fixed: { "posts.comment_count": 3, "post_tags.published_at": 2, "tags.post_count": drifted.length + 1, "credit_accounts.balance": 1 },
+      rows: posts.length * 2 + tags.length + users + accounts,
+      fixed: {
+        "posts.comment_count": 3,
+        "post_tags.published_at": 2,
+        "tags.post_count": drifted.length + 1,
+        author_post_counts: 2,
+        "credit_accounts.balance": 1,
+      },
     });
     expect(await prisma.jobCheckpoint.count()).toBe(0);
     // Statistics refreshed for the tables it rewrote rows in, and only those.
-    expect([...second.analyzed].sort()).toEqual(["credit_accounts", "post_tags", "posts", "tags"]);
-    expect(await analyzedSince(prisma, before)).toEqual(["credit_accounts", "post_tags", "posts", "tags"]);
+    expect([...second.analyzed].sort()).toEqual(["author_post_counts", "credit_accounts", "post_tags", "posts", "tags"]);
+    expect(await analyzedSince(prisma, before)).toEqual(["author_post_counts", "credit_accounts", "post_tags", "posts", "tags"]);
     const after = await prisma.post.findMany({ orderBy: { id: "asc" }, select: { id: true, commentCount: true } });
     expect(after).toEqual(posts);
     expect(await prisma.tag.findMany({ orderBy: { id: "asc" }, select: { id: true, postCount: true } })).toEqual(tags);
+    expect(await prisma.authorPostCount.findMany({ orderBy: { authorId: "asc" } })).toEqual(authorCounts);
     expect(await prisma.postTag.count({ where: { postId: posts[3]!.id, publishedAt: null } })).toBe(0);
 
     // Nothing left to fix: a fresh run starts over, fixes nothing and analyzes nothing.
     expect(await recount(prisma, { chunkSize: 50, progress: quiet })).toMatchObject({
       resumed: false,
-      fixed: { "posts.comment_count": 0, "post_tags.published_at": 0, "tags.post_count": 0, "credit_accounts.balance": 0 },
+      fixed: { "posts.comment_count": 0, "post_tags.published_at": 0, "tags.post_count": 0, author_post_counts: 0, "credit_accounts.balance": 0 },
       analyzed: [],
     });
   });
@@ -88,7 +101,7 @@ describe("npm run job", () => {
         encoding: "utf8",
       });
       expect(run.status, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^recount: 1 rows in 1 chunks, .* Fixed: posts\.comment_count 0, post_tags\.published_at 0, tags\.post_count 0, credit_accounts\.balance 0\.$/m);
+      expect(run.stdout).toMatch(/^recount: 1 rows in 1 chunks, .* Fixed: posts\.comment_count 0, post_tags\.published_at 0, tags\.post_count 0, author_post_counts 0, credit_accounts\.balance 0\.$/m);
       expect(run.stderr).toMatch(/^recount credit_accounts\.balance: 1\/1 rows \(100%\), \d+ rows\/s$/m);
       const bad = spawnSync(process.execPath, ["--import", "tsx", "src/cli/job.ts", "nonsense"], { env: { ...process.env, PGLITE_DIR: dir }, encoding: "utf8" });
       expect(bad.status).toBe(1);

@@ -1,16 +1,24 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Viewer } from "../../src/auth/tokens.js";
 import { Prisma, type PostStatus } from "../../src/db/generated/prisma/client.js";
-import { isPostVisible, visiblePostSql, visiblePosts, visiblePostsOfAuthorSql } from "../../src/schema/post/access.js";
+import {
+  isPostVisible,
+  visiblePostCountOfAuthor,
+  visiblePostCountOfAuthorSql,
+  visiblePostSql,
+  visiblePosts,
+  visiblePostsOfAuthorSql,
+} from "../../src/schema/post/access.js";
 import { tagVisibility, visibleTagSql } from "../../src/schema/tag/access.js";
 import { testDatabaseKinds } from "../support/databases.js";
 import { unique } from "../support/fixtures.js";
 import { useTestApp } from "../support/test-app.js";
 
 /**
- * The post visibility rule is one decision (postVisibility) with four forms:
- * a Prisma filter, SQL over a posts row, a check of a row in memory, and
- * the branches of an author's list; the tag rule follows it as a Prisma
+ * The post visibility rule is one decision (postVisibility) with six forms:
+ * a Prisma filter, SQL over a posts row, a check of a row in memory, the
+ * branches of an author's list, and an author's count from their stored
+ * counts, in memory and as SQL; the tag rule follows it as a Prisma
  * filter and as SQL. Over posts of every status by every kind of author,
  * seen by every kind of viewer, each form picks exactly the same rows.
  */
@@ -55,7 +63,7 @@ describe.each(testDatabaseKinds)("one access rule per domain, in every form, on 
 
   const sorted = (ids: Iterable<number>) => [...ids].sort((a, b) => a - b);
 
-  it("picks the same posts as a Prisma filter, as SQL, in memory and as an author's branches", async () => {
+  it("picks the same posts as a Prisma filter, as SQL, in memory and as an author's branches, and counts them from the stored counts", async () => {
     const { prisma, sql } = app.current.app.database;
     const ours = Prisma.sql`"x"."author_id" = ANY(${authors}::int[])`;
     for (const [name, viewer] of viewers) {
@@ -77,6 +85,16 @@ describe.each(testDatabaseKinds)("one access rule per domain, in every form, on 
         expect(sorted(bySql.map((row) => row.id)), `${label}: SQL`).toEqual(inMemory);
         // The branches are exclusive: no post comes twice.
         expect(sorted(byBranches), `${label}: an author's list`).toEqual(inMemory);
+        // An author's stored counts, in memory and as SQL, count what their list holds.
+        for (const author of authors) {
+          const listed = posts.filter((post) => post.authorId === author && inMemory.includes(post.id)).length;
+          const counts = await prisma.authorPostCount.findUnique({ where: { authorId: author }, select: { published: true, drafts: true } });
+          expect(visiblePostCountOfAuthor(viewer, author, counts, status), `${label}: author ${author}'s count in memory`).toBe(listed);
+          const [counted] = await sql.query<{ n: number }>(
+            Prisma.sql`SELECT ${visiblePostCountOfAuthorSql(viewer, Prisma.sql`${author}::int`, "s", status)} AS "n" FROM "author_post_counts" AS "s" WHERE "s"."author_id" = ${author}`,
+          );
+          expect(counted?.n, `${label}: author ${author}'s count as SQL`).toBe(listed);
+        }
       }
     }
     // The rule is not vacuous: each kind of viewer sees a different set.

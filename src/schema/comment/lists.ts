@@ -24,7 +24,7 @@ export const commentsOfPost: PageSource = {
   scope: (_args, parent) => `Post.comments|${parent}`,
   order: () => ID_ASC,
   branches: ({ parent }) => [{ from: Prisma.sql`"comments" AS "x"`, where: [Prisma.sql`"x"."post_id" = ${parent!}`] }],
-  storedCount: (parent) => Prisma.sql`SELECT "s"."comment_count" FROM "posts" AS "s" WHERE "s"."id" = ${parent}`,
+  storedCount: ({ parent }) => Prisma.sql`SELECT "s"."comment_count" FROM "posts" AS "s" WHERE "s"."id" = ${parent}`,
 };
 
 /**

@@ -89,6 +89,45 @@ export function visiblePostsOfAuthorSql(viewer: Viewer | null, author: Prisma.Sq
   }
 }
 
+/** An author's stored counts (author_post_counts), by status; null for an author with no posts yet. */
+export interface AuthorPostCounts {
+  readonly published: number;
+  readonly drafts: number;
+}
+
+const COUNT_COLUMNS: Record<PostStatus, keyof AuthorPostCounts> = { PUBLISHED: "published", DRAFT: "drafts" };
+
+/** The statuses of an author's posts the rule shows, narrowed to `status` when one is given. */
+function statusesShown(rule: PostVisibility, ownPosts: boolean, status: PostStatus | null | undefined): PostStatus[] {
+  const shown: PostStatus[] = rule.sees === "every post" || ownPosts ? ["PUBLISHED", "DRAFT"] : ["PUBLISHED"];
+  return status ? shown.filter((each) => each === status) : shown;
+}
+
+/**
+ * The rule as a count of one author's posts, from their stored counts (in
+ * memory): what the author's list, with `status` if given, holds for the
+ * viewer.
+ */
+export function visiblePostCountOfAuthor(viewer: Viewer | null, authorId: number, counts: AuthorPostCounts | null, status?: PostStatus | null): number {
+  const rule = postVisibility(viewer);
+  const ownPosts = rule.sees === "published posts and their own" && rule.authorId === authorId;
+  return statusesShown(rule, ownPosts, status).reduce((sum, each) => sum + (counts?.[COUNT_COLUMNS[each]] ?? 0), 0);
+}
+
+/**
+ * The same count as SQL over the author_post_counts row aliased `alias`,
+ * for the author `author` (a SQL value: the parent row's key).
+ */
+export function visiblePostCountOfAuthorSql(viewer: Viewer | null, author: Prisma.Sql, alias: string, status?: PostStatus | null): Prisma.Sql {
+  const rule = postVisibility(viewer);
+  const sum = (ownPosts: boolean) => {
+    const columns = statusesShown(rule, ownPosts, status).map((each) => columnRef(alias, COUNT_COLUMNS[each]));
+    return columns.length ? Prisma.join(columns, " + ") : Prisma.sql`0`;
+  };
+  if (rule.sees !== "published posts and their own") return sum(false);
+  return Prisma.sql`CASE WHEN ${author} = ${rule.authorId} THEN ${sum(true)} ELSE ${sum(false)} END`;
+}
+
 /** Who may change or delete a post: its author, and admins. */
 export function canEditPost(viewer: Viewer, post: { authorId: number }): boolean {
   return viewer.role === "ADMIN" || post.authorId === viewer.id;

@@ -7,7 +7,7 @@ import type { RowSource } from "../../read/lookup.js";
 import type { PageBranch, PageSource } from "../../read/page-query.js";
 import { normalizeTagName } from "../tag/service.js";
 import { handleAsStored } from "../text.js";
-import { visiblePostSql, visiblePostsOfAuthorSql } from "./access.js";
+import { visiblePostCountOfAuthorSql, visiblePostSql, visiblePostsOfAuthorSql } from "./access.js";
 
 /**
  * The paged lists of posts, and the lookup of one post, as SQL sources
@@ -110,7 +110,12 @@ export interface AuthorPostsArgs {
 
 const AUTHOR_ORDER = [sortKey(x("created_at"), "desc", "timestamp"), sortKey(x("id"), "desc", "int")] as const;
 
-/** A user's posts, newest first: every status for the author and admins, published ones for everyone else. */
+/**
+ * A user's posts, newest first: every status for the author and admins,
+ * published ones for everyone else. Their count, with the same rule and
+ * status, is read off the author's author_post_counts row, which triggers
+ * keep on every write path (prisma/migrations/20261207215729_author_post_counts).
+ */
 export const postsOfAuthor: PageSource<AuthorPostsArgs> = {
   model: "Post",
   scope: (args, parent) => `User.posts|${parent}|${args.status ?? ""}`,
@@ -121,6 +126,8 @@ export const postsOfAuthor: PageSource<AuthorPostsArgs> = {
     const from = Prisma.sql`"posts" AS "x"`;
     return visiblePostsOfAuthorSql(viewer, parent!, "x").map((visible): PageBranch => ({ from, where: [...visible, byAuthor, ...status] }));
   },
+  storedCount: ({ parent, viewer, args }) =>
+    Prisma.sql`SELECT ${visiblePostCountOfAuthorSql(viewer, parent, "s", args.status)} FROM "author_post_counts" AS "s" WHERE "s"."author_id" = ${parent}`,
 };
 
 const TAG_POSTS_ORDER = TAG_ORDERS.NEWEST!;
@@ -137,7 +144,7 @@ export const postsOfTag: PageSource = {
   branches: ({ parent }) => [
     { from: POSTS_WITH_TAG, where: [Prisma.sql`"l"."tag_id" = ${parent!}`, Prisma.sql`"l"."published_at" IS NOT NULL`] },
   ],
-  storedCount: (parent) => Prisma.sql`SELECT "s"."post_count" FROM "tags" AS "s" WHERE "s"."id" = ${parent}`,
+  storedCount: ({ parent }) => Prisma.sql`SELECT "s"."post_count" FROM "tags" AS "s" WHERE "s"."id" = ${parent}`,
 };
 
 export interface SearchArgs {

@@ -1,4 +1,5 @@
 import { builder } from "../../builder.js";
+import { visiblePostCountOfAuthor } from "../post/access.js";
 import { canSeeSuspensions, isOwnAccount } from "./access.js";
 
 export const Profile = builder.prismaObject("Profile", {
@@ -34,7 +35,9 @@ export const User = builder.prismaNode("User", {
     profile: t.relation("profile", { nullable: true }),
     postCount: t.int({
       description: "Posts the viewer can see.",
-      resolve: (user, _args, ctx) => ctx.loaders.postCountByAuthor.load(user.id),
+      // The author's counts by status, kept by triggers: one row, however many posts.
+      select: { postCounts: { select: { published: true, drafts: true } } },
+      resolve: (user, _args, ctx) => visiblePostCountOfAuthor(ctx.viewer, user.id, user.postCounts),
     }),
   }),
 });
