@@ -19,6 +19,13 @@ export interface Config {
   nodeEnv: string;
   host: string;
   port: number;
+  /**
+   * How long a client may take to send one whole request, headers and body
+   * (REQUEST_TIMEOUT_S): one that trickles in slower is answered 408 and its
+   * connection closed, so slow clients cannot hold connections open for
+   * Node's defaults (60 s for the headers, 300 s in all).
+   */
+  requestTimeoutMs: number;
   /** Where the embedded database and the generated dev secret live; `memory://` for nowhere. */
   dataDir: string;
   database: DatabaseConfig;
@@ -323,6 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv,
     host: env.HOST ?? "0.0.0.0",
     port: integer(env, "PORT", 4000, { min: 0, max: 65_535 }),
+    requestTimeoutMs: integer(env, "REQUEST_TIMEOUT_S", 30, { min: 1, max: 300 }) * 1000,
     dataDir,
     database,
     authSecret,

@@ -53,6 +53,8 @@ describe("configuration", () => {
     ["DB_POOL_TIMEOUT_MS", "0"],
     ["DB_LOG_QUERIES", "maybe"],
     ["PORT", "70000"],
+    ["REQUEST_TIMEOUT_S", "0"],
+    ["REQUEST_TIMEOUT_S", "301"],
     ["DATABASE_URL", "mysql://localhost/x"],
     ["LOG_LEVEL", "loud"],
     ["DB_RELATION_LOAD_STRATEGY", "magic"],

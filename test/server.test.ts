@@ -1,7 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import { subscribe } from "./support/subscriptions.js";
 import { mkdtemp, rm, stat } from "node:fs/promises";
-import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { createConnection, createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -353,6 +353,48 @@ describe("the server process", () => {
       }
       npm.kill("SIGKILL");
       await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("answers 408 to a request whose headers or body trickle in past REQUEST_TIMEOUT_S, and closes its connection", async () => {
+    const server = startServer({ DATA_DIR: "memory://", PORT: "0", HOST: "127.0.0.1", SEED_DEMO_DATA: "false", REQUEST_TIMEOUT_S: "1" });
+    try {
+      const url = new URL(await server.listening);
+      const body = JSON.stringify({ query: "{ __typename }" });
+      /** Sends `parts` a `gapMs` apart on a raw connection; what came back when the server closed it, and when. */
+      const trickle = (parts: string[], gapMs: number) =>
+        new Promise<{ answer: string; afterMs: number }>((resolve, reject) => {
+          const startedAt = Date.now();
+          const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+          let answer = "";
+          const timers: NodeJS.Timeout[] = [];
+          socket.setEncoding("utf8");
+          socket.on("data", (chunk: string) => (answer += chunk));
+          socket.on("error", reject);
+          socket.on("close", () => {
+            timers.forEach(clearTimeout);
+            resolve({ answer, afterMs: Date.now() - startedAt });
+          });
+          parts.forEach((part, i) => timers.push(setTimeout(() => socket.writable && socket.write(part), i * gapMs)));
+        });
+      const head = `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`;
+      // Headers a line every 400 ms (8 s of them), never finished; then whole headers and a body a byte every 400 ms.
+      const slowHeaders = [head, ...Array.from({ length: 20 }, (_, i) => `X-Padding-${i}: x\r\n`)];
+      const slowBody = [`${head}\r\n`, ...body.split("")];
+      for (const parts of [slowHeaders, slowBody]) {
+        const { answer, afterMs } = await trickle(parts, 400);
+        expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+        // Past the second it was given, found at Node's next look (every second), long before the client was done.
+        expect(afterMs).toBeGreaterThanOrEqual(1_000);
+        expect(afterMs).toBeLessThan(4_000);
+      }
+      // The same request sent whole, over a connection kept open longer than the timeout, is answered.
+      const { answer } = await trickle([`${head}Connection: close\r\n\r\n${body}`], 0);
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(answer).toContain('{"data":{"__typename":"Query"}}');
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
     }
   }, 60_000);
 
