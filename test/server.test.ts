@@ -378,10 +378,11 @@ describe("the server process", () => {
           parts.forEach((part, i) => timers.push(setTimeout(() => socket.writable && socket.write(part), i * gapMs)));
         });
       const head = `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`;
-      // Headers a line every 400 ms (8 s of them), never finished; then whole headers and a body a byte every 400 ms.
+      // A connection that sends nothing; headers a line every 400 ms (8 s of them), never finished;
+      // whole headers and then a body a byte every 400 ms.
       const slowHeaders = [head, ...Array.from({ length: 20 }, (_, i) => `X-Padding-${i}: x\r\n`)];
       const slowBody = [`${head}\r\n`, ...body.split("")];
-      for (const parts of [slowHeaders, slowBody]) {
+      for (const parts of [[], slowHeaders, slowBody]) {
         const { answer, afterMs } = await trickle(parts, 400);
         expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
         // Past the second it was given, found at Node's next look (every second), long before the client was done.
