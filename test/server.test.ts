@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testDatabaseKinds, uniqueDatabaseName, urlForDatabase, withAdminClient } from "./support/databases.js";
 import { signUp } from "./support/fixtures.js";
 import { startTestApp, useTestApp } from "./support/test-app.js";
@@ -356,27 +356,37 @@ describe("the server process", () => {
     }
   }, 60_000);
 
-  it("answers 408 to a request whose headers or body trickle in past REQUEST_TIMEOUT_S, and closes its connection", async () => {
-    const server = startServer({ DATA_DIR: "memory://", PORT: "0", HOST: "127.0.0.1", SEED_DEMO_DATA: "false", REQUEST_TIMEOUT_S: "1" });
-    try {
-      const url = new URL(await server.listening);
-      const body = JSON.stringify({ query: "{ __typename }" });
-      /** Sends `parts` a `gapMs` apart on a raw connection; what came back when the server closed it, and when. */
-      const trickle = (parts: string[], gapMs: number) =>
-        new Promise<{ answer: string; afterMs: number }>((resolve, reject) => {
-          const startedAt = Date.now();
-          const socket = createConnection({ host: url.hostname, port: Number(url.port) });
-          let answer = "";
-          const timers: NodeJS.Timeout[] = [];
-          socket.setEncoding("utf8");
-          socket.on("data", (chunk: string) => (answer += chunk));
-          socket.on("error", reject);
-          socket.on("close", () => {
-            timers.forEach(clearTimeout);
-            resolve({ answer, afterMs: Date.now() - startedAt });
-          });
-          parts.forEach((part, i) => timers.push(setTimeout(() => socket.writable && socket.write(part), i * gapMs)));
+  describe("its connections", () => {
+    let server: ReturnType<typeof startServer>;
+    let url: URL;
+    beforeAll(async () => {
+      server = startServer({ DATA_DIR: "memory://", PORT: "0", HOST: "127.0.0.1", SEED_DEMO_DATA: "false", REQUEST_TIMEOUT_S: "1" });
+      url = new URL(await server.listening);
+    }, 60_000);
+    afterAll(async () => {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    });
+
+    /** Sends `parts` a `gapMs` apart on a raw connection; what came back when the server closed it, and when. */
+    const trickle = (parts: string[], gapMs: number) =>
+      new Promise<{ answer: string; afterMs: number }>((resolve, reject) => {
+        const startedAt = Date.now();
+        const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+        let answer = "";
+        const timers: NodeJS.Timeout[] = [];
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => (answer += chunk));
+        socket.on("error", reject);
+        socket.on("close", () => {
+          timers.forEach(clearTimeout);
+          resolve({ answer, afterMs: Date.now() - startedAt });
         });
+        parts.forEach((part, i) => timers.push(setTimeout(() => socket.writable && socket.write(part), i * gapMs)));
+      });
+
+    it("answers 408 to a request whose headers or body trickle in past REQUEST_TIMEOUT_S, and closes its connection", async () => {
+      const body = JSON.stringify({ query: "{ __typename }" });
       const head = `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`;
       // A connection that sends nothing; headers a line every 400 ms (8 s of them), never finished;
       // whole headers and then a body a byte every 400 ms.
@@ -393,11 +403,33 @@ describe("the server process", () => {
       const { answer } = await trickle([`${head}Connection: close\r\n\r\n${body}`], 0);
       expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
       expect(answer).toContain('{"data":{"__typename":"Query"}}');
-    } finally {
-      server.child.kill("SIGTERM");
-      await server.exited;
-    }
-  }, 60_000);
+    }, 60_000);
+
+    it("answers Expect: 100-continue with 413 at once for a declared body over the limit, and with 100 Continue within it", async () => {
+      const head = (length: number) =>
+        `POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`;
+      // Over the limit: the body limit's own answer, before the client sends a byte of its body.
+      const over = await trickle([head(MAX_REQUEST_BODY_BYTES + 1)], 0);
+      expect(over.answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+      expect(over.answer).toContain('"reason":"REQUEST_ENTITY_TOO_LARGE"');
+      // Within it: told to go on, then answered once the body has come.
+      const body = JSON.stringify({ query: "{ __typename }" });
+      const within = await new Promise<string>((resolve, reject) => {
+        const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+        let answer = "";
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+          answer += chunk;
+          if (answer === "HTTP/1.1 100 Continue\r\n\r\n") socket.write(body);
+        });
+        socket.on("error", reject);
+        socket.on("close", () => resolve(answer));
+        socket.write(head(body.length));
+      });
+      expect(within).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 OK\r\n/);
+      expect(within).toContain('{"data":{"__typename":"Query"}}');
+    });
+  });
 
   it("fails on a busy port with one line, before it opens the database", async () => {
     const dataDir = path.join(await mkdtemp(path.join(tmpdir(), "inkwell-")), "data");
