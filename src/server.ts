@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     {
       requestTimeout: config.requestTimeoutMs,
       headersTimeout: config.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(REQUEST_TIMEOUT_CHECK_MS, config.requestTimeoutMs),
+      connectionsCheckingInterval: REQUEST_TIMEOUT_CHECK_MS,
     },
     (request, response) => handle(request, response),
   );
