@@ -395,9 +395,9 @@ describe("the server process", () => {
       for (const parts of [[], slowHeaders, slowBody]) {
         const { answer, afterMs } = await trickle(parts, 400);
         expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
-        // Past the second it was given, found at Node's next look (every second), long before the client was done.
+        // Past the second it was given, found at one of Node's looks (every second), long before the client was done (8 s and more).
         expect(afterMs).toBeGreaterThanOrEqual(1_000);
-        expect(afterMs).toBeLessThan(4_000);
+        expect(afterMs).toBeLessThan(6_000);
       }
       // The same request sent whole, over a connection kept open longer than the timeout, is answered.
       const { answer } = await trickle([`${head}Connection: close\r\n\r\n${body}`], 0);
