@@ -105,3 +105,42 @@ describe.each(testDatabaseKinds)("comments on %s", (kind) => {
     });
   });
 });
+
+/**
+ * A user's comments are counted over their index, not kept by a trigger
+ * (see the README: a per-commenter row would serialise a writer's
+ * comments), so the count costs what the user has written: it takes a turn
+ * of the instance's costly reads, like a search, and past the turns and
+ * the wait it is answered DATABASE_BUSY at once while counts that triggers
+ * keep go on. On PostgreSQL, where the counts' statements are in flight
+ * together.
+ */
+describe.runIf(testDatabaseKinds.includes("postgres"))("a user's comment count under load on postgres", () => {
+  const app = useTestApp("postgres", { env: { COSTLY_READS_AT_ONCE: "1", COSTLY_READS_WAITING: "1" } });
+
+  it("counts one user's comments at a time with one waiting, refuses the rest with DATABASE_BUSY, and leaves stored counts alone", async () => {
+    const t = app.current;
+    const [writer, commenter] = [await signUp(t), await signUp(t)];
+    const post = await createPost(t, writer);
+    await addComment(t, commenter, post.id);
+    await addComment(t, commenter, post.id);
+    const COUNT = `query($h: String!) { user(handle: $h) { comments(first: 1) { totalCount } } }`;
+    const asked = await Promise.all([
+      ...Array.from({ length: 6 }, () => t.graphql(COUNT, { variables: { h: commenter.handle } })),
+      t.graphql(`query($h: String!) { user(handle: $h) { postCount posts(first: 1) { totalCount } } }`, { variables: { h: writer.handle } }),
+    ]);
+    const stored = asked.pop()!;
+    expectNoErrors(stored);
+    expect(stored.body.data!.user).toEqual({ postCount: 1, posts: { totalCount: 1 } });
+    const answered = asked.filter((response) => !response.body.errors);
+    const refused = asked.filter((response) => response.body.errors);
+    expect(answered.length).toBeGreaterThanOrEqual(2);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const response of answered) expect(response.body.data!.user.comments.totalCount).toBe(2);
+    for (const response of refused) {
+      expect(response.body.errors).toMatchObject([{ path: ["user", "comments", "totalCount"], extensions: { code: "DATABASE_BUSY" } }]);
+      // Refused before its statement: the lookup ran, the count did not.
+      expect(response.statements.some((sql) => sql.includes('AS "count"'))).toBe(false);
+    }
+  });
+});
