@@ -4,9 +4,10 @@ import { DatabaseFaultError } from "../errors.js";
 
 /**
  * Reads whose cost follows the data rather than the page: a ranked search
- * ranks every match, a site figure aggregates every row of its period. On
- * 100,000 posts one such read takes from 0.3 s (a search for a word most
- * posts have) to 2.5 s (ten years of figures), so a few anonymous requests
+ * ranks every match, a site figure aggregates every row of its period, a
+ * list's count that no trigger keeps (a user's comments) reads every item
+ * of the list. On 100,000 posts one such read takes from 0.3 s (a search
+ * for a word most posts have) to 2.5 s (ten years of figures), so a few anonymous requests
  * at once would hold every pooled connection and make every other request
  * wait. An instance runs at most `atOnce` of them, lets `waiting` more
  * wait their turn, and answers the rest DATABASE_BUSY (503, Retry-After)
