@@ -72,12 +72,12 @@ function resolvePage<SourceArgs, Node>(
   // trigger keeps reads every item of each parent's list: its cost follows the data, so it takes
   // a turn of the costly reads, like a search (async: a refusal is a rejection, which DataLoader
   // passes on as it is, not an error thrown from its batch function, which it rewraps).
-  const count = (parentKeys: readonly number[]) => loadCounts(reader.sql, { source, args, viewer: reader.viewer }, parentKeys);
   const totalCount = () =>
     reader.pages
-      .counter(info.fieldNodes[0]!, info.parentType.name, async (parentKeys) =>
-        source.storedCount ? count(parentKeys) : reader.costlyReads.run(() => count(parentKeys)),
-      )
+      .counter(info.fieldNodes[0]!, info.parentType.name, async (parentKeys) => {
+        const count = () => loadCounts(reader.sql, { source, args, viewer: reader.viewer }, parentKeys);
+        return source.storedCount ? count() : reader.costlyReads.run(count);
+      })
       .load(parentKey);
   // Read ahead in its parent's statement (a lookup's or a root list's, src/read/prefetch.ts), after the cursor was checked above.
   const ahead = reader.pages.takeAhead(info.fieldNodes[0]!, info.parentType.name, parentKey, listArgsKey(args));
