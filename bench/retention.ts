@@ -8,8 +8,8 @@
  * has finished, a young-generation collection runs, and the heap's growth is
  * what that collection kept. A request's garbage should all be young and
  * die there; whatever survives is copied, then promoted, and is what makes
- * a scavenge under load slow (the README's "Where a big request's time
- * goes"). The same measure over plain `pg` reading 250 rows is the control.
+ * a scavenge under load slow (bench/README.md, "Where a big request's
+ * time goes"). The same measure over plain `pg` reading 250 rows is the control.
  * Counts bytes, not time, so the machine's noise does not move it much
  * (bench/lib/retention.ts).
  */

@@ -183,8 +183,8 @@ function relationJson(
  * object, because the names would travel once per row: in W1's statement
  * (310 page rows and their 250 authors) they were 40% of the 61 KB that
  * `pg` decodes and parses per request, and parsing the arrays and naming
- * their values here costs three quarters of parsing the objects (the
- * README's Performance section has the bench:ab ratios).
+ * their values here costs three quarters of parsing the objects
+ * (bench/README.md has the bench:ab ratios).
  */
 function objectJson(modelName: string, query: PlannedQuery, alias: string, nextAlias: () => string): { sql: Prisma.Sql; decode: (value: unknown[]) => Record<string, unknown> } {
   const model = modelEntry(modelName);
