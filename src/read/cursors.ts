@@ -59,7 +59,12 @@ export function createCursorCodec(secret: string, deployment: string): CursorCod
   };
 }
 
-const invalid = (field: string) => new BadUserInputError(`"${field}" is not a cursor of this list.`, field);
+/** The one answer to a cursor that is not one of the list's: made up, edited, from another list, or carrying values the list cannot hold. */
+export function notACursorOfThisList(field: string): BadUserInputError {
+  return new BadUserInputError(`"${field}" is not a cursor of this list.`, field);
+}
+
+const invalid = notACursorOfThisList;
 
 /** A cursor's payload and MAC, still encoded. */
 function parts(cursor: string, field: string): [string, Buffer] {

@@ -1,7 +1,6 @@
-import { BadUserInputError } from "../errors.js";
 import { Prisma } from "../db/generated/prisma/client.js";
 import { utcTimestamp } from "./values.js";
-import type { CursorValue } from "./cursors.js";
+import { notACursorOfThisList, type CursorValue } from "./cursors.js";
 import type { PageWindow } from "./window.js";
 
 /**
@@ -50,7 +49,7 @@ export function orderByKeys(order: readonly SortKey[], exprs: readonly Prisma.Sq
 }
 
 function beyond(order: readonly SortKey[], values: readonly CursorValue[], field: "after" | "before", after: boolean): Prisma.Sql {
-  if (values.length !== order.length) throw notThisList(field);
+  if (values.length !== order.length) throw notACursorOfThisList(field);
   const params = order.map((key, i) => param(key, values[i]!, field));
   // "after" in a descending key means smaller; "before" the opposite.
   const operator = (key: SortKey) => ((key.direction === "desc") === after ? "<" : ">");
@@ -73,22 +72,18 @@ const MAX_TIME = Date.parse("9999-12-31T23:59:59.999Z");
 function param(key: SortKey, value: CursorValue, field: string): Prisma.Sql {
   switch (key.type) {
     case "int":
-      if (!Number.isInteger(value) || (value as number) < INT4_MIN || (value as number) > INT4_MAX) throw notThisList(field);
+      if (!Number.isInteger(value) || (value as number) < INT4_MIN || (value as number) > INT4_MAX) throw notACursorOfThisList(field);
       return Prisma.sql`${value}::int`;
     case "float":
-      if (!Number.isFinite(value)) throw notThisList(field);
+      if (!Number.isFinite(value)) throw notACursorOfThisList(field);
       return Prisma.sql`${value}::float8`;
     case "timestamp": {
       // Years 1 to 9999: what ISO text and PostgreSQL's timestamp both hold.
-      if (typeof value !== "number" || !(value >= MIN_TIME && value <= MAX_TIME)) throw notThisList(field);
+      if (typeof value !== "number" || !(value >= MIN_TIME && value <= MAX_TIME)) throw notACursorOfThisList(field);
       return utcTimestamp(new Date(value));
     }
     case "text":
-      if (typeof value !== "string") throw notThisList(field);
+      if (typeof value !== "string") throw notACursorOfThisList(field);
       return Prisma.sql`${value}::text`;
   }
-}
-
-function notThisList(field: string): BadUserInputError {
-  return new BadUserInputError(`"${field}" is not a cursor of this list.`, field);
 }
