@@ -284,7 +284,7 @@ describe("the server process", () => {
     try {
       const server = startServer({ DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", SEED_DEMO_DATA: "false" });
       const url = await server.listening;
-      const stream = await subscribe({ fetch: (pathname: string, init: RequestInit) => fetch(new URL(pathname, url), init) }, "subscription { postPublished { id } }");
+      const stream = await subscribe({ fetch: (pathname: string, init: RequestInit) => fetch(new URL(pathname, url), init) }, "subscription { postPublished { node { id } } }");
       expect(stream.status).toBe(200);
       const stoppedAt = Date.now();
       server.child.kill("SIGTERM");

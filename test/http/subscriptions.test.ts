@@ -3,7 +3,7 @@ import { createPost, signUp } from "../support/fixtures.js";
 import { subscribe } from "../support/subscriptions.js";
 import { startTestApp, useTestApp, type TestApp } from "../support/test-app.js";
 
-const POST_PUBLISHED = `subscription { postPublished { id } }`;
+const POST_PUBLISHED = `subscription { postPublished { node { id } } }`;
 const CREDITS = `subscription { creditsChanged { balance } }`;
 
 async function scrape(t: TestApp): Promise<string> {

@@ -185,17 +185,31 @@ export const postSearch: PageSource<SearchArgs> = {
 
 /** A published post, or one of the viewer's own drafts, by slug (posts_slug_key). */
 /**
- * Which of the posts `ids` (just published) postPublished delivers: those
- * still published, visible to the viewer, and carrying `tag` when one is
- * given. The table as `x`, like every row source.
+ * The publications postPublished reads after `position` (a publication
+ * number), in the order they became visible: at most `scan` of them, from
+ * post_publications' primary key, or from its (author_id, number) index for
+ * one author. `"x"` is each one's post, which the stream delivers only
+ * where `delivered` holds: still published, visible to the viewer, and
+ * carrying `tag` when one is given. A publication it does not deliver still
+ * moves the stream past it, so a statement costs the publications it scans
+ * and no more, however rare the tag.
  */
-export function publishedPostsAmong(viewer: Viewer | null, ids: readonly number[], tag: string | null): PageBranch {
-  const where = [Prisma.sql`"x"."id" = ANY(${[...ids]}::int[])`, Prisma.sql`"x"."status" = 'PUBLISHED'`, visiblePostSql(viewer, "x")];
-  if (tag) {
-    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "post_tags" AS "l" JOIN "tags" AS "g" ON "g"."id" = "l"."tag_id" WHERE "l"."post_id" = "x"."id" AND "g"."name" = ${tag})`);
+export function publicationsAfter(viewer: Viewer | null, filter: { authorId: number | null; tag: string | null }, position: number, scan: number) {
+  const author = filter.authorId === null ? Prisma.empty : Prisma.sql`"n"."author_id" = ${filter.authorId} AND `;
+  const delivered = [Prisma.sql`"x"."id" = "n"."post_id"`, Prisma.sql`"x"."status" = 'PUBLISHED'`, visiblePostSql(viewer, "x")];
+  if (filter.tag) {
+    delivered.push(Prisma.sql`EXISTS (SELECT 1 FROM "post_tags" AS "l" JOIN "tags" AS "g" ON "g"."id" = "l"."tag_id" WHERE "l"."post_id" = "x"."id" AND "g"."name" = ${filter.tag})`);
   }
-  return { from: Prisma.sql`"posts" AS "x"`, where };
+  return {
+    /** The publications, as `"n"` ("number", "post_id"), in order. */
+    scanned: Prisma.sql`(SELECT "n"."number", "n"."post_id" FROM "post_publications" AS "n"
+      WHERE ${author}"n"."number" > ${position} ORDER BY "n"."number" LIMIT ${scan}) AS "n"`,
+    post: { from: Prisma.sql`"posts" AS "x"`, where: delivered } satisfies PageBranch,
+  };
 }
+
+/** Where a postPublished stream without a cursor starts: after the last publication so far. */
+export const lastPublicationSql = Prisma.sql`SELECT coalesce(max("number"), 0) AS "number" FROM "post_publications"`;
 
 export const postBySlug: RowSource<{ slug: string }> = {
   model: "Post",

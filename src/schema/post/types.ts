@@ -85,9 +85,11 @@ export const Post = builder.prismaNode("Post", {
   }),
 });
 
+export const PostEdge = builder.edgeObject({ type: Post, name: "PostEdge" });
+
 export const PostConnection = builder.connectionObject(
   { type: Post, name: "PostConnection", fields: (t) => ({ totalCount: t.int(totalCountField) }) },
-  { name: "PostEdge" },
+  PostEdge,
 );
 
 // The lists of posts under other types live with the posts they return.
