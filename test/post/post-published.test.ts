@@ -138,6 +138,26 @@ describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
     stream.close();
   });
 
+  it("reads a publication once for all the subscribers on an instance, each answered as its own viewer", async () => {
+    const t = app.current;
+    const writer = await signUp(t);
+    const readers = [writer, ...(await usersWithTokens(t, 8)), null];
+    const query = `subscription { postPublished { node { id viewerCanEdit } } }`;
+    const streams = await Promise.all(readers.map((reader) => subscribe<{ postPublished: { node: { id: string; viewerCanEdit: boolean } } }>(t, query, reader ? { token: reader.token } : {})));
+    // Statements sent by everything on the instance, as its metrics count them at the driver adapter.
+    const sent = async () => Number((await (await t.fetch("/metrics")).text()).match(/^inkwell_sql_statement_duration_seconds_count (\d+)/m)![1]);
+    const draft = await createPost(t, writer, { publish: false });
+    const before = await sent();
+    const published = await t.graphql(`mutation Publish($id: ID!) { publishPost(id: $id) { id } }`, { token: writer.token, variables: { id: draft.id } });
+    expectNoErrors(published);
+    const delivered = await Promise.all(streams.map((stream) => stream.next()));
+    // Only its author may edit it: the viewer's own field, from the one shared row.
+    expect(delivered.map((event) => event.data!.postPublished.node.viewerCanEdit)).toEqual(readers.map((reader) => reader === writer));
+    expect(delivered.map((event) => event.data!.postPublished.node.id)).toEqual(readers.map(() => draft.id));
+    expect((await sent()) - before - published.statements.length).toBe(1);
+    for (const stream of streams) stream.close();
+  });
+
   it("reads past the publications it does not deliver a page at a time, whatever their number", async () => {
     const t = app.current;
     const writer = await signUp(t);

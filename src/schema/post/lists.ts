@@ -1,4 +1,3 @@
-import type { Viewer } from "../../auth/tokens.js";
 import { Prisma, type PostStatus } from "../../db/generated/prisma/client.js";
 import { plannedPerExecution } from "../../db/statement-names.js";
 import { utcTimestamp } from "../../read/values.js";
@@ -189,14 +188,15 @@ export const postSearch: PageSource<SearchArgs> = {
  * number), in the order they became visible: at most `scan` of them, from
  * post_publications' primary key, or from its (author_id, number) index for
  * one author. `"x"` is each one's post, which the stream delivers only
- * where `delivered` holds: still published, visible to the viewer, and
- * carrying `tag` when one is given. A publication it does not deliver still
- * moves the stream past it, so a statement costs the publications it scans
- * and no more, however rare the tag.
+ * where `delivered` holds: still visible to anyone (published), and
+ * carrying `tag` when one is given. What anyone sees is what every viewer
+ * sees, so the SQL is the same for every subscriber and they can share it.
+ * A publication it does not deliver still moves the stream past it, so a
+ * statement costs the publications it scans and no more, however rare the tag.
  */
-export function publicationsAfter(viewer: Viewer | null, filter: { authorId: number | null; tag: string | null }, position: number, scan: number) {
+export function publicationsAfter(filter: { authorId: number | null; tag: string | null }, position: number, scan: number) {
   const author = filter.authorId === null ? Prisma.empty : Prisma.sql`"n"."author_id" = ${filter.authorId} AND `;
-  const delivered = [Prisma.sql`"x"."id" = "n"."post_id"`, Prisma.sql`"x"."status" = 'PUBLISHED'`, visiblePostSql(viewer, "x")];
+  const delivered = [Prisma.sql`"x"."id" = "n"."post_id"`, visiblePostSql(null, "x")];
   if (filter.tag) {
     delivered.push(Prisma.sql`EXISTS (SELECT 1 FROM "post_tags" AS "l" JOIN "tags" AS "g" ON "g"."id" = "l"."tag_id" WHERE "l"."post_id" = "x"."id" AND "g"."name" = ${filter.tag})`);
   }

@@ -79,20 +79,24 @@ async function postsPublished(
     if (heard?.length && filter.authorId !== null && !heard.some((event) => event.kind === "postPublished" && event.authorId === filter.authorId)) {
       return { items: [] };
     }
-    const { scanned, post } = publicationsAfter(reader.viewer, filter, position, MAX_PAGE_SIZE + 1);
-    const rows = await reader.sql.query(Prisma.sql`
-      SELECT "n"."number" AS "__number", "s".* FROM ${scanned}
-      LEFT JOIN LATERAL (
-        SELECT TRUE AS "__delivered", ${selection.selectList}
-        FROM (SELECT ${selection.sourceColumns} FROM ${post.from} WHERE ${Prisma.join(post.where, " AND ")}) AS "t"
-      ) AS "s" ON TRUE
-      ORDER BY "n"."number"`);
+    const { scanned, post } = publicationsAfter(filter, position, MAX_PAGE_SIZE + 1);
+    // The same SQL for every subscriber with this filter, document and position, so they share one read (commentAdded's batching).
+    const key = `postPublished|${position}|${filter.authorId ?? ""}|${filter.tag ?? ""}|${ctx.sharedReads.idOf(selection)}`;
+    const rows = await ctx.sharedReads.read(key, () =>
+      reader.sql.query(Prisma.sql`
+        SELECT "n"."number" AS "__number", "s".* FROM ${scanned}
+        LEFT JOIN LATERAL (
+          SELECT TRUE AS "__delivered", ${selection.selectList}
+          FROM (SELECT ${selection.sourceColumns} FROM ${post.from} WHERE ${Prisma.join(post.where, " AND ")}) AS "t"
+        ) AS "s" ON TRUE
+        ORDER BY "n"."number"`),
+    );
     const page = rows.slice(0, MAX_PAGE_SIZE);
     if (page.length) position = Number(page.at(-1)!.__number);
     const items = page.flatMap((row) => {
       if (row.__delivered !== true) return [];
-      const keys = [Number(row.__number)];
-      return [new Edge(selection.decode(row) as PostRow, keys, encode, {})];
+      // Each subscriber's own copy: what one execution attaches to a row never reaches another's.
+      return [new Edge(structuredClone(selection.decode(row)) as PostRow, [Number(row.__number)], encode, {})];
     });
     return { items, more: rows.length > MAX_PAGE_SIZE };
   };
