@@ -61,6 +61,9 @@ export async function liveStream<Item>(
           if (next === null) return;
           heard = next;
         }
+        // A stream catching up reads again at once, and one that delivers nothing from those reads (a rare
+        // tag) never yields: without this it would read on to the end after its client went away.
+        if (live.signal.aborted) return;
         found = await readPatiently(read, heard, live.signal);
       }
     } finally {
