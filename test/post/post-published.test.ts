@@ -138,6 +138,34 @@ describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
     stream.close();
   });
 
+  it("delivers a post with all a query could ask of it: relations, counts, nested pages and the viewer's own fields", async () => {
+    const t = app.current;
+    const writer = await signUp(t);
+    const reader = await signUp(t);
+    await createPost(t, writer, { title: "Earlier" });
+    const query = `subscription($author: ID) { postPublished(author: $author) { cursor node {
+      id title excerpt commentCount viewerCanEdit viewerCanComment tags { name }
+      author { handle postCount posts(first: 2) { totalCount edges { node { title } } } }
+      comments(first: 2) { totalCount edges { node { body } } }
+    } } }`;
+    const stream = await subscribe<{ postPublished: { cursor: string; node: Record<string, unknown> } }>(t, query, { token: reader.token, variables: { author: writer.id } });
+    const post = await createPost(t, writer, { title: "Everything", body: "All of it.", tags: ["kinds"] });
+    const event = await stream.next();
+    expect(event.errors).toBeUndefined();
+    expect(event.data!.postPublished.node).toEqual({
+      id: post.id,
+      title: "Everything",
+      excerpt: "All of it.",
+      commentCount: 0,
+      viewerCanEdit: false,
+      viewerCanComment: true,
+      tags: [{ name: "kinds" }],
+      author: { handle: writer.handle, postCount: 2, posts: { totalCount: 2, edges: [{ node: { title: "Everything" } }, { node: { title: "Earlier" } }] } },
+      comments: { totalCount: 0, edges: [] },
+    });
+    stream.close();
+  });
+
   it("reads a publication once for all the subscribers on an instance, each answered as its own viewer", async () => {
     const t = app.current;
     const writer = await signUp(t);
