@@ -11,6 +11,7 @@ import {
   MeDocument,
   MyCreditsDocument,
   PostPageDocument,
+  PostPublishedDocument,
   ProfileDocument,
   PublishPostDocument,
   SendCreditsDocument,
@@ -19,6 +20,7 @@ import {
   type CommentAddedSubscription,
   type FeedQuery,
   type PostPageQuery,
+  type PostPublishedSubscription,
 } from "../../client/index.js";
 import { GRANT } from "../credits/support.js";
 import { useTestApp, type TestApp } from "../support/test-app.js";
@@ -56,7 +58,19 @@ async function walkThrough(t: TestApp, trustedDocuments: boolean, handle: string
   const postId = created.data!.createPost.id;
   const updated = await inkwell.mutation(UpdatePostDocument, { input: { id: postId, body: "Hello, again." } }).toPromise();
   expect(updated.data?.updatePost.body).toBe("Hello, again.");
+  // The feed's new posts, live: open before the post is published (the server counts it open once it has its position).
+  const openLive = async () => Number((await (await t.fetch("/metrics")).text()).match(/^inkwell_subscriptions_open\{field="postPublished"\} (\d+)/m)?.[1] ?? 0);
+  const openBefore = await openLive();
+  const newPosts: PostPublishedSubscription["postPublished"][] = [];
+  const feedLive = inkwell.subscription(PostPublishedDocument, { tag: "sdk" }).subscribe((result) => {
+    if (result.data) newPosts.push(result.data.postPublished);
+  });
+  await expect.poll(openLive, { timeout: 5_000 }).toBe(openBefore + 1);
   const published = await inkwell.mutation(PublishPostDocument, { id: postId }).toPromise();
+  await expect.poll(() => newPosts.map((edge) => edge.node.id), { timeout: 5_000 }).toEqual([postId]);
+  expect(newPosts[0]).toMatchObject({ cursor: expect.any(String), node: { title: "Typed from the SDK", author: { handle }, tags: [{ name: "sdk" }] } });
+  feedLive.unsubscribe();
+  await expect.poll(openLive, { timeout: 5_000 }).toBe(openBefore);
   // DateTime is a string on the wire, and typed as one.
   const publishedAt: string | null = published.data!.publishPost.publishedAt;
   expect(new Date(publishedAt!).toISOString()).toBe(publishedAt);
