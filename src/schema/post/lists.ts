@@ -182,10 +182,11 @@ export const postSearch: PageSource<SearchArgs> = {
   edgeValues: () => ({ rank: { expr: SEARCH_RANK, type: "float" }, highlight: { expr: SEARCH_HIGHLIGHT, type: "text" } }),
 };
 
-/** A published post, or one of the viewer's own drafts, by slug (posts_slug_key). */
 /**
  * The publications postPublished reads after `position` (a publication
- * number), in the order they became visible: at most `scan` of them, from
+ * number), in the order they became visible: at most `scan` of them (a
+ * constant in the SQL, so the one generic plan is made for it, as a page's
+ * is: src/read/page-query.ts, plannedRows), from
  * post_publications' primary key, or from its (author_id, number) index for
  * one author. `"x"` is each one's post, which the stream delivers only
  * where `delivered` holds: still visible to anyone (published), and
@@ -203,7 +204,7 @@ export function publicationsAfter(filter: { authorId: number | null; tag: string
   return {
     /** The publications, as `"n"` ("number", "post_id"), in order. */
     scanned: Prisma.sql`(SELECT "n"."number", "n"."post_id" FROM "post_publications" AS "n"
-      WHERE ${author}"n"."number" > ${position} ORDER BY "n"."number" LIMIT ${scan}) AS "n"`,
+      WHERE ${author}"n"."number" > ${position} ORDER BY "n"."number" LIMIT ${Prisma.raw(String(Math.trunc(scan)))}) AS "n"`,
     post: { from: Prisma.sql`"posts" AS "x"`, where: delivered } satisfies PageBranch,
   };
 }
@@ -211,6 +212,7 @@ export function publicationsAfter(filter: { authorId: number | null; tag: string
 /** Where a postPublished stream without a cursor starts: after the last publication so far. */
 export const lastPublicationSql = Prisma.sql`SELECT coalesce(max("number"), 0) AS "number" FROM "post_publications"`;
 
+/** A published post, or one of the viewer's own drafts, by slug (posts_slug_key). */
 export const postBySlug: RowSource<{ slug: string }> = {
   model: "Post",
   find: ({ viewer, args }) => ({
