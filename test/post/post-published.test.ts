@@ -186,6 +186,20 @@ describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
     for (const stream of streams) stream.close();
   });
 
+  it("follows a post given to another author by SQL: it is that author's publication now", async () => {
+    const t = app.current;
+    const [first, second] = [await signUp(t), await signUp(t)];
+    const stream = await subscribe<Published>(t, POST_PUBLISHED, { variables: { author: second.id } });
+    await createPost(t, second, { title: "Their own" });
+    const cursor = (await stream.next()).data!.postPublished.cursor;
+    stream.close();
+    const moved = await createPost(t, first, { title: "Moved" });
+    await t.app.database.prisma.$executeRaw`UPDATE "posts" SET "author_id" = ${rowId(second.id)} WHERE "id" = ${rowId(moved.id)}`;
+    const resumed = await subscribe<Published>(t, POST_PUBLISHED, { variables: { author: second.id, after: cursor } });
+    expect(await deliveredWithin(resumed, 300)).toEqual([moved.id]);
+    resumed.close();
+  });
+
   it("reads past the publications it does not deliver a page at a time, whatever their number", async () => {
     const t = app.current;
     const writer = await signUp(t);
