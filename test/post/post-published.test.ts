@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SqlLog, withSqlLog } from "../../src/db/sql-log.js";
 import { rowId, usersWithTokens } from "../credits/support.js";
 import { createPostgresTestDatabase, testDatabaseKinds } from "../support/databases.js";
-import { createPost, expectNoErrors, signUp, unique } from "../support/fixtures.js";
+import { createPost, expectNoErrors, signUp, unique, type TestUser } from "../support/fixtures.js";
 import { subscribe } from "../support/subscriptions.js";
 import { startTestApp, useTestApp, type TestApp } from "../support/test-app.js";
 
@@ -26,6 +26,19 @@ async function publishBySql(t: TestApp, authorId: number, count: number): Promis
   await t.app.database.prisma.$executeRaw`
     INSERT INTO "posts" ("author_id", "title", "slug", "body", "status", "published_at", "updated_at")
     SELECT ${authorId}, 'Bulk ' || n, ${prefix} || '-' || n, 'Words.', 'PUBLISHED', now(), now() FROM generate_series(1, ${count}::int) AS n`;
+}
+
+/**
+ * Where a stream stands after its first delivery: it subscribes with
+ * `variables`, `writer` publishes one post (`post`), and the stream closes
+ * with that post's edge.
+ */
+async function edgeOfOnePublication(t: TestApp, writer: TestUser, variables: Record<string, unknown>, post: { title?: string; tags?: string[] } = {}) {
+  const stream = await subscribe<Published>(t, POST_PUBLISHED, { variables });
+  const published = await createPost(t, writer, post);
+  const edge = (await stream.next()).data!.postPublished;
+  stream.close();
+  return { edge, published };
 }
 
 describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
@@ -96,11 +109,8 @@ describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
     const t = app.current;
     const writer = await signUp(t);
     const tag = unique("r").slice(0, 20);
-    const first = await subscribe<Published>(t, POST_PUBLISHED, { variables: { tag } });
-    const before = await createPost(t, writer, { title: "Before", tags: [tag] });
-    const last = (await first.next()).data!.postPublished;
+    const { edge: last, published: before } = await edgeOfOnePublication(t, writer, { tag }, { title: "Before", tags: [tag] });
     expect(last.node.id).toBe(before.id);
-    first.close();
     // While no stream is open: two publications, a draft, one published and taken back, one published, withdrawn and published again.
     const away = [await createPost(t, writer, { title: "Away 1", tags: [tag] }), await createPost(t, writer, { title: "Away 2", tags: [tag] })];
     await createPost(t, writer, { publish: false, tags: [tag] });
@@ -189,10 +199,7 @@ describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
   it("follows a post given to another author by SQL: it is that author's publication now", async () => {
     const t = app.current;
     const [first, second] = [await signUp(t), await signUp(t)];
-    const stream = await subscribe<Published>(t, POST_PUBLISHED, { variables: { author: second.id } });
-    await createPost(t, second, { title: "Their own" });
-    const cursor = (await stream.next()).data!.postPublished.cursor;
-    stream.close();
+    const { cursor } = (await edgeOfOnePublication(t, second, { author: second.id }, { title: "Their own" })).edge;
     const moved = await createPost(t, first, { title: "Moved" });
     await t.app.database.prisma.$executeRaw`UPDATE "posts" SET "author_id" = ${rowId(second.id)} WHERE "id" = ${rowId(moved.id)}`;
     const resumed = await subscribe<Published>(t, POST_PUBLISHED, { variables: { author: second.id, after: cursor } });
@@ -204,10 +211,7 @@ describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
     const t = app.current;
     const writer = await signUp(t);
     const tag = unique("p").slice(0, 20);
-    const first = await subscribe<Published>(t, POST_PUBLISHED, { variables: { tag } });
-    await createPost(t, writer, { tags: [tag] });
-    const cursor = (await first.next()).data!.postPublished.cursor;
-    first.close();
+    const { cursor } = (await edgeOfOnePublication(t, writer, { tag }, { tags: [tag] })).edge;
     // 250 publications without the tag, then one with it.
     await publishBySql(t, rowId(writer.id), 250);
     const match = await createPost(t, writer, { tags: [tag] });
@@ -224,10 +228,7 @@ describe.each(testDatabaseKinds)("postPublished on %s", (kind) => {
   it("takes a cursor only from a stream with the same author and tag, and answers anything else as bad input", async () => {
     const t = app.current;
     const writer = await signUp(t);
-    const stream = await subscribe<Published>(t, POST_PUBLISHED);
-    await createPost(t, writer);
-    const cursor = (await stream.next()).data!.postPublished.cursor;
-    stream.close();
+    const { cursor } = (await edgeOfOnePublication(t, writer, {})).edge;
     const feed = await t.graphql<{ posts: { pageInfo: { endCursor: string } } }>(`{ posts(first: 1) { pageInfo { endCursor } } }`);
     const refused = [
       { author: writer.id, after: cursor },
