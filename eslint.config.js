@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/db/generated/", "client/gql/", "artifacts/", "bench/results/", "patches/"] },
+  { ignores: ["node_modules/", "src/db/generated/", "client/gql/", "artifacts/", "dist/", "bench/results/", "patches/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

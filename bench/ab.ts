@@ -21,9 +21,8 @@
  * less than either number.
  */
 import { spawnSync } from "node:child_process";
-import path from "node:path";
 import { median } from "./lib/load.js";
-import { pinProcesses, startServer, type ServerProcess, type ServerVariant } from "./lib/processes.js";
+import { inkwellServerScript, pinProcesses, startServer, type ServerProcess, type ServerVariant } from "./lib/processes.js";
 import { interleavedRounds, roundRatio } from "./lib/rounds.js";
 import { QUERIES, type WorkloadName } from "./lib/workloads.js";
 
@@ -45,7 +44,7 @@ try {
   for (const [i, variant] of variants.entries()) {
     servers.push(
       await startServer({
-        script: path.resolve(variant.dir ?? ".", "src/server.ts"),
+        script: inkwellServerScript(variant.dir),
         cwd: variant.dir,
         port: 4400 + i,
         core: 0,

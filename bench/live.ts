@@ -15,7 +15,7 @@ import { loadConfig } from "../src/config.js";
 import { databaseUrl, firstUser, seed } from "./lib/database.js";
 import { benchmarkInputs, collectCursors, DATASETS, requestBodies } from "./lib/inputs.js";
 import { fanOutBenchmark, liveSettings, renderLive, scaleOutBenchmark } from "./lib/live.js";
-import { pinProcesses } from "./lib/processes.js";
+import { inkwellServerScript, pinProcesses } from "./lib/processes.js";
 import { QUERIES } from "./lib/workloads.js";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -41,7 +41,7 @@ async function main() {
     const settings = liveSettings(QUICK);
     const fanOut = await fanOutBenchmark({ databaseUrl: url, redisUrl: REDIS_URL, authSecret: AUTH_SECRET, env: inkwellEnv, ...settings.fanOut, log: console.log });
     const inputs = await benchmarkInputs(url);
-    const cursors = await collectCursors("inkwell", "src/server.ts", inkwellEnv(url), inputs, 0);
+    const cursors = await collectCursors("inkwell", inkwellServerScript(), inkwellEnv(url), inputs, 0);
     const token = await createTokenService(AUTH_SECRET, 3600, deploymentOf(loadConfig({ DATABASE_URL: url }).database)).issue(await firstUser(url));
     const bodies = requestBodies(QUERIES.inkwell, inputs, cursors, token);
     const scaleOut = await scaleOutBenchmark({ env: inkwellEnv(url), bodies: { W1: bodies.W1!.next, W2: bodies.W2!.next }, settings: settings.rounds, log: console.log });

@@ -33,7 +33,7 @@ import { creditsBenchmark, renderCredits } from "./lib/credits.js";
 import { benchmarkInputs, collectCursors, DATASETS, describeSeed, idCursors, requestBodies, type Bodies, type Inputs } from "./lib/inputs.js";
 import { median } from "./lib/load.js";
 import { countStatements, latencyAt, type Measurement, type MeasureSettings, type System } from "./lib/measure.js";
-import { NODE_FLAGS, pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
+import { inkwellServerScript, NODE_FLAGS, pinProcesses, startServer, type ServerProcess } from "./lib/processes.js";
 import { FRAMEWORK_FLOOR, PEERS, renderReport, type RunFacts } from "./lib/report.js";
 import { interleavedRounds } from "./lib/rounds.js";
 import { databaseUrl, firstUser, seed } from "./lib/database.js";
@@ -70,7 +70,7 @@ function inkwellEnv(extra: Record<string, string> = {}) {
 }
 const plainEnv = (databaseUrl: string) => ({ DATABASE_URL: databaseUrl, DB_POOL_SIZE: String(POOL_SIZE), AUTH_SECRET });
 
-function systems(pgliteDir: string): System[] {
+function systems(pgliteDir: string, inkwellScript: string): System[] {
   const every = { standard: ["W0", "W1", "W2", "W3"], deep: ["W1", "W4", "W5"] } satisfies Record<DatasetName, WorkloadName[]>;
   return [
     { name: "floor", dialect: "inkwell", script: "bench/systems/floor.ts", workloads: { standard: ["W0"] }, env: () => ({}), cursors: "ids" },
@@ -90,11 +90,11 @@ function systems(pgliteDir: string): System[] {
       env: plainEnv,
       cursors: "ids",
     },
-    { name: "inkwell", dialect: "inkwell", script: "src/server.ts", workloads: every, env: inkwellEnv(), cursors: "self" },
+    { name: "inkwell", dialect: "inkwell", script: inkwellScript, workloads: every, env: inkwellEnv(), cursors: "self" },
     {
       name: "inkwell (PGlite)",
       dialect: "inkwell",
-      script: "src/server.ts",
+      script: inkwellScript,
       workloads: { standard: ["W1"] },
       embedded: true,
       cursors: "self",
@@ -163,12 +163,13 @@ async function main() {
     const writer = await firstUser(urls.standard);
     const token = await createTokenService(AUTH_SECRET, 3600, deploymentOf(loadConfig({ DATABASE_URL: urls.standard }).database)).issue(writer);
 
+    const inkwellScript = inkwellServerScript();
     const results: Measurement[] = [];
     const reference = new Map<string, unknown>();
     let inkwellStandardBodies: Bodies | undefined;
     for (const dataset of Object.keys(DATASETS) as DatasetName[]) {
       const entrants = [];
-      for (const system of systems(pgliteDir)) {
+      for (const system of systems(pgliteDir, inkwellScript)) {
         const workloads = system.workloads[dataset];
         if (!workloads?.length) continue;
         console.log(`\n# ${system.name}, ${dataset} data: answers and statements`);

@@ -11,6 +11,7 @@ import { testDatabaseKinds, uniqueDatabaseName, urlForDatabase, withAdminClient 
 import { signUp } from "./support/fixtures.js";
 import { startTestApp, useTestApp } from "./support/test-app.js";
 import { MAX_REQUEST_BODY_BYTES } from "../src/yoga.js";
+import { serverArgs } from "./support/server-process.js";
 
 const run = promisify(execFile);
 
@@ -230,7 +231,7 @@ describe("the server process", () => {
     // As `npm start` runs it: one Node process. The `tsx` command would put a parent process in
     // front that SIGKILLs the server when it does not acknowledge a relayed signal within 30 ms,
     // which a busy server sometimes cannot (that was the suite's flaky "UND_ERR_SOCKET").
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], { env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, serverArgs(), { env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));

@@ -4,7 +4,6 @@
  * the locking choice: the same transfers done three ways on raw `pg`
  * (ordered FOR UPDATE, a conditional update, Serializable with retries).
  */
-import path from "node:path";
 import autocannon from "autocannon";
 import pg from "pg";
 import { transactionRunner } from "../../src/db/sql-runner.js";
@@ -14,7 +13,7 @@ import { loadConfig } from "../../src/config.js";
 import { createTokenService } from "../../src/auth/tokens.js";
 import { withDatabase } from "../../src/db/lifecycle.js";
 import { median } from "./load.js";
-import { startServer, type ServerProcess, type ServerVariant } from "./processes.js";
+import { inkwellServerScript, startServer, type ServerProcess, type ServerVariant } from "./processes.js";
 import { roundRatio, type RoundRatio } from "./rounds.js";
 
 const USERS = 1_000;
@@ -262,7 +261,7 @@ export async function creditsBenchmark(options: {
       ...(options.variants ?? [{ name: "inkwell" }]).map((variant) => ({
         name: variant.name,
         body: bodies.graphql,
-        script: path.join(variant.dir ?? ".", "src/server.ts"),
+        script: inkwellServerScript(variant.dir),
         env: { ...options.inkwellEnv(dbUrl), ...variant.env },
         node: variant.node,
         nodeFlags: variant.nodeFlags,

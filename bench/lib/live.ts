@@ -14,7 +14,7 @@ import { deploymentOf } from "../../src/auth/deployment.js";
 import { createTokenService } from "../../src/auth/tokens.js";
 import { loadConfig } from "../../src/config.js";
 import { median } from "./load.js";
-import { startServer, type ServerProcess } from "./processes.js";
+import { inkwellServerScript, startServer, type ServerProcess } from "./processes.js";
 import { interleavedRounds, roundRatio, type RoundRatio, type RoundSettings } from "./rounds.js";
 
 export interface FanOutResult {
@@ -126,8 +126,9 @@ export async function fanOutBenchmark(options: {
   const instances: ServerProcess[] = [];
   const abort = new AbortController();
   try {
-    instances.push(await startServer({ script: "src/server.ts", port: 4810, env, core: 0 }));
-    instances.push(await startServer({ script: "src/server.ts", port: 4811, env, core: 1 }));
+    const script = inkwellServerScript();
+    instances.push(await startServer({ script, port: 4810, env, core: 0 }));
+    instances.push(await startServer({ script, port: 4811, env, core: 1 }));
     // Subscribers: every post gets subscribers/posts of them, alternately on each instance.
     const heard: Heard[][] = [];
     const subscriberPost: string[] = [];
@@ -234,8 +235,9 @@ export async function scaleOutBenchmark(options: {
   settings: RoundSettings;
   log: (line: string) => void;
 }): Promise<ScaleOutResult[]> {
+  const inkwell = inkwellServerScript();
   const start = (workers: number, port: number) =>
-    startServer({ script: "bench/systems/cluster.ts", port, env: { ...options.env, INKWELL_WORKERS: String(workers) }, core: "0,1" });
+    startServer({ script: "bench/systems/cluster.ts", port, env: { ...options.env, INKWELL_WORKERS: String(workers), INKWELL_SCRIPT: inkwell }, core: "0,1" });
   const one = await start(1, 4820);
   const two = await start(2, 4821);
   try {

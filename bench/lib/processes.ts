@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 
 /** A system under test: one Node process pinned to one core. */
 export interface ServerProcess {
@@ -27,6 +28,27 @@ const CLOCK_TICKS_PER_SECOND = 100;
 export const NODE_FLAGS = ["--max-semi-space-size=64"];
 
 /**
+ * Inkwell as `npm start` runs it: the checkout's production build
+ * (`npm run build`, dist/server.mjs), built now, so every run measures the
+ * code it was given. A checkout from before the build existed (an A/B
+ * against older code) runs its src/server.ts under tsx, as its own
+ * `npm start` did.
+ */
+export function inkwellServerScript(dir = "."): string {
+  const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  if (!manifest.scripts?.build) return path.resolve(dir, "src/server.ts");
+  const built = spawnSync("npm", ["run", "-s", "build"], { cwd: dir, stdio: "inherit" });
+  if (built.status !== 0) throw new Error(`npm run build failed in ${path.resolve(dir)}`);
+  return path.resolve(dir, "dist/server.mjs");
+}
+
+/** Node's flags before the script: TypeScript runs under tsx; the production build with its source maps, as `npm start` runs it. */
+function scriptFlags(script: string): string[] {
+  if (script.endsWith(".ts")) return ["--import", "tsx"];
+  return script.endsWith("dist/server.mjs") ? ["--enable-source-maps"] : [];
+}
+
+/**
  * An Inkwell to race in an A/B (`bench:ab`, `bench:credits`): another
  * checkout in `dir` (a git worktree sharing this node_modules), other
  * settings in `env`, another Node binary in `node`, or other Node flags in
@@ -50,10 +72,10 @@ export async function startServer(options: {
   node?: string;
   /** Node's flags; NODE_FLAGS when absent. */
   nodeFlags?: readonly string[];
-  /** The directory it runs in, where `--import tsx` and the checkout's own files are found; the benchmark's when absent. */
+  /** The directory it runs in, where `--import tsx` (for a TypeScript script) and the checkout's own files are found; the benchmark's when absent. */
   cwd?: string;
 }): Promise<ServerProcess> {
-  const args = ["-c", String(options.core), options.node ?? process.execPath, ...(options.nodeFlags ?? NODE_FLAGS), "--import", "tsx", options.script];
+  const args = ["-c", String(options.core), options.node ?? process.execPath, ...(options.nodeFlags ?? NODE_FLAGS), ...scriptFlags(options.script), options.script];
   const child: ChildProcess = spawn("taskset", args, {
     cwd: options.cwd,
     // The write limit stays on, counting, but far above what a benchmark's accounts send (W3, W6, the live fan-out).

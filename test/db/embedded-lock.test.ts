@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { openDatabase } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
+import { serverArgs } from "../support/server-process.js";
 
 /**
  * PGlite is PostgreSQL inside one process: a second process on the same
@@ -35,9 +36,9 @@ function inUse(dir: string): string {
  * its lock on this thread's timers, as a server does, and a synchronous
  * spawn would stop them for as long as the scripts run.
  */
-function script(...args: string[]): Promise<{ status: number | null; stderr: string; stdout: string }> {
+function node(...args: string[]): Promise<{ status: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { env, stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -53,7 +54,7 @@ describe("the embedded database's lock", () => {
     try {
       await database.migrate();
       for (const args of [["src/cli/job.ts", "recount"], ["src/cli/export.ts", "posts"], ["src/cli/seed.ts"], ["src/cli/migrate.ts", "deploy"]]) {
-        const run = await script(...args);
+        const run = await node("--import", "tsx", ...args);
         expect({ args, status: run.status, stderr: run.stderr, stdout: run.stdout }).toEqual({ args, status: 1, stderr: inUse(dir), stdout: "" });
       }
       // The holder is untouched and still writes.
@@ -62,13 +63,13 @@ describe("the embedded database's lock", () => {
     } finally {
       await database.close();
     }
-    const run = await script("src/cli/job.ts", "recount");
+    const run = await node("--import", "tsx", "src/cli/job.ts", "recount");
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^recount: \d+ rows/);
   }, 120_000);
 
   it("refuses a second server on the same directory in one line, and the first keeps serving", async () => {
-    const first = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], { env: { ...env, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const first = spawn(process.execPath, serverArgs(), { env: { ...env, PORT: "0", HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"] });
     try {
       let output = "";
       first.stdout.on("data", (chunk) => (output += chunk));
@@ -79,10 +80,10 @@ describe("the embedded database's lock", () => {
         });
         first.on("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
       });
-      const second = await script("src/server.ts");
+      const second = await node(...serverArgs());
       expect(second.status).toBe(1);
       expect(second.stderr).toBe(inUse(dir));
-      const job = await script("src/cli/job.ts", "recount");
+      const job = await node("--import", "tsx", "src/cli/job.ts", "recount");
       expect(job.stderr).toBe(inUse(dir));
 
       const answer = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ posts(first: 1) { edges { node { title } } } }" }) });

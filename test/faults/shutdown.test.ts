@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDatabase } from "../../src/db/seed.js";
 import { startPrivateCluster, type PrivateCluster } from "../support/private-postgres.js";
 import { startTestApp, TEST_AUTH_SECRET } from "../support/test-app.js";
+import { serverArgs } from "../support/server-process.js";
 
 /**
  * SIGTERM while 200 requests are in flight, against the real server
@@ -30,7 +31,7 @@ type ServerEnv = Record<string, string>;
 
 /** The real server process on the private cluster, as `npm start` runs it. */
 async function startServer(env: ServerEnv = {}) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+  const child = spawn(process.execPath, serverArgs(), {
     env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", PORT: "0", HOST: "127.0.0.1", DATABASE_URL: cluster.url, AUTH_SECRET: TEST_AUTH_SECRET, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tracingRequested } from "../../src/config.js";
+import { serverArgs } from "../support/server-process.js";
 
 /** A span as OTLP/JSON carries it, with its attributes flattened. */
 interface ReceivedSpan {
@@ -55,7 +56,7 @@ describe("OpenTelemetry traces, switched on by the OTEL_* variables", () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     dataDir = await mkdtemp(path.join(tmpdir(), "inkwell-traces-"));
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
+    const child = spawn(process.execPath, serverArgs(), {
       env: {
         ...process.env,
         NODE_ENV: "development",

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,13 +21,16 @@ declare module "vitest" {
 }
 
 /**
- * Migrates one template database of each kind for this run, which the
- * suites start from: an embedded one, dumped to a file every in-memory test
+ * Builds the server as `npm start` does (dist/server.mjs), for the tests
+ * that start it as a process (test/support/server-process.ts), so they run
+ * this checkout's code. Migrates one template database of each kind for
+ * this run, which the suites start from: an embedded one, dumped to a file every in-memory test
  * app loads (test/support/test-app.ts), and with TEST_DATABASE_URL set a
  * PostgreSQL database every PostgreSQL suite clones. Both are removed when
  * the run ends.
  */
 export default async function setup(project: TestProject) {
+  buildServer();
   const pgliteTemplate = await dumpMigratedPglite();
   project.provide("pgliteTemplate", pgliteTemplate.file);
   project.provide("postgresTemplate", "");
@@ -45,6 +49,11 @@ export default async function setup(project: TestProject) {
     await pgliteTemplate.remove();
     await withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`));
   };
+}
+
+function buildServer(): void {
+  const build = spawnSync("npm", ["run", "-s", "build"], { encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}${build.stdout}`);
 }
 
 /**
