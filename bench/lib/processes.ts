@@ -27,19 +27,32 @@ const CLOCK_TICKS_PER_SECOND = 100;
  */
 export const NODE_FLAGS = ["--max-semi-space-size=64"];
 
+/** The script of each checkout built in this process, by its absolute path: a checkout is built once per run. */
+const builtScripts = new Map<string, string>();
+
 /**
  * Inkwell as `npm start` runs it: the checkout's production build
- * (`npm run build`, dist/server.mjs), built now, so every run measures the
- * code it was given. A checkout from before the build existed (an A/B
- * against older code) runs its src/server.ts under tsx, as its own
- * `npm start` did.
+ * (`npm run build`, dist/server.mjs), built at its first use in this
+ * process, so every run measures the code it was given. A checkout from
+ * before the build existed (an A/B against older code) runs its
+ * src/server.ts under tsx, as its own `npm start` did.
  */
 export function inkwellServerScript(dir = "."): string {
-  const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { scripts?: Record<string, string> };
-  if (!manifest.scripts?.build) return path.resolve(dir, "src/server.ts");
-  const built = spawnSync("npm", ["run", "-s", "build"], { cwd: dir, stdio: "inherit" });
-  if (built.status !== 0) throw new Error(`npm run build failed in ${path.resolve(dir)}`);
-  return path.resolve(dir, "dist/server.mjs");
+  const root = path.resolve(dir);
+  let script = builtScripts.get(root);
+  if (script === undefined) {
+    script = buildInkwell(root);
+    builtScripts.set(root, script);
+  }
+  return script;
+}
+
+function buildInkwell(root: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  if (!manifest.scripts?.build) return path.join(root, "src/server.ts");
+  const built = spawnSync("npm", ["run", "-s", "build"], { cwd: root, stdio: "inherit" });
+  if (built.status !== 0) throw new Error(`npm run build failed in ${root}`);
+  return path.join(root, "dist/server.mjs");
 }
 
 /** Node's flags before the script: TypeScript runs under tsx; the production build with its source maps, as `npm start` runs it. */

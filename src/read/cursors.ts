@@ -50,7 +50,7 @@ export function createCursorCodec(secret: string, deployment: string): CursorCod
     },
     decode(scope, cursor, field) {
       const [payload, given] = parts(cursor, field);
-      if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(scope, payload))) throw invalid(field);
+      if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(scope, payload))) throw notACursorOfThisList(field);
       return payloadValues(payload, field);
     },
     peek(cursor, field) {
@@ -64,13 +64,11 @@ export function notACursorOfThisList(field: string): BadUserInputError {
   return new BadUserInputError(`"${field}" is not a cursor of this list.`, field);
 }
 
-const invalid = notACursorOfThisList;
-
 /** A cursor's payload and MAC, still encoded. */
 function parts(cursor: string, field: string): [string, Buffer] {
-  if (cursor.length > MAX_CURSOR_LENGTH) throw invalid(field);
+  if (cursor.length > MAX_CURSOR_LENGTH) throw notACursorOfThisList(field);
   const dot = cursor.indexOf(".");
-  if (dot <= 0) throw invalid(field);
+  if (dot <= 0) throw notACursorOfThisList(field);
   return [cursor.slice(0, dot), Buffer.from(cursor.slice(dot + 1), "base64url")];
 }
 
@@ -80,9 +78,9 @@ function payloadValues(payload: string, field: string): CursorValue[] {
   try {
     decoded = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
   } catch {
-    throw invalid(field);
+    throw notACursorOfThisList(field);
   }
   // A peeked payload is anyone's, and a bug could sign junk: only strings and finite numbers reach the keyset's typed parameters.
-  if (!Array.isArray(decoded) || !decoded.every((value) => typeof value === "string" || Number.isFinite(value))) throw invalid(field);
+  if (!Array.isArray(decoded) || !decoded.every((value) => typeof value === "string" || Number.isFinite(value))) throw notACursorOfThisList(field);
   return decoded as CursorValue[];
 }
